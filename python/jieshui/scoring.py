@@ -1,0 +1,147 @@
+"""Score a county: every content's value and points, the prerequisites, totals and verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from . import gaps
+from .county import CountyData, CountyInfo, FieldError, leakage_of, validate
+from .rates import Leakage, county_leakage, ratio
+from .rules import item_points, rate_points
+from .standard import Condition, Content, Prerequisite, Standard
+
+
+@dataclass(slots=True)
+class ContentResult:
+    id: int
+    indicator: str
+    title: str
+    max_points: float
+    value: float | None = None
+    points: float | None = None
+    not_applicable: bool = False
+    gap: str = ""
+    note: str = ""
+    items_met: tuple[bool, ...] = ()
+
+    @property
+    def lost(self) -> float | None:
+        return None if self.points is None else self.max_points - self.points
+
+
+@dataclass(slots=True)
+class PrerequisiteResult:
+    id: str
+    title: str
+    met: bool | None
+    unmet: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Assessment:
+    county: CountyInfo
+    standard: Standard
+    contents: list[ContentResult]
+    prerequisites: list[PrerequisiteResult]
+    leakage: list[tuple[str, Leakage]]
+    base: float | None
+    bonus: float | None
+    total: float | None
+    verdict: str
+    errors: list[FieldError]
+
+    @property
+    def ranked_gaps(self) -> list[ContentResult]:
+        """Contents that lost points, most points recoverable first."""
+        lost = [c for c in self.contents if c.lost]
+        return sorted(lost, key=lambda c: (-(c.lost or 0.0), c.id))
+
+
+def condition_met(cond: Condition, inputs: Mapping[str, Any], tol: float) -> bool | None:
+    """None when an input the condition needs is missing or invalid."""
+    if any(k not in inputs for k in cond.keys):
+        return None
+    if cond.input is not None:
+        return bool(inputs[cond.input])
+    left, right = inputs[cond.left or ""], inputs[cond.right or ""]
+    return {"<=": left <= right + tol, ">=": left >= right - tol,
+            "<": left < right - tol, ">": left > right + tol}[cond.op or ""]
+
+
+def assess(raw: Mapping[str, Any], std: Standard) -> Assessment:
+    """Validate raw county values and score them; problems end up in `errors`, never raised."""
+    return score(validate(raw, std), std)
+
+
+def score(data: CountyData, std: Standard) -> Assessment:
+    tol = std.tolerance
+    utilities = [(u.name, leakage_of(u)) for u in data.utilities] if data.utilities_ok else []
+    contents = [_score_content(c, data, utilities, std) for c in std.contents]
+    prerequisites = [_prerequisite(p, data.inputs, tol) for p in std.prerequisites]
+    base = bonus = total = None
+    if all(c.points is not None for c in contents):
+        base = sum(c.points or 0.0 for c, spec in zip(contents, std.contents) if not spec.is_bonus)
+        bonus = min(std.bonus_cap,
+                    sum(c.points or 0.0 for c, spec in zip(contents, std.contents) if spec.is_bonus))
+        total = base + bonus
+    verdict = _verdict(std, data.errors, prerequisites, total)
+    return Assessment(data.county, std, contents, prerequisites, utilities, base, bonus, total,
+                      verdict, data.errors)
+
+
+def _score_content(content: Content, data: CountyData,
+                   utilities: list[tuple[str, Leakage]], std: Standard) -> ContentResult:
+    result = ContentResult(content.id, content.indicator, content.title, content.max_points)
+    if content.measure == "leakage":
+        if not data.utilities_ok:
+            result.gap = "缺少数据：供水单位漏损数据（见 [[utilities]]）"
+            return result
+        value = county_leakage(u for _, u in utilities)
+        _rate_result(result, content, value, std)
+        result.gap = gaps.leakage_gap(content, value, sum(u.supply for _, u in utilities))
+        return result
+    missing = [k for k in content.input_keys if k not in data.inputs]
+    if missing:
+        result.gap = "缺少数据：" + "、".join(std.inputs[k].label for k in missing)
+        return result
+    if content.measure == "ratio":
+        num = float(data.inputs[content.numerator or ""])
+        den = float(data.inputs[content.denominator or ""])
+        value = ratio(num, den, std.tolerance)
+        _rate_result(result, content, value, std)
+        result.gap = gaps.ratio_gap(content, std, num, den, value)
+        return result
+    met = tuple(bool(condition_met(i, data.inputs, std.tolerance)) for i in content.rule.items)
+    cap = content.rule.cap if content.is_bonus else None
+    result.items_met = met
+    result.points = item_points((i.points for i in content.rule.items), met, cap)
+    result.gap = gaps.items_gap(content, met, result.points)
+    return result
+
+
+def _rate_result(result: ContentResult, content: Content, value: float | None,
+                 std: Standard) -> None:
+    result.value = value
+    result.points = rate_points(content.rule, content.max_points, value, std.tolerance)
+    if value is None:
+        result.not_applicable = True
+        award = "按满分计" if content.rule.not_applicable == "full" else "计 0 分"
+        result.note = f"不适用：分母为 0，{award}"
+
+
+def _prerequisite(prereq: Prerequisite, inputs: Mapping[str, Any], tol: float) -> PrerequisiteResult:
+    outcomes = [(c.label, condition_met(c, inputs, tol)) for c in prereq.conditions]
+    unmet = [label for label, ok in outcomes if ok is False]
+    met = False if unmet else (None if any(ok is None for _, ok in outcomes) else True)
+    return PrerequisiteResult(prereq.id, prereq.title, met, unmet)
+
+
+def _verdict(std: Standard, errors: list[FieldError], prerequisites: list[PrerequisiteResult],
+             total: float | None) -> str:
+    # Errors come first: a veto drawn from invalid figures would be as unreliable as a score.
+    if errors or total is None:
+        return std.verdicts["incomplete"]
+    if any(p.met is False for p in prerequisites):
+        return std.verdicts["veto"]
+    return std.verdicts["pass"] if total >= std.pass_mark - std.tolerance else std.verdicts["fail"]
