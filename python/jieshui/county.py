@@ -21,6 +21,7 @@ TRUE_WORDS = {"是", "true", "yes", "y", "1"}
 FALSE_WORDS = {"否", "false", "no", "n", "0"}
 SECTIONS = ("county", "inputs", "utilities")
 MAX_FILE_BYTES = 1_000_000
+MAX_NUMBER = 1e12  # far beyond any county figure in 万m³, 万元 or counts: a typo or a unit slip
 NUMBERISH = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*%?\s*$")
 
 Value = float | bool
@@ -244,6 +245,8 @@ def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
     value = float(value)
     if not math.isfinite(value):
         return None, "不是有效数字，请填写具体数值"
+    if abs(value) > MAX_NUMBER:
+        return None, f"数值过大（{value:g}），请检查单位和位数"
     if value < 0 and not spec.allow_negative:
         return None, f"不能为负数（当前为 {value:g}），请填写不小于 0 的{_unit_phrase(spec)}"
     if spec.kind == "count" and value != int(value):

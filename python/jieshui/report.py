@@ -109,9 +109,10 @@ def _gaps_table(a: Assessment) -> Table:
 
 
 def standard_table(std: Standard) -> Table:
-    table = Table(title=f"节水型社会评价标准（{std.version}）", show_lines=True)
-    for name in ("序号", "指标", "评价内容", "分值", "评分规则", "输入数据", "牵头单位", "配合单位"):
-        table.add_column(name, overflow="fold")
+    table = Table(title=f"节水型社会评价标准（{std.version}）", show_lines=True, expand=True)
+    for name, ratio in (("序号", 1), ("指标", 2), ("评价内容", 4), ("分值", 1), ("评分规则", 6),
+                        ("输入数据", 6), ("牵头单位", 2), ("配合单位", 3)):
+        table.add_column(name, overflow="fold", ratio=ratio)
     for c in std.contents:
         if c.measure == "leakage":
             inputs = "各供水单位：" + "、".join(f.label for f in std.utility_fields.values())

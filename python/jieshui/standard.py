@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -133,6 +134,12 @@ class Standard:
     def required_inputs(self) -> tuple[str, ...]:
         """Every input key a county must supply, in the order the standard lists them."""
         return tuple(self.inputs)
+
+
+@functools.cache
+def default_standard() -> Standard:
+    """The packaged standard, parsed once per process (UDFs and batches call this often)."""
+    return load_standard()
 
 
 def load_standard(path: str | Path | None = None) -> Standard:
