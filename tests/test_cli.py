@@ -3,12 +3,16 @@
 import json
 import shutil
 import subprocess
+import sysconfig
+from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE, ROOT
 
-JIESHUI = shutil.which("jieshui")
+# The console script pip installed beside this interpreter, whether or not it is on PATH.
+_SCRIPT = Path(sysconfig.get_path("scripts")) / "jieshui"
+JIESHUI = str(_SCRIPT) if _SCRIPT.exists() else shutil.which("jieshui")
 
 
 def run(*args):

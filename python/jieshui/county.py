@@ -63,6 +63,7 @@ class CountyData:
     county: CountyInfo
     inputs: dict[str, Value]
     utilities: list[Utility]
+    leakages: list[tuple[str, Leakage]] = field(default_factory=list)
     errors: list[FieldError] = field(default_factory=list)
     bad: set[str] = field(default_factory=set)
     utilities_ok: bool = True
@@ -100,8 +101,10 @@ def validate(raw: Mapping[str, Any], std: Standard) -> CountyData:
     county = _county(raw.get("county"), errors)
     inputs, bad = _inputs(raw.get("inputs"), std, errors)
     _cross_check(std, inputs, bad, errors)
-    utilities, utilities_ok = _utilities(raw.get("utilities"), std, errors)
-    return CountyData(county, inputs, utilities, errors, bad, utilities_ok)
+    checked, utilities_ok = _utilities(raw.get("utilities"), std, errors)
+    utilities = [u for u, _ in checked]
+    leakages = [(u.name, lk) for u, lk in checked]
+    return CountyData(county, inputs, utilities, leakages, errors, bad, utilities_ok)
 
 
 def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
@@ -167,7 +170,8 @@ def _cross_check(std: Standard, inputs: dict[str, Value], bad: set[str],
             bad.add(num)
 
 
-def _utilities(raw: Any, std: Standard, errors: list[FieldError]) -> tuple[list[Utility], bool]:
+def _utilities(raw: Any, std: Standard,
+               errors: list[FieldError]) -> tuple[list[tuple[Utility, Leakage]], bool]:
     if raw is None or raw == []:
         errors.append(FieldError("utilities", "未填写供水单位：请为每个城镇公共供水单位填写一个 [[utilities]] 表（评价内容 17 漏损率）"))
         return [], False
@@ -183,7 +187,8 @@ def _utilities(raw: Any, std: Standard, errors: list[FieldError]) -> tuple[list[
     return utilities, ok
 
 
-def _utility(row: Any, n: int, std: Standard, errors: list[FieldError]) -> Utility | None:
+def _utility(row: Any, n: int, std: Standard,
+             errors: list[FieldError]) -> tuple[Utility, Leakage] | None:
     where = f"utilities[{n}]"
     if not isinstance(row, Mapping):
         errors.append(FieldError(where, f"第 {n} 个供水单位应为“键 = 值”的表"))
@@ -195,28 +200,23 @@ def _utility(row: Any, n: int, std: Standard, errors: list[FieldError]) -> Utili
     values: dict[str, Any] = {}
     for key in UTILITY_FIELDS:
         spec = std.utility_fields[key]
-        prefix = f"第 {n} 个供水单位的{_name(spec)}"
         if key not in row or row[key] is None:
-            errors.append(FieldError(f"{where}.{key}", f"缺少{prefix}：{_expect(spec)}"))
+            errors.append(FieldError(f"{where}.{key}", f"缺少第 {n} 个供水单位的{_name(spec)}：{_expect(spec)}"))
             continue
         value, problem = coerce(row[key], spec)
         if problem:
-            errors.append(FieldError(f"{where}.{key}", prefix + problem))
+            errors.append(FieldError(f"{where}.{key}", f"第 {n} 个供水单位的{_name(spec)}{problem}"))
         values[key] = value
     if len(errors) > before:
         return None
     utility = Utility(**values)
     try:
-        leakage_of(utility)
+        return utility, leakage(utility.supply_total, utility.registered_use,
+                                utility.resident_metered, utility.pipe_length_km,
+                                utility.avg_pressure_mpa, utility.frost_depth_m)
     except RateError as exc:
         errors.append(FieldError(f"{where}.{exc.field}", f"第 {n} 个供水单位：{exc}"))
         return None
-    return utility
-
-
-def leakage_of(utility: Utility) -> Leakage:
-    return leakage(utility.supply_total, utility.registered_use, utility.resident_metered,
-                   utility.pipe_length_km, utility.avg_pressure_mpa, utility.frost_depth_m)
 
 
 def coerce(value: Any, spec: InputSpec) -> tuple[Any, str]:
@@ -239,7 +239,9 @@ def _coerce_bool(value: Any) -> tuple[Any, str]:
 
 
 def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    kind = type(value)
+    if kind is not float and kind is not int and (isinstance(value, bool)
+                                                  or not isinstance(value, (int, float))):
         hint = "，请去掉引号、单位或百分号，只填数字" if isinstance(value, str) and NUMBERISH.match(value) else ""
         return None, f"应为数字，当前填的是 {value!r}{hint}"
     value = float(value)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from . import gaps
-from .county import CountyData, CountyInfo, FieldError, leakage_of, validate
+from .county import CountyData, CountyInfo, FieldError, validate
 from .rates import Leakage, county_leakage, ratio
 from .rules import item_points, rate_points
 from .standard import Condition, Content, Prerequisite, Standard
@@ -64,9 +64,15 @@ def condition_met(cond: Condition, inputs: Mapping[str, Any], tol: float) -> boo
         return None
     if cond.input is not None:
         return bool(inputs[cond.input])
-    left, right = inputs[cond.left or ""], inputs[cond.right or ""]
-    return {"<=": left <= right + tol, ">=": left >= right - tol,
-            "<": left < right - tol, ">": left > right + tol}[cond.op or ""]
+    return _COMPARE[cond.op or ""](inputs[cond.left or ""], inputs[cond.right or ""], tol)
+
+
+_COMPARE = {
+    "<=": lambda left, right, tol: left <= right + tol,
+    ">=": lambda left, right, tol: left >= right - tol,
+    "<": lambda left, right, tol: left < right - tol,
+    ">": lambda left, right, tol: left > right + tol,
+}
 
 
 def assess(raw: Mapping[str, Any], std: Standard) -> Assessment:
@@ -76,14 +82,18 @@ def assess(raw: Mapping[str, Any], std: Standard) -> Assessment:
 
 def score(data: CountyData, std: Standard) -> Assessment:
     tol = std.tolerance
-    utilities = [(u.name, leakage_of(u)) for u in data.utilities] if data.utilities_ok else []
+    utilities = list(data.leakages) if data.utilities_ok else []
     contents = [_score_content(c, data, utilities, std) for c in std.contents]
     prerequisites = [_prerequisite(p, data.inputs, tol) for p in std.prerequisites]
     base = bonus = total = None
     if all(c.points is not None for c in contents):
-        base = sum(c.points or 0.0 for c, spec in zip(contents, std.contents) if not spec.is_bonus)
-        bonus = min(std.bonus_cap,
-                    sum(c.points or 0.0 for c, spec in zip(contents, std.contents) if spec.is_bonus))
+        base = bonus = 0.0
+        for result, spec in zip(contents, std.contents):
+            if spec.is_bonus:
+                bonus += result.points or 0.0
+            else:
+                base += result.points or 0.0
+        bonus = min(std.bonus_cap, bonus)
         total = base + bonus
     verdict = _verdict(std, data.errors, prerequisites, total)
     return Assessment(data.county, std, contents, prerequisites, utilities, base, bonus, total,
@@ -94,30 +104,44 @@ def _score_content(content: Content, data: CountyData,
                    utilities: list[tuple[str, Leakage]], std: Standard) -> ContentResult:
     result = ContentResult(content.id, content.indicator, content.title, content.max_points)
     if content.measure == "leakage":
-        if not data.utilities_ok:
-            result.gap = "缺少数据：供水单位漏损数据（见 [[utilities]]）"
-            return result
-        value = county_leakage(u for _, u in utilities)
-        _rate_result(result, content, value, std)
-        result.gap = gaps.leakage_gap(content, value, sum(u.supply for _, u in utilities))
-        return result
-    missing = [k for k in content.input_keys if k not in data.inputs]
-    if missing:
+        _leakage_content(result, content, data.utilities_ok, utilities, std)
+    elif not data.bad.isdisjoint(content.input_keys):
+        missing = [k for k in content.input_keys if k in data.bad]
         result.gap = "缺少数据：" + "、".join(std.inputs[k].label for k in missing)
-        return result
-    if content.measure == "ratio":
-        num = float(data.inputs[content.numerator or ""])
-        den = float(data.inputs[content.denominator or ""])
-        value = ratio(num, den, std.tolerance)
-        _rate_result(result, content, value, std)
-        result.gap = gaps.ratio_gap(content, std, num, den, value)
-        return result
-    met = tuple(bool(condition_met(i, data.inputs, std.tolerance)) for i in content.rule.items)
-    cap = content.rule.cap if content.is_bonus else None
-    result.items_met = met
-    result.points = item_points((i.points for i in content.rule.items), met, cap)
-    result.gap = gaps.items_gap(content, met, result.points)
+    elif content.measure == "ratio":
+        _ratio_content(result, content, data.inputs, std)
+    else:
+        _items_content(result, content, data.inputs, std.tolerance)
     return result
+
+
+def _leakage_content(result: ContentResult, content: Content, ok: bool,
+                     utilities: list[tuple[str, Leakage]], std: Standard) -> None:
+    if not ok:
+        result.gap = "缺少数据：供水单位漏损数据（见 [[utilities]]）"
+        return
+    value = county_leakage(u for _, u in utilities)
+    _rate_result(result, content, value, std)
+    result.gap = gaps.leakage_gap(content, value, sum(u.supply for _, u in utilities))
+
+
+def _ratio_content(result: ContentResult, content: Content, inputs: Mapping[str, Any],
+                   std: Standard) -> None:
+    num = float(inputs[content.numerator or ""])
+    den = float(inputs[content.denominator or ""])
+    value = ratio(num, den, std.tolerance)
+    _rate_result(result, content, value, std)
+    result.gap = gaps.ratio_gap(content, std, num, den, value)
+
+
+def _items_content(result: ContentResult, content: Content, inputs: Mapping[str, Any],
+                   tol: float) -> None:
+    items = content.rule.items
+    met = tuple(bool(condition_met(i, inputs, tol)) for i in items)
+    result.items_met = met
+    result.points = item_points((i.points for i in items), met,
+                                content.rule.cap if content.is_bonus else None)
+    result.gap = gaps.items_gap(content, met, result.points)
 
 
 def _rate_result(result: ContentResult, content: Content, value: float | None,

@@ -46,12 +46,7 @@ class Condition:
     left: str | None = None
     op: str | None = None
     right: str | None = None
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        if self.input is not None:
-            return (self.input,)
-        return (self.left or "", self.right or "")
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,12 +79,7 @@ class Content:
     numerator: str | None = None
     denominator: str | None = None
     gap_action: str = ""
-
-    @property
-    def input_keys(self) -> tuple[str, ...]:
-        if self.measure == "ratio":
-            return (self.numerator or "", self.denominator or "")
-        return tuple(k for item in self.rule.items for k in item.keys)
+    input_keys: tuple[str, ...] = ()
 
     @property
     def is_bonus(self) -> bool:
@@ -104,10 +94,7 @@ class Prerequisite:
     lead: str
     coop: tuple[str, ...]
     evidence: tuple[str, ...]
-
-    @property
-    def input_keys(self) -> tuple[str, ...]:
-        return tuple(k for c in self.conditions for k in c.keys)
+    input_keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,9 +195,10 @@ def _input(key: str, raw: dict[str, Any], kind_units: dict[str, str]) -> InputSp
 
 
 def _condition(raw: dict[str, Any]) -> Condition:
-    return Condition(label=raw["label"], points=float(raw.get("points", 0.0)),
-                     input=raw.get("input"), left=raw.get("left"), op=raw.get("op"),
-                     right=raw.get("right"))
+    single = raw.get("input")
+    keys = (single,) if single is not None else (raw.get("left") or "", raw.get("right") or "")
+    return Condition(label=raw["label"], points=float(raw.get("points", 0.0)), input=single,
+                     left=raw.get("left"), op=raw.get("op"), right=raw.get("right"), keys=keys)
 
 
 def _rule(raw: dict[str, Any]) -> Rule:
@@ -225,18 +213,24 @@ def _rule(raw: dict[str, Any]) -> Rule:
 def _content(raw: dict[str, Any]) -> Content:
     rule = _rule(raw["rule"])
     measure = raw.get("measure", "ratio" if rule.is_rate else "items")
+    if measure == "ratio":
+        keys = (raw.get("numerator") or "", raw.get("denominator") or "")
+    else:
+        keys = tuple(k for item in rule.items for k in item.keys)
     return Content(id=int(raw["id"]), indicator=raw["indicator"], title=raw["title"],
                    max_points=float(raw["max_points"]), rule=rule, lead=raw["lead"],
                    coop=tuple(raw.get("coop", ())), evidence=tuple(raw.get("evidence", ())),
                    measure=measure, numerator=raw.get("numerator"),
-                   denominator=raw.get("denominator"), gap_action=raw.get("gap_action", ""))
+                   denominator=raw.get("denominator"), gap_action=raw.get("gap_action", ""),
+                   input_keys=keys)
 
 
 def _prerequisite(raw: dict[str, Any]) -> Prerequisite:
-    return Prerequisite(id=raw["id"], title=raw["title"],
-                        conditions=tuple(_condition(c) for c in raw["conditions"]),
+    conditions = tuple(_condition(c) for c in raw["conditions"])
+    return Prerequisite(id=raw["id"], title=raw["title"], conditions=conditions,
                         lead=raw["lead"], coop=tuple(raw.get("coop", ())),
-                        evidence=tuple(raw.get("evidence", ())))
+                        evidence=tuple(raw.get("evidence", ())),
+                        input_keys=tuple(k for c in conditions for k in c.keys))
 
 
 def _check(std: Standard) -> list[str]:
