@@ -68,9 +68,6 @@ class CountyData:
     bad: set[str] = field(default_factory=set)
     utilities_ok: bool = True
 
-    def has(self, *keys: str) -> bool:
-        return all(k in self.inputs for k in keys)
-
 
 def read_county_file(path: str | Path) -> dict[str, Any]:
     """Parse a county TOML file into raw values; raises DataFileError when it is unreadable."""

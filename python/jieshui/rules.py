@@ -5,9 +5,8 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
+from .rates import TOLERANCE
 from .standard import Rule
-
-TOLERANCE = 1e-9
 
 
 def shortfall_points(max_points: float, shortfall: float, step: float, deduct: float,

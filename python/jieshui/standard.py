@@ -117,11 +117,6 @@ class Standard:
     def content(self, content_id: int) -> Content:
         return self.contents[content_id - 1]
 
-    @property
-    def required_inputs(self) -> tuple[str, ...]:
-        """Every input key a county must supply, in the order the standard lists them."""
-        return tuple(self.inputs)
-
 
 @functools.cache
 def default_standard() -> Standard:
