@@ -177,15 +177,16 @@ def _utilities(raw: Any, std: Standard,
         return [], False
     utilities, ok = [], True
     for n, row in enumerate(raw, start=1):
-        utility = _utility(row, n, std, errors)
+        utility = check_utility(row, n, std, errors)
         ok = ok and utility is not None
         if utility is not None:
             utilities.append(utility)
     return utilities, ok
 
 
-def _utility(row: Any, n: int, std: Standard,
-             errors: list[FieldError]) -> tuple[Utility, Leakage] | None:
+def check_utility(row: Any, n: int, std: Standard,
+                  errors: list[FieldError]) -> tuple[Utility, Leakage] | None:
+    """Validate the n-th utility's fields (appending to `errors`) and compute its leakage."""
     where = f"utilities[{n}]"
     if not isinstance(row, Mapping):
         errors.append(FieldError(where, f"第 {n} 个供水单位应为“键 = 值”的表"))

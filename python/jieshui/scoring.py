@@ -95,7 +95,7 @@ def score(data: CountyData, std: Standard) -> Assessment:
                 base += result.points or 0.0
         bonus = min(std.bonus_cap, bonus)
         total = base + bonus
-    verdict = _verdict(std, data.errors, prerequisites, total)
+    verdict = verdict_of(std, bool(data.errors), [p.met for p in prerequisites], total)
     return Assessment(data.county, std, contents, prerequisites, utilities, base, bonus, total,
                       verdict, data.errors)
 
@@ -161,11 +161,11 @@ def _prerequisite(prereq: Prerequisite, inputs: Mapping[str, Any], tol: float) -
     return PrerequisiteResult(prereq.id, prereq.title, met, unmet)
 
 
-def _verdict(std: Standard, errors: list[FieldError], prerequisites: list[PrerequisiteResult],
-             total: float | None) -> str:
+def verdict_of(std: Standard, has_errors: bool, prerequisites_met: list[bool | None],
+               total: float | None) -> str:
     # Errors come first: a veto drawn from invalid figures would be as unreliable as a score.
-    if errors or total is None:
+    if has_errors or total is None or None in prerequisites_met:
         return std.verdicts["incomplete"]
-    if any(p.met is False for p in prerequisites):
+    if False in prerequisites_met:
         return std.verdicts["veto"]
     return std.verdicts["pass"] if total >= std.pass_mark - std.tolerance else std.verdicts["fail"]

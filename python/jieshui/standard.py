@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import tomllib
 from dataclasses import dataclass
@@ -98,6 +99,14 @@ class Prerequisite:
 
 
 @dataclass(frozen=True, slots=True)
+class Stage:
+    name: str
+    start: dt.date
+    end: dt.date
+    tasks: str
+
+
+@dataclass(frozen=True, slots=True)
 class Standard:
     version: str
     source: str
@@ -112,6 +121,8 @@ class Standard:
     utility_fields: dict[str, InputSpec]
     prerequisites: tuple[Prerequisite, ...]
     contents: tuple[Content, ...]
+    stages: tuple[Stage, ...] = ()
+    report_day: int = 25
     path: str = ""
 
     def content(self, content_id: int) -> Content:
@@ -174,6 +185,8 @@ def _build(raw: dict[str, Any], where: str) -> Standard:
         utility_fields={k: _input(k, v, kind_units) for k, v in raw["utility_fields"].items()},
         prerequisites=tuple(_prerequisite(p) for p in raw["prerequisites"]),
         contents=tuple(_content(c) for c in raw["contents"]),
+        stages=tuple(Stage(s["name"], s["start"], s["end"], s["tasks"]) for s in raw.get("stages", ())),
+        report_day=int(raw.get("report_day", 25)),
         path=where,
     )
 
@@ -245,6 +258,10 @@ def _check(std: Standard) -> list[str]:
         problems.append(f"tolerance = {std.tolerance} 应在 0 与 0.001 之间")
     if not 0 < std.pass_mark <= std.base_max + std.bonus_cap:
         problems.append(f"合格分 pass_mark = {std.pass_mark} 应在 0 与总分之间")
+    for stage in std.stages:
+        if not (isinstance(stage.start, dt.date) and isinstance(stage.end, dt.date)
+                and stage.start <= stage.end):
+            problems.append(f"阶段“{stage.name}”的起止日期应为日期（如 2025-03-01）且开始不晚于结束")
     for content in std.contents:
         problems += _check_content(std, content)
     for prereq in std.prerequisites:
