@@ -1,8 +1,13 @@
-"""Build every generated artefact from the standard file.
+"""Build every generated artefact from the standard file and the package.
 
-Today: docs/standard.md (the standard as a Markdown reference). The workbook templates and the
-add-in join here as they are built (issues 3 and 5). Output is deterministic; the tests fail
-when a committed artefact is stale.
+- docs/standard.md: the standard as a Markdown reference;
+- workbook_templates/vba/xlwings_udfs.bas: the UDF wrapper module, from xlwings' own generator
+  (the golden copy the tests compare with);
+- workbook_templates/jieshui_template.xlsm: the blank county workbook;
+- workbook_templates/jieshui_example_shiliqi.xlsm: the example county's filled workbook.
+
+Output is deterministic (byte-identical on every run); the tests fail when a committed artefact
+is stale.
 
     python build.py
 """
@@ -15,28 +20,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "python"))
 
+from jieshui.county import read_county_file  # noqa: E402
+from jieshui.files import write_atomically  # noqa: E402
 from jieshui.standard import load_standard  # noqa: E402
 from jieshui.standard_doc import render_markdown  # noqa: E402
+from jieshui.vba_project import build_vba_project  # noqa: E402
+from jieshui.workbook_inputs import WorkbookInputs, example_extras, from_county_raw  # noqa: E402
+from jieshui.workbook_writer import CODE_NAMES, SHEETS, build_workbook  # noqa: E402
+from jieshui.xlwings_shim import generate_udf_module  # noqa: E402
 
+TEMPLATES = ROOT / "workbook_templates"
 STANDARD_DOC = ROOT / "docs" / "standard.md"
+UDF_GOLDEN = TEMPLATES / "vba" / "xlwings_udfs.bas"
+BLANK = TEMPLATES / "jieshui_template.xlsm"
+EXAMPLE = TEMPLATES / "jieshui_example_shiliqi.xlsm"
+EXAMPLE_DATA = ROOT / "examples" / "shiliqi.toml"
 
 
-def artefacts() -> dict[Path, str]:
+def artefacts() -> dict[Path, bytes]:
     """Every generated file and its content."""
-    return {STANDARD_DOC: render_markdown(load_standard())}
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8", newline="\n")
-    tmp.replace(path)
+    std = load_standard()
+    udf_module, helps = generate_udf_module()
+    vba = build_vba_project([(name, CODE_NAMES[name]) for name in SHEETS], udf_module, helps)
+    example = example_extras(from_county_raw(read_county_file(EXAMPLE_DATA), std), std)
+    return {
+        STANDARD_DOC: render_markdown(std).encode("utf-8"),
+        UDF_GOLDEN: udf_module.encode("utf-8"),
+        BLANK: build_workbook(std, WorkbookInputs(), vba)[0],
+        EXAMPLE: build_workbook(std, example, vba)[0],
+    }
 
 
 def main() -> None:
-    for path, text in artefacts().items():
-        write_atomically(path, text)
-        print(f"wrote {path.relative_to(ROOT)}")
+    for path, data in artefacts().items():
+        write_atomically(path, data)
+        print(f"wrote {path.relative_to(ROOT)} ({len(data):,} bytes)")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,8 @@ def load_build():
 
 
 def test_committed_artefacts_are_current():
-    stale = [str(path.relative_to(ROOT)) for path, text in load_build().artefacts().items()
-             if not path.exists() or path.read_text(encoding="utf-8") != text]
+    stale = [str(path.relative_to(ROOT)) for path, data in load_build().artefacts().items()
+             if not path.exists() or path.read_bytes() != data]
     assert not stale, f"run `python build.py` and commit: {stale}"
 
 

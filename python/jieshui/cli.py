@@ -12,11 +12,15 @@ from rich.console import Console
 
 from . import __version__
 from .county import DataFileError, read_county_file
+from .files import free_path, write_atomically
+from .recalc import recalculated
+from .workbook_reader import WorkbookError, field_cells, read_workbook
 from .report import prerequisites_table, render, standard_table, to_dict
 from .scoring import assess
 from .standard import Standard, StandardError, load_standard
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
                   no_args_is_help=True, rich_markup_mode=None)
@@ -45,25 +49,57 @@ def _standard(path: Path | None) -> Standard:
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）")],
+    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
 ) -> None:
-    """计算县域数据文件的各项得分、必备条件、总分和结论。
+    """计算县域数据文件或工作簿的各项得分、必备条件、总分和结论（工作簿只读，不运行宏）。
 
     退出码：0 已评分（无论结论如何）；1 数据有错误；2 文件无法读取。
     """
     std = _standard(standard)
+    cells: dict[str, str] = {}
     try:
-        raw = read_county_file(file)
-    except DataFileError as exc:
+        if file.suffix.lower() in WORKBOOK_SUFFIXES:
+            data = read_workbook(file, std)
+            raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
+        else:
+            raw = read_county_file(file)
+    except (DataFileError, WorkbookError) as exc:
         raise _fail(str(exc)) from exc
     result = assess(raw, std)
     if as_json:
-        typer.echo(json.dumps(to_dict(result), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(to_dict(result, cells), ensure_ascii=False, indent=2))
     else:
-        render(result, _console())
+        render(result, _console(), cells)
     raise typer.Exit(EXIT_DATA_ERRORS if result.errors else EXIT_SCORED)
+
+
+@app.command()
+def recalc(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
+) -> None:
+    """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
+    if (output is None) == (not in_place):
+        raise _fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
+    std = _standard(None)
+    try:
+        data = recalculated(workbook, std)
+    except WorkbookError as exc:
+        raise _fail(str(exc)) from exc
+    if in_place:
+        backup = free_path(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
+        write_atomically(backup, workbook.read_bytes())
+        write_atomically(workbook, data)
+        typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
+        return
+    assert output is not None
+    if output.resolve() == workbook.resolve() or output.exists():
+        raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    write_atomically(output, data)
+    typer.echo(f"已写出 {output}")
 
 
 @app.command("standard")

@@ -14,7 +14,9 @@ from .scoring import Assessment
 from .standard import Standard
 
 
-def to_dict(a: Assessment) -> dict[str, Any]:
+def to_dict(a: Assessment, cells: dict[str, str] | None = None) -> dict[str, Any]:
+    """The JSON document; `cells` maps error fields to workbook cells when scoring a workbook."""
+    cells = cells or {}
     return {
         "county": {"name": a.county.name, "province": a.county.province,
                    "city": a.county.city, "year": a.county.year},
@@ -26,7 +28,8 @@ def to_dict(a: Assessment) -> dict[str, Any]:
         "prerequisites": [{"id": p.id, "title": p.title, "met": p.met, "unmet": p.unmet}
                           for p in a.prerequisites],
         "base": a.base, "bonus": a.bonus, "total": a.total, "verdict": a.verdict,
-        "errors": [{"field": e.field, "message": e.message} for e in a.errors],
+        "errors": [{"field": e.field, "message": e.message,
+                    **({"cell": cells[e.field]} if cells.get(e.field) else {})} for e in a.errors],
         "gaps": [{"id": c.id, "title": c.title, "points_recoverable": c.lost, "gap": c.gap}
                  for c in a.ranked_gaps],
         "leakage": [{"name": name, "supply_total": u.supply, "r_wl": u.r_wl, "r1": u.r1,
@@ -43,7 +46,7 @@ def percent(x: float | None, digits: int = 1) -> str:
     return "—" if x is None else f"{x * 100:.{digits}f}%"
 
 
-def render(a: Assessment, console: Console) -> None:
+def render(a: Assessment, console: Console, cells: dict[str, str] | None = None) -> None:
     county = a.county
     title = f"{county.province}{county.city}{county.name} {county.year or ''} 年度节水型社会达标建设自评赋分"
     console.print(Text(title, style="bold"))
@@ -63,7 +66,8 @@ def render(a: Assessment, console: Console) -> None:
     if a.errors:
         console.print(Text(f"数据问题（{len(a.errors)} 项）：", style="bold red"))
         for e in a.errors:
-            console.print(f"  · [{e.field}] {e.message}", markup=False, highlight=False)
+            where = (cells or {}).get(e.field) or e.field
+            console.print(f"  · [{where}] {e.message}", markup=False, highlight=False)
 
 
 def _contents_table(a: Assessment) -> Table:

@@ -23,6 +23,11 @@ class WorkbookInputs:
     prereq_evidence: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, list[Any]] = field(default_factory=dict)
 
+    def filled_utility_rows(self) -> list[int]:
+        """Indexes of the utility table's rows that hold anything (blank rows are not utilities)."""
+        return [n for n, row in enumerate(self.utilities)
+                if any(v is not None and str(v).strip() for v in row)]
+
     def to_county_raw(self) -> dict[str, Any]:
         """The county data the engine validates, as a county TOML file would give it."""
         county = {k: self.county.get(k) for k in ("name", "province", "city", "year")}
@@ -30,8 +35,7 @@ class WorkbookInputs:
         if isinstance(year, float) and year.is_integer():
             county["year"] = int(year)
         county = {k: v for k, v in county.items() if v is not None}
-        utilities = [dict(zip(UTILITY_FIELDS, row)) for row in self.utilities
-                     if any(v is not None and str(v).strip() for v in row)]
+        utilities = [dict(zip(UTILITY_FIELDS, self.utilities[n])) for n in self.filled_utility_rows()]
         return {"county": county,
                 "inputs": {k: v for k, v in self.inputs.items() if v is not None},
                 "utilities": utilities}

@@ -402,9 +402,11 @@ class WorkbookBuilder:
                       else f"in_{key}", ref(layout.SHEET_COVER, row, 2))
             self.county_values[key] = as_number(value)
         row = 4 + len(self.COVER_FIELDS)
-        for label, text in (("模板版本", layout.TEMPLATE_VERSION), ("评价标准版本", self.std.version)):
+        for label, text, name in (("模板版本", layout.TEMPLATE_VERSION, "tpl_version"),
+                                  ("评价标准版本", self.std.version, "std_version")):
             ws.merge_range(row, 0, row, 1, label, f.text)
             ws.merge_range(row, 2, row, 3, text, f.text)
+            self.name(name, ref(layout.SHEET_COVER, row, 2))
             row += 1
         ws.merge_range(row, 0, row, 1, "已安装的软件（实时）", f.text)
         ws.merge_range(row, 2, row, 3, None, f.text)
@@ -924,12 +926,20 @@ class WorkbookBuilder:
         ws.hide()
 
 
-def build_workbook(std: Standard, inputs: WorkbookInputs, vba_project: bytes | None) -> tuple[bytes, list[FormulaCell], dict[str, str]]:
+def build_workbook(std: Standard, inputs: WorkbookInputs,
+                   vba_project: bytes | None) -> tuple[bytes, list[FormulaCell], dict[str, str]]:
     """The workbook's bytes, every formula cell with its cached value, and the defined names."""
     stream = io.BytesIO()
     builder = WorkbookBuilder(std, inputs, vba_project)
     builder.build(stream)
     return patch_workbook(stream.getvalue(), cached_map(builder.cells)), builder.cells, builder.names
+
+
+def formula_cells(std: Standard, inputs: WorkbookInputs) -> list[FormulaCell]:
+    """Every formula cell the template holds for these inputs, with the value it computes."""
+    builder = WorkbookBuilder(std, inputs, None)
+    builder.build(io.BytesIO())
+    return builder.cells
 
 
 def cached_map(cells: list[FormulaCell]) -> dict[str, dict[str, Any]]:
