@@ -590,6 +590,7 @@ class WorkbookBuilder:
                 value_text = value_cell
             else:
                 ws.write(row, 6, "—", f.center)
+                self.values[(ws.name, row, 6)] = "—"
                 value, value_text = None, '""'
             args = f"{params},{value_text}" + (f",{extra}" if extra else "")
             point = self.formula(ws, row, 7, f"JS_SCORE({args})",
