@@ -38,6 +38,10 @@ INVALID = "数据有误"
 NOT_APPLICABLE = "不适用"
 MET, UNMET = "满足", "不满足"
 ERROR_PREFIX = "错误："
+REACHED = "已达标"
+# Formulas never return an empty string: LibreOffice and WPS recalculate a cell whose cached
+# value is empty, and without our UDFs that shows #VALUE!.
+BLANK = "—"
 
 
 def reverse(names: dict[str, str]) -> dict[str, str]:

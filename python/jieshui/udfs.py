@@ -208,7 +208,7 @@ def JS_LEAK_PART(row, part):
         raise CellProblem(f"{layout.ERROR_PREFIX}分项应为 {'、'.join(layout.LEAK_PARTS)}")
     cells = list(row[0]) if row else []
     if not utility_rows([cells]):
-        return ""
+        return layout.BLANK
     leakage = _one_utility(1, cells)
     return getattr(leakage, part.lower())
 
@@ -232,7 +232,10 @@ def JS_SCORE(params, value, *inputs):
      inputs="比率类：分子、分母；漏损率：供水单位表；逐项得分：各项输入")
 @_guard
 def JS_GAP(params, value, *inputs):
-    content = content_from_params(params)
+    return _gap(content_from_params(params), value, inputs) or layout.REACHED
+
+
+def _gap(content: Content, value: Cell, inputs: Sequence[Cell]) -> str:
     if not content.rule.is_rate:
         met = _items_met(content, inputs)
         cap = content.rule.cap if content.is_bonus else None

@@ -135,7 +135,9 @@ class WorkbookBuilder:
     def formula(self, ws: Any, row: int, col: int, text: str, compute: Callable[[], Any],
                 fmt: Any) -> Any:
         value = compute()
-        ws.write_formula(row, col, "=" + text, fmt, "" if value is None else value)
+        if value is None or value == "":
+            raise ValueError(f"{ws.name}!{xl_rowcol_to_cell(row, col)} would cache an empty value")
+        ws.write_formula(row, col, "=" + text, fmt, value)
         self.cells.append(FormulaCell(ws.name, row, col, "=" + text, value))
         self.values[(ws.name, row, col)] = value
         return value
@@ -597,8 +599,8 @@ class WorkbookBuilder:
                                  lambda p=prow, v=value, e=extra_values: udfs.JS_SCORE(p, v, *e),
                                  f.points)
             points.append(point)
-            self.formula(ws, row, 8, f"IF(ISNUMBER(H{row + 1}),D{row + 1}-H{row + 1},\"\")",
-                         lambda m=max_points, p=point: m - p if isinstance(p, (int, float)) else "",
+            self.formula(ws, row, 8, f'IF(ISNUMBER(H{row + 1}),D{row + 1}-H{row + 1},"{layout.BLANK}")',
+                         lambda m=max_points, p=point: m - p if isinstance(p, (int, float)) else layout.BLANK,
                          f.points)
             self.formula(ws, row, 9, f"JS_GAP({args})",
                          lambda p=prow, v=value, e=extra_values: udfs.JS_GAP(p, v, *e), f.text)
@@ -899,19 +901,19 @@ class WorkbookBuilder:
         c = self.county_values
         ws.write(1, 0, "填报单位：", info)
         ws.merge_range(1, 1, 1, 2, None, info)
-        self.formula(ws, 1, 1, 'IF(in_county_name="","",in_county_province&in_county_city&in_county_name)',
-                     lambda: self.county_title() if c.get("name") else "", info)
+        self.formula(ws, 1, 1, f'IF(in_county_name="","{layout.BLANK}",in_county_province&in_county_city&in_county_name)',
+                     lambda: self.county_title() if c.get("name") else layout.BLANK, info)
         ws.write(1, 3, "评价年度：", info)
-        self.formula(ws, 1, 4, 'IF(in_county_year="","",in_county_year)',
-                     lambda: "" if c.get("year") is None else c["year"], info)
+        self.formula(ws, 1, 4, f'IF(in_county_year="","{layout.BLANK}",in_county_year)',
+                     lambda: layout.BLANK if c.get("year") is None else c["year"], info)
         ws.write(2, 3, "填报日期：", info)
         ws.merge_range(2, 4, 2, 5, None, date_fmt)
-        self.formula(ws, 2, 4, 'IF(in_report_date="","",in_report_date)',
-                     lambda: "" if c.get("report_date") is None else c["report_date"], date_fmt)
+        self.formula(ws, 2, 4, f'IF(in_report_date="","{layout.BLANK}",in_report_date)',
+                     lambda: layout.BLANK if c.get("report_date") is None else c["report_date"], date_fmt)
         ws.write(2, 0, "联系人：", info)
         ws.merge_range(2, 1, 2, 2, None, info)
-        self.formula(ws, 2, 1, 'IF(in_contact="","",in_contact&"  "&in_phone)',
-                     lambda: "" if not c.get("contact") else f"{c['contact']}  {c.get('phone') or ''}",
+        self.formula(ws, 2, 1, f'IF(in_contact="","{layout.BLANK}",in_contact&"  "&in_phone)',
+                     lambda: layout.BLANK if not c.get("contact") else f"{c['contact']}  {c.get('phone') or ''}",
                      info)
 
     # -- xlwings.conf ---------------------------------------------------------------------
