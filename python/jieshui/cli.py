@@ -36,7 +36,7 @@ def _console() -> Console:
 
 
 def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"错误：{message}", markup=False)
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"错误：{message}", markup=False)
     return typer.Exit(EXIT_UNREADABLE)
 
 
