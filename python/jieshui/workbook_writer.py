@@ -78,6 +78,7 @@ class FormulaCell:
     col: int
     formula: str
     value: Any
+    compute: Callable[[], Any]
 
 
 class Formats:
@@ -138,7 +139,7 @@ class WorkbookBuilder:
         if value is None or value == "":
             raise ValueError(f"{ws.name}!{xl_rowcol_to_cell(row, col)} would cache an empty value")
         ws.write_formula(row, col, "=" + text, fmt, value)
-        self.cells.append(FormulaCell(ws.name, row, col, "=" + text, value))
+        self.cells.append(FormulaCell(ws.name, row, col, "=" + text, value, compute))
         self.values[(ws.name, row, col)] = value
         return value
 
@@ -412,7 +413,7 @@ class WorkbookBuilder:
             row += 1
         ws.merge_range(row, 0, row, 1, "已安装的软件（实时）", f.text)
         ws.merge_range(row, 2, row, 3, None, f.text)
-        self.formula(ws, row, 2, "JS_VERSION()", udfs.JS_VERSION, f.text)
+        self.formula(ws, row, 2, "JS_VERSION()", lambda: udfs.JS_VERSION(), f.text)
         self.cover_row = row + 2
         for i, (caption, sub, _) in enumerate(self.vba_buttons()):
             ws.insert_button(4 + i * 2, 5, {"macro": sub, "caption": caption, "width": 150,
