@@ -517,10 +517,7 @@ class WorkbookBuilder:
             value = self.formula(ws, row, 4, f'JS_PREREQ("{prereq.id}",{",".join(args)})',
                                  lambda p=prereq.id, v=values: udfs.JS_PREREQ(p, *v), f.center)
             self.prereq_values.append(value)
-            ws.write(row, 5, prereq.lead, f.center)
-            ws.write(row, 6, "、".join(prereq.coop), f.center)
-            ws.write(row, 7, "、".join(prereq.evidence), f.text)
-            self.evidence_cell(ws, row, 8, self.inputs.prereq_evidence.get(prereq.id))
+            self.responsibility(ws, row, 5, prereq, self.inputs.prereq_evidence.get(prereq.id))
             ws.set_row(row, 48)
         last = FIRST_CONTENT_ROW + len(self.std.prerequisites) - 1
         self.name("in_prereq_evidence", area(ws.name, FIRST_CONTENT_ROW, 8, last, 8))
@@ -532,6 +529,13 @@ class WorkbookBuilder:
         ws.freeze_panes(FIRST_CONTENT_ROW, 2)
         self.print_setup(ws, landscape=True, repeat_to=2)
         self.protect(ws)
+
+    def responsibility(self, ws: Any, row: int, col: int, item: Any, evidence: Any) -> None:
+        """Lead unit, co-op units, evidence list and the evidence status input, from `col` on."""
+        ws.write(row, col, item.lead, self.fmt.center)
+        ws.write(row, col + 1, "、".join(item.coop), self.fmt.center)
+        ws.write(row, col + 2, "、".join(item.evidence), self.fmt.text)
+        self.evidence_cell(ws, row, col + 3, evidence)
 
     def evidence_cell(self, ws: Any, row: int, col: int, value: Any) -> None:
         self.input_cell(ws, row, col, value, self.fmt.input_center, {
@@ -605,10 +609,7 @@ class WorkbookBuilder:
                          f.points)
             self.formula(ws, row, 9, f"JS_GAP({args})",
                          lambda p=prow, v=value, e=extra_values: udfs.JS_GAP(p, v, *e), f.text)
-            ws.write(row, 10, content.lead, f.center)
-            ws.write(row, 11, "、".join(content.coop), f.center)
-            ws.write(row, 12, "、".join(content.evidence), f.text)
-            self.evidence_cell(ws, row, 13, self.inputs.evidence.get(content.id))
+            self.responsibility(ws, row, 10, content, self.inputs.evidence.get(content.id))
             ws.set_row(row, 66)
         last = FIRST_CONTENT_ROW + len(self.std.contents) - 1
         self.name("out_points", area(ws.name, FIRST_CONTENT_ROW, 7, last, 7))
