@@ -183,3 +183,14 @@ def test_print_setup_of_the_submission_sheet():
     ws = book[layout.SHEET_SUBMISSION]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.print_title_rows and "第 &P 页" in ws.oddFooter.center.text
+
+
+def test_xlwings_config_sheet():
+    book = openpyxl.load_workbook(BLANK)
+    ws = book[layout.SHEET_CONFIG]
+    assert ws.sheet_state == "hidden"
+    config = {row[0].value.upper(): row[1].value for row in ws.iter_rows(max_col=2)}
+    assert config["UDF MODULES"] == "jieshui.udfs"
+    # xlwings reads this sheet before the user's config file: an interpreter key here would
+    # shadow the path IT sets per PC.
+    assert not any(key.startswith("INTERPRETER") for key in config)

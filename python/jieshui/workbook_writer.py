@@ -921,7 +921,9 @@ class WorkbookBuilder:
     # -- xlwings.conf ---------------------------------------------------------------------
 
     def config_sheet(self, ws: Any) -> None:
-        rows = (("Interpreter_Win", ""), ("UDF Modules", "jieshui.udfs"),
+        # No interpreter row: an entry here, even a blank one, would hide the per-user setting
+        # in %USERPROFILE%\.xlwings\xlwings.conf (xlwings reads the sheet first and stops there).
+        rows = (("UDF Modules", "jieshui.udfs"),
                 ("Use UDF Server", False), ("Show Console", False), ("Debug UDFs", False),
                 ("ADD_WORKBOOK_TO_PYTHONPATH", False))
         for row, (key, value) in enumerate(rows):
