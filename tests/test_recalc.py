@@ -131,3 +131,16 @@ def test_a_deleted_sheet_is_named(tmp_path, std):
     with pytest.raises(WorkbookError) as info:
         read_workbook(path, std)
     assert "附件2 必备条件" in str(info.value) or "定义名称" in str(info.value)
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tmp_path, std):
+    path = tmp_path / "bomb.xlsm"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as entry:
+            chunk = b"\0" * 1_000_000
+            for _ in range(120):
+                entry.write(chunk)
+    assert path.stat().st_size < 1_000_000
+    with pytest.raises(WorkbookError, match="疑似压缩炸弹"):
+        read_workbook(path, std)

@@ -15,6 +15,8 @@ from .workbook_inputs import COUNTY_FIELDS, WorkbookInputs
 
 Getter = Callable[[str], Any]
 MAX_WORKBOOK_BYTES = 50_000_000
+MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
+MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
 
 
 class WorkbookError(Exception):
@@ -81,10 +83,24 @@ def _open(path: Path) -> Any:
         raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx），可能已损坏或是加密文件")
+    _refuse_bombs(path)
     try:
         return openpyxl.load_workbook(path, data_only=True, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise WorkbookError(f"文件 {path} 无法作为 Excel 工作簿读取：{exc}") from exc
+
+
+def _refuse_bombs(path: Path) -> None:
+    """Check the sizes the zip directory declares before anything is unpacked."""
+    try:
+        entries = zipfile.ZipFile(path).infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(f"文件 {path} 已损坏，无法作为 Excel 工作簿读取：{exc}") from exc
+    unpacked = sum(e.file_size for e in entries)
+    ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
+    if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
+        raise WorkbookError(f"文件 {path} 解压后过大（{unpacked // 1_000_000} MB），"
+                            "疑似压缩炸弹，已拒绝读取")
 
 
 def _destination(book: Any, name: str) -> tuple[str, str] | None:
