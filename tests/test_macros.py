@@ -1,5 +1,7 @@
-"""The buttons' Python side: wiring checked with a stand-in for the few xlwings calls it makes;
-the reading and checking behind it are the real reader and engine."""
+"""The buttons' Python side. The few xlwings calls it makes are answered by a small stand-in
+backed by a real workbook file; what happens behind them (reader, checks, export) is real."""
+
+import shutil
 
 import openpyxl
 import pytest
@@ -7,41 +9,76 @@ import pytest
 from conftest import ROOT
 from jieshui import macros
 
-WORKBOOK = ROOT / "workbook_templates" / "jieshui_example_shiliqi.xlsm"
+TEMPLATES = ROOT / "workbook_templates"
+EXAMPLE = TEMPLATES / "jieshui_example_shiliqi.xlsm"
+BLANK = TEMPLATES / "jieshui_template.xlsm"
 
 
-class Range:
-    def __init__(self, cells):
-        self.cells = cells
-        self.count = sum(len(r) for r in cells)
+class Cells:
+    """xlwings.Range, for the members jieshui.macros uses."""
+
+    def __init__(self, sheet, address, rows):
+        self.sheet, self.address, self.rows = sheet, address, rows
+        self.count = sum(len(r) for r in rows)
+        self.links = []
 
     @property
     def value(self):
-        return self.cells[0][0]
+        return self.rows[0][0]
+
+    @value.setter
+    def value(self, rows):
+        self.sheet.written[self.address] = rows
 
     def options(self, ndim):
         assert ndim == 2
-        return type("Rows", (), {"value": self.cells})()
+        return type("Rows", (), {"value": self.rows})()
 
-    @property
-    def api(self):
-        raise AttributeError
+    def add_hyperlink(self, address, text_to_display, screen_tip):
+        self.sheet.links.append((self.address, address, text_to_display))
+
+
+class Sheet:
+    def __init__(self, name):
+        self.name, self.written, self.links, self.active, self.cleared = name, {}, [], False, 0
+
+    def __getitem__(self, address):
+        return Cells(self, address, [[None]])
+
+    def clear(self):
+        self.cleared += 1
+
+    def activate(self):
+        self.active = True
+
+
+class Sheets(list):
+    def __getitem__(self, key):
+        return next(s for s in self if s.name == key) if isinstance(key, str) else list.__getitem__(self, key)
+
+    def add(self, name, after):
+        assert after is self[-1]
+        self.append(Sheet(name))
+        return self[-1]
 
 
 class Book:
-    """What xw.Book.caller() returns, for the calls jieshui.macros makes, backed by a real file."""
+    """xw.Book.caller() for the calls jieshui.macros makes, backed by a real file."""
 
     def __init__(self, path):
         book = openpyxl.load_workbook(path, data_only=True)
+        self.fullname = str(path)
+        self.sheets = Sheets(Sheet(name) for name in book.sheetnames)
         self.names = {}
         for name, defined in book.defined_names.items():
             sheet, coord = next(iter(defined.destinations))
             cells = book[sheet][coord.replace("$", "")]
             rows = cells if isinstance(cells, tuple) else ((cells,),)
-            self.names[name] = type("Name", (), {"refers_to_range": Range([[c.value for c in r] for r in rows])})
-        self.alerts = []
-        self.calculated = 0
+            values = [[c.value for c in r] for r in rows]
+            self.names[name] = type("Name", (), {"refers_to_range": Cells(self.sheets[sheet], coord, values)})
+        self.alerts, self.calculated, self.opened = [], 0, []
         self.app = self
+        self.books = self
 
     def alert(self, text, title=""):
         self.alerts.append((title, text))
@@ -49,14 +86,21 @@ class Book:
     def calculate(self):
         self.calculated += 1
 
+    def open(self, path):
+        self.opened.append(path)
+        return type("Opened", (), {"to_pdf": lambda s, p: open(p, "wb").write(b"%PDF-1.7"),
+                                   "close": lambda s: None})()
+
     @property
     def api(self):
         return type("Api", (), {})()
 
 
 @pytest.fixture
-def caller(monkeypatch):
-    def use(path):
+def caller(monkeypatch, tmp_path):
+    def use(source):
+        path = tmp_path / source.name
+        shutil.copy(source, path)
         book = Book(path)
         monkeypatch.setattr(macros.xw.Book, "caller", staticmethod(lambda: book), raising=False)
         return book
@@ -64,27 +108,44 @@ def caller(monkeypatch):
 
 
 def test_check_data_on_a_clean_workbook(caller):
-    book = caller(WORKBOOK)
+    book = caller(EXAMPLE)
     macros.check_data()
-    assert book.alerts == [("检查数据", "数据检查通过：全部输入项已填写，未发现问题。")]
+    assert book.alerts == [("检查数据", "数据检查通过：未发现问题。")]
+    results = book.sheets["检查结果"]
+    assert results.written["A1"] == [["序号", "单元格", "类别", "问题"], [1, "", "检查通过", "未发现问题"]]
 
 
-def test_check_data_lists_the_problems(caller):
-    book = caller(ROOT / "workbook_templates" / "jieshui_template.xlsm")
+def test_check_data_writes_the_problems_with_links(caller):
+    book = caller(BLANK)
     macros.check_data()
-    title, text = book.alerts[0]
-    assert text.startswith("发现 65 项问题：")
-    assert "缺少“评价年用水总量”（total_water_use）" in text
-    assert "另有 50 项" in text
+    assert book.alerts[0][1].startswith("发现 65 项问题")
+    results = book.sheets["检查结果"]
+    rows = results.written["A1"]
+    assert rows[1][1:3] == ["说明!C5", "数据错误"]
+    assert ("B2", "#'说明'!C5", "说明!C5") in results.links
+    assert results.active
 
 
-def test_export_says_plainly_it_is_not_there_yet(caller):
-    book = caller(WORKBOOK)
+def test_check_data_reuses_the_results_sheet(caller):
+    book = caller(EXAMPLE)
+    macros.check_data()
+    macros.check_data()
+    assert [s.name for s in book.sheets].count("检查结果") == 1
+    assert book.sheets["检查结果"].cleared == 2
+
+
+def test_export_writes_next_to_the_workbook_and_asks_excel_for_the_pdf(caller, tmp_path):
+    book = caller(EXAMPLE)
     macros.export_submission()
-    assert "下一版本" in book.alerts[0][1]
+    exported = list(tmp_path.glob("示例旗_节水型社会达标建设复核自评赋分表_*.xlsx"))
+    assert len(exported) == 1 and book.opened == [str(exported[0])]
+    assert exported[0].with_suffix(".pdf").read_bytes().startswith(b"%PDF")
+    title, text = book.alerts[0]
+    assert title == "导出报送表" and "已导出报送表" in text and "已生成 PDF" in text
+    assert "数据检查未通过" not in text
 
 
 def test_recalculate_falls_back_to_calculate(caller):
-    book = caller(WORKBOOK)
+    book = caller(EXAMPLE)
     macros.recalculate()
     assert book.calculated == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -13,9 +14,11 @@ from rich.console import Console
 from . import __version__
 from .county import DataFileError, read_county_file
 from .files import free_path, write_atomically
+from .checks import check
 from .recalc import recalculated
-from .workbook_reader import WorkbookError, field_cells, read_workbook
-from .report import prerequisites_table, render, standard_table, to_dict
+from .submission import export
+from .workbook_reader import WorkbookData, WorkbookError, field_cells, read_workbook
+from .report import prerequisites_table, render, render_problems, standard_table, to_dict
 from .scoring import assess
 from .standard import Standard, StandardError, load_standard
 
@@ -100,6 +103,50 @@ def recalc(
         raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
     write_atomically(output, data)
     typer.echo(f"已写出 {output}")
+
+
+def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
+    try:
+        return read_workbook(workbook, std)
+    except WorkbookError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command("check")
+def check_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
+
+    退出码：0 未发现问题；1 有问题；2 文件无法读取或不是县域复核工作簿。
+    """
+    std = _standard(None)
+    problems = check(_read_workbook(workbook, std), std).problems
+    if as_json:
+        typer.echo(json.dumps([{"cell": p.cell, "kind": p.kind, "message": p.message} for p in problems],
+                              ensure_ascii=False, indent=2))
+    else:
+        render_problems(problems, _console())
+    raise typer.Exit(EXIT_DATA_ERRORS if problems else EXIT_SCORED)
+
+
+@app.command("export")
+def export_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+) -> None:
+    """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
+    std = _standard(None)
+    data = _read_workbook(workbook, std)
+    checked = check(data, std)
+    exported = export(checked, data.inputs, out_dir or workbook.parent, dt.date.today())
+    console = _console()
+    console.print(f"已导出：{exported.xlsx}", markup=False)
+    console.print(exported.pdf_note, markup=False)
+    if checked.problems:
+        console.print(f"数据检查未通过：{len(checked.problems)} 项（已写入报送表末尾，运行 jieshui check 查看）",
+                      style="bold red", markup=False)
 
 
 @app.command("standard")

@@ -170,7 +170,7 @@ def _cross_check(std: Standard, inputs: dict[str, Value], bad: set[str],
 def _utilities(raw: Any, std: Standard,
                errors: list[FieldError]) -> tuple[list[tuple[Utility, Leakage]], bool]:
     if raw is None or raw == []:
-        errors.append(FieldError("utilities", "未填写供水单位：请为每个城镇公共供水单位填写一个 [[utilities]] 表（评价内容 17 漏损率）"))
+        errors.append(FieldError("utilities", "未填写供水单位：请为每个城镇公共供水单位填写一行（数据文件中为一个 [[utilities]] 表），用于评价内容 17 漏损率"))
         return [], False
     if not isinstance(raw, list):
         errors.append(FieldError("utilities", "[[utilities]] 应为供水单位表的列表"))

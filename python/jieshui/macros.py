@@ -1,53 +1,99 @@
 """Entry points for the workbook's buttons, called from VBA through xlwings' RunPython.
 
-Each reads the calling workbook through xlwings and hands the values to the same core the
-command line uses; nothing here computes a score of its own.
+Each reads the calling workbook through xlwings (XlwingsSource) and hands the values to the
+same core the command line uses (checks, submission); nothing here computes a score.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+import datetime as dt
+from pathlib import Path
+from typing import Any
 
 import xlwings as xw
 
-from .county import FieldError, validate
+from .checks import RESULT_HEADERS, check, link_target, result_rows
 from .standard import default_standard
-from .workbook_reader import collect
+from .submission import export, free_path
+from .workbook_reader import read_from
 
-SHOWN_PROBLEMS = 15
+RESULTS_SHEET = "检查结果"
 
 
-def names_getter(book: Any) -> Callable[[str], Any]:
-    """Read a defined name's cells through xlwings: one value, or rows for a range."""
+class XlwingsSource:
+    """The workbook's defined names, read through xlwings from the running Excel."""
 
-    def get(name: str) -> Any:
-        cells = book.names[name].refers_to_range
+    def __init__(self, book: Any):
+        self.book = book
+
+    def _range(self, name: str) -> Any:
+        return self.book.names[name].refers_to_range
+
+    def value(self, name: str) -> Any:
+        cells = self._range(name)
         return cells.options(ndim=2).value if cells.count > 1 else cells.value
 
-    return get
+    def address(self, name: str) -> tuple[str, str]:
+        cells = self._range(name)
+        return cells.sheet.name, cells.address.replace("$", "")
 
 
-def problems_message(errors: Sequence[FieldError]) -> str:
-    if not errors:
-        return "数据检查通过：全部输入项已填写，未发现问题。"
-    lines = [f"发现 {len(errors)} 项问题：", ""]
-    lines += [f"{n}. {e.message}" for n, e in enumerate(errors[:SHOWN_PROBLEMS], start=1)]
-    if len(errors) > SHOWN_PROBLEMS:
-        lines.append(f"……另有 {len(errors) - SHOWN_PROBLEMS} 项，可在命令行运行 jieshui score 查看全部。")
-    return "\n".join(lines)
+def _checked(book: Any) -> tuple[Any, Any]:
+    std = default_standard()
+    data = read_from(XlwingsSource(book), std)
+    return data, check(data, std)
 
 
 def check_data() -> None:
     book = xw.Book.caller()
-    std = default_standard()
-    data = validate(collect(names_getter(book), std).to_county_raw(), std)
-    book.app.alert(problems_message(data.errors), title="检查数据")
+    _, checked = _checked(book)
+    write_results(book, checked.problems)
+    count = len(checked.problems)
+    book.app.alert(f"发现 {count} 项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
+                   if count else "数据检查通过：未发现问题。", title="检查数据")
+
+
+def write_results(book: Any, problems: list) -> None:
+    names = [sheet.name for sheet in book.sheets]
+    sheet = (book.sheets[RESULTS_SHEET] if RESULTS_SHEET in names
+             else book.sheets.add(RESULTS_SHEET, after=book.sheets[len(names) - 1]))
+    sheet.clear()
+    sheet["A1"].value = [list(RESULT_HEADERS)] + result_rows(problems)
+    for n, problem in enumerate(problems, start=2):
+        target = link_target(problem)
+        if target:
+            sheet[f"B{n}"].add_hyperlink(target, problem.cell, "跳转到该单元格")
+    sheet.activate()
+
+
+def _folder(book: Any) -> Path:
+    folder = Path(book.fullname).parent
+    return folder if folder.is_dir() else Path.home()
 
 
 def export_submission() -> None:
     book = xw.Book.caller()
-    book.app.alert("“导出报送表”将在下一版本提供。目前可在“报送表”页直接打印，或另存为 PDF。",
-                   title="导出报送表")
+    data, checked = _checked(book)
+    exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
+    pdf_note = excel_pdf(book.app, exported.xlsx)
+    lines = [f"已导出报送表：{exported.xlsx}", pdf_note]
+    if checked.problems:
+        lines.append(f"数据检查未通过：{len(checked.problems)} 项，已列在报送表末尾；请点“检查数据”查看。")
+    book.app.alert("\n".join(lines), title="导出报送表")
+
+
+def excel_pdf(app: Any, xlsx: Path) -> str:
+    """Excel's own PDF export of the submission file; a plain note when it fails."""
+    pdf = free_path(xlsx.with_suffix(".pdf"))
+    try:
+        exported = app.books.open(str(xlsx))
+        try:
+            exported.to_pdf(str(pdf))
+        finally:
+            exported.close()
+    except Exception as exc:  # COM errors have no common type; the official gets a plain note
+        return f"未生成 PDF（Excel 导出失败：{exc}），可打开报送表后另存为 PDF。"
+    return f"已生成 PDF：{pdf}"
 
 
 def recalculate() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -80,7 +80,7 @@ def _contents_table(a: Assessment) -> Table:
         value = "不适用" if c.not_applicable else percent(c.value, 2)
         style = "red" if c.lost else ""
         table.add_row(str(c.id), c.indicator, c.title, f"{c.max_points:g}", value,
-                      points(c.points), c.gap or c.note, style=style)
+                      points(c.points), Text(c.gap or c.note), style=style)
     return table
 
 
@@ -110,6 +110,18 @@ def _gaps_table(a: Assessment) -> Table:
     for c in a.ranked_gaps:
         table.add_row(str(c.id), c.title, points(c.lost), c.gap)
     return table
+
+
+def render_problems(problems: Sequence[Any], console: Console) -> None:
+    if not problems:
+        console.print("数据检查通过：未发现问题。", style="bold green")
+        return
+    table = Table(title=f"数据检查：发现 {len(problems)} 项问题")
+    for name in ("序号", "单元格", "类别", "问题"):
+        table.add_column(name, overflow="fold")
+    for n, p in enumerate(problems, start=1):
+        table.add_row(str(n), Text(p.cell or "—"), Text(p.kind), Text(p.message))
+    console.print(table)
 
 
 def standard_table(std: Standard) -> Table:

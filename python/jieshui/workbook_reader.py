@@ -1,6 +1,6 @@
 """Read a county workbook through its defined names: without Excel (openpyxl, never running a
-macro) or from Excel itself (xlwings, in jieshui.macros). Both hand a name→value getter to
-`collect`, so the two doors read the same cells the same way."""
+macro) or from Excel itself (xlwings, in jieshui.macros). Both are a `NameSource`, so the two
+doors read the same cells the same way."""
 
 from __future__ import annotations
 
@@ -8,19 +8,29 @@ import datetime as dt
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Protocol
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
 from .standard import Standard, UTILITY_FIELDS
 from .workbook_inputs import COUNTY_FIELDS, WorkbookInputs
 
-Getter = Callable[[str], Any]
 MAX_WORKBOOK_BYTES = 50_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
 MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
+OUTPUT_NAMES = ("out_base", "out_bonus", "out_total", "out_verdict")
 
 
 class WorkbookError(Exception):
     """The file cannot be read as a county workbook; the message (Chinese) says what it is."""
+
+
+class NameSource(Protocol):
+    def value(self, name: str) -> Any:
+        """The cell's value, or a list of rows for a range."""
+
+    def address(self, name: str) -> tuple[str, str]:
+        """(sheet, "D5") or (sheet, "B80:H89")."""
 
 
 def county_name(key: str) -> str:
@@ -30,7 +40,7 @@ def county_name(key: str) -> str:
 def required_names(std: Standard) -> list[str]:
     return ([county_name(k) for k in COUNTY_FIELDS] + [f"in_{k}" for k in std.inputs]
             + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "tpl_version",
-               "out_base", "out_bonus", "out_total", "out_verdict", "out_points"])
+               "std_version", "std_table", "out_points", "out_prereqs", *OUTPUT_NAMES])
 
 
 def _cell(value: Any) -> Any:
@@ -41,25 +51,28 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _rows(value: Any) -> list[list[Any]]:
+def rows(value: Any) -> list[list[Any]]:
     if not isinstance(value, (list, tuple)):
         return [[value]]
     return [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
 
 
-def collect(get: Getter, std: Standard) -> WorkbookInputs:
+def column(value: Any) -> list[Any]:
+    return [row[0] if row else None for row in rows(value)]
+
+
+def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     """Everything an official typed, through the names; blanks become None."""
     result = WorkbookInputs()
-    result.county = {k: _cell(get(county_name(k))) for k in COUNTY_FIELDS}
-    result.inputs = {k: _cell(get(f"in_{k}")) for k in std.inputs}
-    utilities = _rows(get("in_utilities"))
-    result.utilities = [[_cell(v) for v in row[:len(UTILITY_FIELDS)]] for row in utilities]
-    evidence = _rows(get("in_evidence"))
-    result.evidence = {c.id: _cell(row[0]) for c, row in zip(std.contents, evidence)}
-    prereq = _rows(get("in_prereq_evidence"))
-    result.prereq_evidence = {p.id: _cell(row[0]) for p, row in zip(std.prerequisites, prereq)}
-    reports = _rows(get("in_reports"))
-    result.reports = {unit: [_cell(v) for v in row] for unit, row in zip(std.units, reports)}
+    result.county = {k: _cell(source.value(county_name(k))) for k in COUNTY_FIELDS}
+    result.inputs = {k: _cell(source.value(f"in_{k}")) for k in std.inputs}
+    result.utilities = [[_cell(v) for v in row[:len(UTILITY_FIELDS)]]
+                        for row in rows(source.value("in_utilities"))]
+    result.evidence = {c.id: _cell(v) for c, v in zip(std.contents, column(source.value("in_evidence")))}
+    result.prereq_evidence = {p.id: _cell(v) for p, v in
+                              zip(std.prerequisites, column(source.value("in_prereq_evidence")))}
+    result.reports = {unit: [_cell(v) for v in row]
+                      for unit, row in zip(std.units, rows(source.value("in_reports")))}
     return result
 
 
@@ -67,27 +80,53 @@ def collect(get: Getter, std: Standard) -> WorkbookInputs:
 class WorkbookData:
     inputs: WorkbookInputs
     claimed: dict[str, Any]
-    cells: dict[str, str] = field(default_factory=dict)
+    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
     template_version: Any = None
+    standard_version: Any = None
+    standard_table: list[list[Any]] = field(default_factory=list)
+
+    def cell(self, name: str, index: int = 0, col: int = 0) -> str:
+        """"sheet!A1" of a name's cell, or of row `index`, column `col` of its range."""
+        if name not in self.addresses:
+            return ""
+        sheet, ref = self.addresses[name]
+        letters, first_row = coordinate_from_string(ref.split(":")[0])
+        return f"{sheet}!{get_column_letter(column_index_from_string(letters) + col)}{first_row + index}"
 
 
-def _open(path: Path) -> Any:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
+def read_from(source: NameSource, std: Standard) -> WorkbookData:
+    """A county workbook's inputs, the results it shows, its versions and its 评价标准 table."""
+    inputs = collect(source, std)
+    claimed = {name: source.value(name) for name in OUTPUT_NAMES}
+    claimed["out_points"] = column(source.value("out_points"))
+    claimed["out_prereqs"] = column(source.value("out_prereqs"))
+    addresses = {name: source.address(name) for name in required_names(std)}
+    return WorkbookData(inputs, claimed, addresses, source.value("tpl_version"),
+                        source.value("std_version"), rows(source.value("std_table")))
 
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError as exc:
-        raise WorkbookError(f"找不到文件 {path}") from exc
-    if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx），可能已损坏或是加密文件")
-    _refuse_bombs(path)
-    try:
-        return openpyxl.load_workbook(path, data_only=True, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise WorkbookError(f"文件 {path} 无法作为 Excel 工作簿读取：{exc}") from exc
+
+class OpenpyxlSource:
+    """Defined names of a workbook loaded with openpyxl (cached values, macros never run)."""
+
+    def __init__(self, book: Any, path: Path):
+        self.book, self.path = book, path
+
+    def address(self, name: str) -> tuple[str, str]:
+        defined = self.book.defined_names.get(name)
+        destinations = list(defined.destinations) if defined is not None else []
+        if not destinations:
+            raise WorkbookError(f"文件 {self.path.name} 缺少定义名称 {name}，不是完整的县域复核工作簿")
+        sheet, ref = destinations[0]
+        if sheet not in self.book.sheetnames:
+            raise WorkbookError(f"工作簿缺少工作表“{sheet}”（定义名称 {name} 指向它），请勿删除工作表")
+        return sheet, ref.replace("$", "")
+
+    def value(self, name: str) -> Any:
+        sheet, ref = self.address(name)
+        target = self.book[sheet][ref]
+        if isinstance(target, tuple):
+            return [[c.value for c in row] for row in target]
+        return target.value
 
 
 def _refuse_bombs(path: Path) -> None:
@@ -103,53 +142,55 @@ def _refuse_bombs(path: Path) -> None:
                             "疑似压缩炸弹，已拒绝读取")
 
 
-def _destination(book: Any, name: str) -> tuple[str, str] | None:
-    defined = book.defined_names.get(name)
-    if defined is None:
-        return None
-    destinations = list(defined.destinations)
-    return destinations[0] if destinations else None
+def describe_file(path: Path) -> str:
+    """What a file that is not a county workbook is, in words an official understands."""
+    head = path.read_bytes()[:8] if path.is_file() else b""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "旧版 Excel（.xls）文件或加密的工作簿"
+    if head.startswith(b"%PDF"):
+        return "PDF 文件"
+    if head.startswith(b"PK"):
+        return "已损坏的压缩文件"
+    return "不是 Excel 工作簿（可能是文本或其他类型的文件）"
+
+
+def _open(path: Path) -> Any:
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise WorkbookError(f"找不到文件 {path}") from exc
+    if size > MAX_WORKBOOK_BYTES:
+        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
+    _refuse_bombs(path)
+    try:
+        return openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise WorkbookError(f"文件 {path} 无法作为 Excel 工作簿读取：{exc}") from exc
 
 
 def read_workbook(path: str | Path, std: Standard) -> WorkbookData:
-    """A county workbook's inputs and the results it claims (its cached values)."""
+    """Read a county workbook from disk; WorkbookError names what is wrong with any other file."""
     path = Path(path)
     book = _open(path)
-    missing = [n for n in required_names(std) if _destination(book, n) is None]
+    missing = [n for n in required_names(std) if book.defined_names.get(n) is None]
     if missing:
         shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
         raise WorkbookError(f"文件 {path.name} 不是由 jieshui 模板生成的县域复核工作簿"
                             f"（缺少 {len(missing)} 个定义名称：{shown}）")
-    cells: dict[str, str] = {}
-
-    def get(name: str) -> Any:
-        sheet, coord = _destination(book, name)
-        if sheet not in book.sheetnames:
-            raise WorkbookError(f"工作簿缺少工作表“{sheet}”（定义名称 {name} 指向它），请勿删除工作表")
-        cells[name] = f"{sheet}!{coord.replace('$', '')}"
-        target = book[sheet][coord.replace("$", "")]
-        if isinstance(target, tuple):
-            return [[c.value for c in row] for row in target]
-        return target.value
-
-    inputs = collect(get, std)
-    claimed = {name: get(name) for name in ("out_base", "out_bonus", "out_total", "out_verdict")}
-    claimed["out_points"] = [row[0] for row in _rows(get("out_points"))]
-    return WorkbookData(inputs, claimed, cells, get("tpl_version"))
+    return read_from(OpenpyxlSource(book, path), std)
 
 
 def field_cells(data: WorkbookData, std: Standard) -> dict[str, str]:
     """Engine field paths (inputs.x, utilities[n].y, county.z) → the cell an official edits."""
-    cells = {f"inputs.{k}": data.cells.get(f"in_{k}", "") for k in std.inputs}
-    cells.update({f"county.{k}": data.cells.get(county_name(k), "") for k in COUNTY_FIELDS})
-    table = data.cells.get("in_utilities", "")
-    if "!" in table and ":" in table:
-        from openpyxl.utils.cell import coordinate_from_string, column_index_from_string, get_column_letter
-
-        sheet, span = table.split("!")
-        col_letter, first_row = coordinate_from_string(span.split(":")[0])
-        first_col = column_index_from_string(col_letter)
-        for k, n in enumerate(data.inputs.filled_utility_rows(), start=1):
-            for c, key in enumerate(UTILITY_FIELDS):
-                cells[f"utilities[{k}].{key}"] = f"{sheet}!{get_column_letter(first_col + c)}{first_row + n}"
+    cells = {f"inputs.{k}": data.cell(f"in_{k}") for k in std.inputs}
+    cells.update({f"county.{k}": data.cell(county_name(k)) for k in COUNTY_FIELDS})
+    cells["utilities"] = data.cell("in_utilities")
+    for k, n in enumerate(data.inputs.filled_utility_rows(), start=1):
+        for c, key in enumerate(UTILITY_FIELDS):
+            cells[f"utilities[{k}].{key}"] = data.cell("in_utilities", n, c)
     return cells

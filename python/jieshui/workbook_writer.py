@@ -246,6 +246,7 @@ class WorkbookBuilder:
                 fmt = f.percent if col in (5, 6) and value is not None else f.center
                 fmt = f.text if col in (1, 2, len(values) - 1) else fmt
                 ws.write(row, col, value, fmt)
+        self.name("std_table", self.params_table())
         widths = [5, 12, 30, 9, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 50]
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
@@ -522,6 +523,7 @@ class WorkbookBuilder:
         last = FIRST_CONTENT_ROW + len(self.std.prerequisites) - 1
         self.name("in_prereq_evidence", area(ws.name, FIRST_CONTENT_ROW, 8, last, 8))
         self.prereq_area = area(ws.name, FIRST_CONTENT_ROW, 4, last, 4)
+        self.name("out_prereqs", self.prereq_area)
         ws.conditional_format(FIRST_CONTENT_ROW, 4, last, 4, {
             "type": "cell", "criteria": "==", "value": f'"{layout.UNMET}"', "format": f.bad})
         for col, width in enumerate([6, 36, 30, 28, 10, 10, 12, 28, 9]):
