@@ -63,7 +63,8 @@ class SubmissionWriter:
         ws.set_landscape()
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
         ws.repeat_rows(self.header_row)
-        ws.fit_to_pages(1, 0)
+        # One page when clean (it fits legibly); a problem list may run onto more pages.
+        ws.fit_to_pages(1, 0 if self.problems else 1)
         ws.center_horizontally()
         ws.set_footer("&C第 &P 页，共 &N 页")
         ws.print_area(0, 0, row, 5)
