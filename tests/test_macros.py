@@ -2,6 +2,7 @@
 backed by a real workbook file; what happens behind them (reader, checks, export) is real."""
 
 import shutil
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -62,23 +63,36 @@ class Sheets(list):
         return self[-1]
 
 
+class Names(dict):
+    """xlwings.Names: look up by name, iterate over Name objects."""
+
+    def __iter__(self):
+        return iter(self.values())
+
+
 class Book:
-    """xw.Book.caller() for the calls jieshui.macros makes, backed by a real file."""
+    """xw.Book.caller() for the calls jieshui.macros makes, backed by a real file. It is its
+    own app and books collection; `active` is the workbook Excel shows."""
 
     def __init__(self, path):
         book = openpyxl.load_workbook(path, data_only=True)
         self.fullname = str(path)
         self.sheets = Sheets(Sheet(name) for name in book.sheetnames)
-        self.names = {}
+        self.names = Names()
         for name, defined in book.defined_names.items():
             sheet, coord = next(iter(defined.destinations))
             cells = book[sheet][coord.replace("$", "")]
             rows = cells if isinstance(cells, tuple) else ((cells,),)
             values = [[c.value for c in r] for r in rows]
-            self.names[name] = type("Name", (), {"refers_to_range": Cells(self.sheets[sheet], coord, values)})
-        self.alerts, self.calculated, self.opened = [], 0, []
+            self.names[name] = type("Name", (), {"name": name,
+                                                 "refers_to_range": Cells(self.sheets[sheet], coord, values)})
+        self.alerts, self.calculated, self.opened, self.saved = [], 0, [], 0
         self.app = self
         self.books = self
+        self.active = self
+
+    def save(self):
+        self.saved += 1
 
     def alert(self, text, title=""):
         self.alerts.append((title, text))
@@ -149,3 +163,55 @@ def test_recalculate_falls_back_to_calculate(caller):
     book = caller(EXAMPLE)
     macros.recalculate()
     assert book.calculated == 1
+
+
+def test_addin_buttons_act_on_the_active_county_workbook(caller, tmp_path):
+    addin = caller(BLANK)
+    county = addin.active = Book(EXAMPLE)
+    macros.check_data(active=True)
+    assert county.alerts == [("检查数据", "数据检查通过：未发现问题。")]
+    assert "检查结果" in [s.name for s in county.sheets]
+    assert "检查结果" not in [s.name for s in addin.sheets]
+
+
+def test_addin_buttons_refuse_another_workbook(caller):
+    addin = caller(BLANK)
+    addin.active = None
+    macros.export_submission(active=True)
+    assert "当前工作簿不是县域复核工作簿" in addin.alerts[0][1]
+
+
+def test_refresh_cache_recalculates_then_saves(caller):
+    book = caller(EXAMPLE)
+    macros.refresh_cache(active=True)
+    assert book.calculated == 1 and book.saved == 1
+
+
+def test_new_workbook_and_example_open_fresh_copies(caller, monkeypatch, tmp_path):
+    book = caller(EXAMPLE)
+    monkeypatch.setattr(macros.Path, "home", staticmethod(lambda: tmp_path))
+    macros.new_workbook()
+    macros.new_workbook()
+    macros.open_example()
+    opened = [Path(p) for p in book.opened]
+    assert [p.name for p in opened][2] == "示例旗_县域复核工作簿.xlsm"
+    assert opened[0] != opened[1] and opened[1].stem.endswith("_2")
+    assert opened[0].read_bytes() == BLANK.read_bytes()
+    assert opened[2].read_bytes() == EXAMPLE.read_bytes()
+
+
+def test_diagnosis_for_it(caller):
+    book = caller(EXAMPLE)
+    macros.diagnose()
+    text = book.alerts[0][1]
+    assert "xlwings：0.37.8" in text and "jieshui：" in text and "评价标准：2023.1-jieshui.1" in text
+    assert "当前工作簿：模板 2025.1，评价标准 2023.1-jieshui.1（与本机软件一致）" in text
+    assert "不一致" in macros.diagnosis("2024.9", "2023.1-jieshui.1")
+    assert "不是县域复核工作簿" in macros.diagnosis(None, None)
+
+
+def test_guide_is_shipped_with_the_package(caller):
+    book = caller(EXAMPLE)
+    macros.show_guide()
+    path = Path(book.alerts[0][1].split("：", 1)[1])
+    assert path.read_text(encoding="utf-8").startswith("# Windows 安装与使用指南")

@@ -17,10 +17,11 @@ def soffice():
     return path
 
 
-def convert(source, out_dir, target):
+def convert(source, out_dir, target, infilter=None):
     # A private profile keeps runs independent; macros never run in a headless conversion.
     profile = out_dir / "profile"
-    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+    options = [f"--infilter={infilter}"] if infilter else []
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", *options,
                     "--convert-to", target, "--outdir", str(out_dir), str(source)],
                    check=True, capture_output=True, timeout=180)
 

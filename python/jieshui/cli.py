@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,6 +15,7 @@ from rich.console import Console
 from . import __version__
 from .county import DataFileError, read_county_file
 from .files import free_path, write_atomically
+from .installer import Action, apply, on_windows, plan_install, plan_uninstall
 from .checks import check
 from .recalc import recalculated
 from .submission import export
@@ -160,6 +162,36 @@ def show_standard(standard: StandardOption = None) -> None:
     console.print(prerequisites_table(std))
     console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
                   f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+
+
+excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(excel_app, name="excel")
+DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或删除的文件，不做任何改动（任何系统均可）。")]
+
+
+def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
+    if not dry_run and not on_windows():
+        raise _fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
+    for action in actions:
+        typer.echo(("将" if dry_run else "") + action.describe())
+    if not dry_run:
+        apply(actions)
+        typer.echo(done)
+
+
+@excel_app.command("install")
+def excel_install(dry_run: DryRun = False) -> None:
+    """把加载项放到 Excel 启动文件夹（XLSTART），并在 xlwings 用户配置中写入本机 Python 路径。"""
+    _carry_out(plan_install(os.environ, sys.executable), dry_run,
+               "安装完成：重新启动 Excel 后可看到“节水复核”选项卡。")
+
+
+@excel_app.command("uninstall")
+def excel_uninstall(dry_run: DryRun = False) -> None:
+    """删除加载项，并从 xlwings 用户配置中删除本软件写入的 Python 路径。"""
+    _carry_out(plan_uninstall(os.environ, sys.executable), dry_run,
+               "已卸载：重新启动 Excel 后“节水复核”选项卡消失。")
 
 
 @app.command()

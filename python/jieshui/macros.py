@@ -7,12 +7,18 @@ same core the command line uses (checks, submission); nothing here computes a sc
 from __future__ import annotations
 
 import datetime as dt
+import os
+import platform
+import sys
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import xlwings as xw
 
+from . import __version__, layout
 from .checks import RESULT_HEADERS, check, link_target, result_rows
+from .files import write_atomically
 from .standard import default_standard
 from .submission import export, free_path
 from .workbook_reader import read_from
@@ -44,8 +50,24 @@ def _checked(book: Any) -> tuple[Any, Any]:
     return data, check(data, std)
 
 
-def check_data() -> None:
-    book = xw.Book.caller()
+def target_book(active: bool) -> Any:
+    """The workbook a button acts on: the caller, or (from the add-in) the active workbook,
+    which must be a county workbook; None after telling the official so."""
+    caller = xw.Book.caller()
+    if not active:
+        return caller
+    book = caller.app.books.active
+    if book is None or not any(name.name == "tpl_version" for name in book.names):
+        caller.app.alert("当前工作簿不是县域复核工作簿。请先打开或新建县域复核工作簿（功能区“节水复核”→“新建县域工作簿”）。",
+                         title="节水复核")
+        return None
+    return book
+
+
+def check_data(active: bool = False) -> None:
+    book = target_book(active)
+    if book is None:
+        return
     _, checked = _checked(book)
     write_results(book, checked.problems)
     count = len(checked.problems)
@@ -71,8 +93,10 @@ def _folder(book: Any) -> Path:
     return folder if folder.is_dir() else Path.home()
 
 
-def export_submission() -> None:
-    book = xw.Book.caller()
+def export_submission(active: bool = False) -> None:
+    book = target_book(active)
+    if book is None:
+        return
     data, checked = _checked(book)
     exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
     pdf_note = excel_pdf(book.app, exported.xlsx)
@@ -96,9 +120,79 @@ def excel_pdf(app: Any, xlsx: Path) -> str:
     return f"已生成 PDF：{pdf}"
 
 
-def recalculate() -> None:
-    book = xw.Book.caller()
+def recalculate(active: bool = False) -> None:
+    book = target_book(active)
+    if book is None:
+        return
     try:
         book.app.api.CalculateFull()  # Windows Excel: every formula, the UDFs included
     except AttributeError:
         book.app.calculate()
+
+
+def refresh_cache(active: bool = False) -> None:
+    """Recalculate everything, then save: the stored results are what WPS and previews show."""
+    book = target_book(active)
+    if book is None:
+        return
+    recalculate(active)
+    book.save()
+    book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
+
+
+def _documents() -> Path:
+    folder = Path.home() / "Documents"
+    return folder if folder.is_dir() else Path.home()
+
+
+def _open_copy(packaged: str, name: str) -> None:
+    app = xw.Book.caller().app
+    path = free_path(_documents() / name)
+    write_atomically(path, (resources.files("jieshui") / "data" / "templates" / packaged).read_bytes())
+    app.books.open(str(path))
+    app.alert(f"已创建并打开：{path}", title="节水复核")
+
+
+def new_workbook() -> None:
+    _open_copy("jieshui_template.xlsm", f"县域复核工作簿_{dt.date.today():%Y%m%d}.xlsm")
+
+
+def open_example() -> None:
+    _open_copy("jieshui_example_shiliqi.xlsm", "示例旗_县域复核工作簿.xlsm")
+
+
+GUIDE = "使用说明.txt"
+
+
+def show_guide() -> None:
+    guide = resources.files("jieshui") / "data" / "docs" / GUIDE
+    with resources.as_file(guide) as path:
+        if hasattr(os, "startfile"):
+            os.startfile(path)  # Windows: opens in Notepad
+        else:
+            xw.Book.caller().app.alert(f"使用说明：{path}", title="使用说明")
+
+
+def diagnosis(template_version: Any, standard_version: Any) -> str:
+    """The environment in a message an official can copy to IT."""
+    std = default_standard()
+    lines = [f"Python：{sys.executable}（{platform.python_version()}）",
+             f"xlwings：{xw.__version__}", f"jieshui：{__version__}",
+             f"评价标准：{std.version}", f"模板版本：{layout.TEMPLATE_VERSION}"]
+    if template_version is None:
+        lines.append("当前工作簿：不是县域复核工作簿")
+    else:
+        same = str(template_version) == layout.TEMPLATE_VERSION and str(standard_version) == std.version
+        lines.append(f"当前工作簿：模板 {template_version}，评价标准 {standard_version}（"
+                     + ("与本机软件一致" if same else "与本机软件不一致，请用新模板或对应版本的软件") + "）")
+    return "\n".join(lines)
+
+
+def diagnose() -> None:
+    caller = xw.Book.caller()
+    book = caller.app.books.active
+    versions = (None, None)
+    if book is not None and any(name.name == "tpl_version" for name in book.names):
+        versions = (book.names["tpl_version"].refers_to_range.value,
+                    book.names["std_version"].refers_to_range.value)
+    caller.app.alert(diagnosis(*versions) + "\n\n（按 Ctrl+C 可复制本消息）", title="环境诊断")
