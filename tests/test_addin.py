@@ -6,14 +6,12 @@ import subprocess
 import zipfile
 from pathlib import Path, PureWindowsPath
 
-from oletools.olevba import VBA_Parser
-
 from conftest import ROOT
 from jieshui.installer import (Action, apply, config_value, config_with, plan_install,
                                plan_uninstall, profile_paths)
 from test_cli import run
 from test_office import convert
-from test_vba import lines
+from test_vba import lines, modules as vba_modules
 
 ADDIN = ROOT / "xlwings_addin" / "jieshui.xlam"
 RIBBON = (ROOT / "xlwings_addin" / "customUI.xml").read_text(encoding="utf-8")
@@ -21,11 +19,7 @@ PROFILE = {"APPDATA": r"C:\Users\李明\AppData\Roaming", "USERPROFILE": r"C:\Us
 
 
 def modules():
-    parser = VBA_Parser(str(ADDIN))
-    try:
-        return {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
-    finally:
-        parser.close()
+    return vba_modules(ADDIN)
 
 
 def test_custom_ui_part_is_referenced_from_the_package_relationships():
