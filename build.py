@@ -7,8 +7,9 @@
 - workbook_templates/jieshui_example_shiliqi.xlsm: the example county's filled workbook;
 - xlwings_addin/jieshui.xlam: the 节水复核 ribbon add-in, from xlwings' add-in template and the
   sources in xlwings_addin/;
-- python/jieshui/data/templates/ and data/docs/: copies of both workbooks, the add-in and the
-  Windows guide inside the package, so the installed add-in and installer can reach them.
+- python/jieshui/data/templates/, data/docs/ and data/example_shiliqi.toml: copies of both
+  workbooks, the add-in, the Windows guide and the example county inside the package, so the
+  installed add-in, the installer and jieshui.samples can reach them.
 
 Output is deterministic (byte-identical on every run); the tests fail when a committed artefact
 is stale.
@@ -61,6 +62,7 @@ def artefacts() -> dict[Path, bytes]:
     }
     packaged = {PACKAGE_DATA / "templates" / path.name: built[path] for path in (BLANK, EXAMPLE, ADDIN)}
     packaged[PACKAGE_DATA / "docs" / "使用说明.txt"] = GUIDE.read_bytes()
+    packaged[PACKAGE_DATA / "example_shiliqi.toml"] = EXAMPLE_DATA.read_bytes()
     return {**built, **packaged}
 
 

@@ -9,55 +9,12 @@ engine is never the bottleneck of a workbook recalculation or a provincial batch
 from __future__ import annotations
 
 import argparse
-import copy
-import random
 import statistics
 import time
-from pathlib import Path
 
-from jieshui.county import read_county_file
+from jieshui.samples import counties
 from jieshui.scoring import assess
 from jieshui.standard import default_standard
-
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "shiliqi.toml"
-
-
-def generate(n: int, seed: int) -> list[dict]:
-    """Counties around the example: each figure scaled at random, booleans flipped, 1-5
-    utilities, and one in twenty with a planted error (so validation paths are timed too)."""
-    rng = random.Random(seed)
-    base = read_county_file(EXAMPLE)
-    std = default_standard()
-    counties = []
-    for i in range(n):
-        raw = copy.deepcopy(base)
-        inputs = raw["inputs"]
-        prerequisite_keys = {k for p in std.prerequisites for k in p.input_keys}
-        keep_prerequisites = rng.random() < 0.9
-        for key, value in inputs.items():
-            if keep_prerequisites and key in prerequisite_keys:
-                continue
-            if isinstance(value, bool):
-                inputs[key] = rng.random() < 0.85
-            elif std.inputs[key].kind == "count":
-                inputs[key] = int(value * rng.uniform(0.6, 1.0))
-            elif std.inputs[key].kind in ("fraction", "coefficient"):
-                inputs[key] = value * rng.uniform(0.8, 1.1)
-            else:
-                inputs[key] = value * rng.uniform(0.7, 1.0)
-        for content in std.contents:
-            if content.measure == "ratio":
-                share = 1.0 if rng.random() < 0.5 else rng.uniform(0.6, 1.0)
-                num = inputs[content.denominator] * share
-                count = std.inputs[content.numerator].kind == "count"
-                inputs[content.numerator] = int(num) if count else num
-        raw["utilities"] = [dict(copy.deepcopy(rng.choice(base["utilities"])), name=f"供水单位{k}")
-                            for k in range(rng.randint(1, 5))]
-        if i % 20 == 0:
-            inputs["permits_total"] = "四十"
-        counties.append(raw)
-    return counties
-
 
 def streamed(counties: list[dict], std) -> tuple[float, dict[str, int]]:
     """Score each county and keep only its verdict, as a batch or a workbook does."""
@@ -91,11 +48,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     std = default_standard()
-    counties = generate(args.counties, args.seed)
-    runs = [streamed(counties, std) for _ in range(args.repeat)]
+    generated = list(counties(args.counties, args.seed, std))
+    runs = [streamed(generated, std) for _ in range(args.repeat)]
     print(f"scored {args.counties} generated counties, {args.repeat} runs each")
     report("streamed", args.counties, [t for t, _ in runs])
-    report("retained", args.counties, [retained(counties, std) for _ in range(args.repeat)])
+    report("retained", args.counties, [retained(generated, std) for _ in range(args.repeat)])
     print("verdicts: " + ", ".join(f"{k} {v}" for k, v in sorted(runs[0][1].items())))
 
 

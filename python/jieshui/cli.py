@@ -11,14 +11,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
 
 from . import __version__
 from .county import DataFileError, read_county_file
 from .files import free_path, write_atomically
 from .installer import Action, apply, on_windows, plan_install, plan_uninstall
 from .checks import check
+from .collect import find_workbooks, score_files, to_json as collect_json
 from .recalc import recalculated
 from .submission import export
+from .summary import SummaryWriter
 from .workbook_reader import WorkbookData, WorkbookError, field_cells, read_workbook
 from .report import prerequisites_table, render, render_problems, standard_table, to_dict
 from .scoring import assess
@@ -162,6 +166,38 @@ def show_standard(standard: StandardOption = None) -> None:
     console.print(prerequisites_table(std))
     console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
                   f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+
+
+@app.command("collect")
+def collect_command(
+    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    standard: StandardOption = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = None,
+) -> None:
+    """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总。"""
+    if output is None and not as_json:
+        raise _fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
+    std = _standard(standard)
+    files = find_workbooks(paths)
+    if not files:
+        raise _fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+                        console=Console(stderr=True), transient=as_json)
+    with progress:
+        task = progress.add_task("复核", total=len(files))
+        results = score_files(files, str(standard) if standard else None, workers,
+                              lambda _: progress.advance(task))
+    if output is not None:
+        target = free_path(output)
+        write_atomically(target, SummaryWriter(results, std).build())
+        bad = sum(1 for r in results if r.error)
+        Console(stderr=True).print(f"已写出汇总：{target}（{len(results) - bad} 个县，{bad} 个文件无法读取）",
+                                   markup=False)
+    if as_json:
+        typer.echo(json.dumps(collect_json(results), ensure_ascii=False, indent=2))
 
 
 excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,

@@ -129,7 +129,7 @@ class OpenpyxlSource:
         return target.value
 
 
-def _refuse_bombs(path: Path) -> None:
+def refuse_bombs(path: Path) -> None:
     """Check the sizes the zip directory declares before anything is unpacked."""
     try:
         entries = zipfile.ZipFile(path).infolist()
@@ -166,7 +166,7 @@ def _open(path: Path) -> Any:
         raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
-    _refuse_bombs(path)
+    refuse_bombs(path)
     try:
         return openpyxl.load_workbook(path, data_only=True, keep_links=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
