@@ -13,8 +13,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from .cached_values import MAIN_NS, sheet_parts
 from .standard import Standard
-from .workbook_reader import (MAX_WORKBOOK_BYTES, WorkbookData, WorkbookError, describe_file,
-                              read_from, refuse_bombs, required_names)
+from .workbook_reader import WorkbookData, WorkbookError, read_from, require_names, screen
 
 ERROR_TYPE = "e"
 
@@ -113,21 +112,12 @@ class ZipWorkbookSource:
 
 
 def read_fast(path: str | Path, std: Standard) -> WorkbookData:
-    """Like workbook_reader.read_workbook, for a batch: checks first, parses only what it needs."""
+    """Like workbook_reader.read_workbook, for a batch: screens first, parses only what it needs."""
     path = Path(path)
-    size = path.stat().st_size
-    if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(f"文件过大（{size // 1_000_000} MB），不是县域复核工作簿")
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"不是 Excel 工作簿：它是{describe_file(path)}")
-    refuse_bombs(path)
+    screen(path)
     try:
         source = ZipWorkbookSource(path)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise WorkbookError(f"无法作为 Excel 工作簿读取（{type(exc).__name__}）") from exc
-    missing = [n for n in required_names(std) if n not in source.names]
-    if missing:
-        raise WorkbookError(f"不是由 jieshui 模板生成的县域复核工作簿（缺少 {len(missing)} 个定义名称，"
-                            f"如 {'、'.join(missing[:3])}）")
+        raise WorkbookError(f"文件 {path.name} 无法作为 Excel 工作簿读取（{type(exc).__name__}）") from exc
+    require_names(path, lambda name: name in source.names, std)
     return read_from(source, std)
-

@@ -154,10 +154,8 @@ def describe_file(path: Path) -> str:
     return "不是 Excel 工作簿（可能是文本或其他类型的文件）"
 
 
-def _open(path: Path) -> Any:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
+def screen(path: Path) -> None:
+    """The checks every reader makes before it unpacks anything from an untrusted file."""
     try:
         size = path.stat().st_size
     except FileNotFoundError as exc:
@@ -167,21 +165,29 @@ def _open(path: Path) -> Any:
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
     refuse_bombs(path)
-    try:
-        return openpyxl.load_workbook(path, data_only=True, keep_links=False)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise WorkbookError(f"文件 {path} 无法作为 Excel 工作簿读取：{exc}") from exc
 
 
-def read_workbook(path: str | Path, std: Standard) -> WorkbookData:
-    """Read a county workbook from disk; WorkbookError names what is wrong with any other file."""
-    path = Path(path)
-    book = _open(path)
-    missing = [n for n in required_names(std) if book.defined_names.get(n) is None]
+def require_names(path: Path, present: Any, std: Standard) -> None:
+    """Refuse a workbook that lacks any name of the template's contract."""
+    missing = [n for n in required_names(std) if not present(n)]
     if missing:
         shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
         raise WorkbookError(f"文件 {path.name} 不是由 jieshui 模板生成的县域复核工作簿"
                             f"（缺少 {len(missing)} 个定义名称：{shown}）")
+
+
+def read_workbook(path: str | Path, std: Standard) -> WorkbookData:
+    """Read a county workbook from disk; WorkbookError names what is wrong with any other file."""
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    path = Path(path)
+    screen(path)
+    try:
+        book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise WorkbookError(f"文件 {path} 无法作为 Excel 工作簿读取：{exc}") from exc
+    require_names(path, lambda name: book.defined_names.get(name) is not None, std)
     return read_from(OpenpyxlSource(book, path), std)
 
 
