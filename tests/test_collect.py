@@ -137,3 +137,12 @@ def test_inputs_are_never_written(folder):
 def test_nothing_to_collect(tmp_path):
     out = run("collect", tmp_path, "--json")
     assert out.returncode == 2 and "没有找到" in out.stderr
+
+
+def test_an_oversized_file_is_refused_without_reading_it(tmp_path):
+    from jieshui.collect import score_file
+
+    huge = tmp_path / "巨大.xlsm"
+    with open(huge, "wb") as handle:  # sparse: 60 MB on paper, nothing on disk
+        handle.truncate(60_000_000)
+    assert "过大" in score_file(str(huge)).error
