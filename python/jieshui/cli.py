@@ -58,7 +58,7 @@ def _standard(path: Path | None) -> Standard:
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）")],
+    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）", metavar="文件")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
 ) -> None:
@@ -86,7 +86,7 @@ def score(
 
 @app.command()
 def recalc(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
 ) -> None:
@@ -120,7 +120,7 @@ def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
 
 @app.command("check")
 def check_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
 ) -> None:
     """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
@@ -139,7 +139,7 @@ def check_command(
 
 @app.command("export")
 def export_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）")],
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
@@ -170,7 +170,7 @@ def show_standard(standard: StandardOption = None) -> None:
 
 @app.command("collect")
 def collect_command(
-    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）")],
+    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
