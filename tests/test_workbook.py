@@ -194,3 +194,17 @@ def test_xlwings_config_sheet():
     # xlwings reads this sheet before the user's config file: an interpreter key here would
     # shadow the path IT sets per PC.
     assert not any(key.startswith("INTERPRETER") for key in config)
+
+
+def test_cover_chart_shows_points_against_maximum_per_indicator(std, example):
+    chart = zipfile.ZipFile(EXAMPLE).read("xl/charts/chart1.xml").decode()
+    series = re.findall(r"<c:ser>.*?</c:ser>", chart, re.S)
+    assert len(series) == 2
+    caches = [[float(v) for v in re.findall(r"<c:v>([^<]*)</c:v>",
+                                            re.search(r"<c:numCache>(.*?)</c:numCache>", s, re.S).group(1))]
+              for s in series]
+    maxima = [sum(c.max_points for c in std.contents if c.indicator == i) for i in std.indicators]
+    result = assess(example, std)
+    earned = [sum(c.points for c in result.contents if c.indicator == i) for i in std.indicators]
+    assert caches == [maxima, earned]  # what previewers draw before anything recalculates
+    assert sum(maxima) == 110 and sum(earned) == 96.5
