@@ -4,11 +4,11 @@ opened by LibreOffice; and its installer's plan for a Windows profile."""
 import re
 import subprocess
 import zipfile
-from pathlib import Path, PureWindowsPath
+from pathlib import PureWindowsPath
 
 from conftest import ROOT
 from jieshui.installer import (Action, apply, config_value, config_with, plan_install,
-                               plan_uninstall, profile_paths)
+                               plan_uninstall)
 from test_cli import run
 from test_office import convert
 from test_vba import lines, modules as vba_modules

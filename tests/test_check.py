@@ -1,7 +1,6 @@
 """检查数据 / `jieshui check`: each planted problem is found, at the right cell."""
 
 import json
-import shutil
 
 import openpyxl
 import pytest

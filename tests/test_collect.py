@@ -7,7 +7,6 @@ import zipfile
 import openpyxl
 import pytest
 
-from conftest import ROOT
 from jieshui.cached_values import patch_workbook
 from jieshui.collect import find_workbooks, score_files
 from jieshui.samples import counties, county_workbook, template_vba

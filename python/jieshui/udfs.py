@@ -18,7 +18,7 @@ from .county import FieldError, check_utility, coerce
 from .rates import RateError, county_leakage, ratio
 from .rules import item_points, rate_points
 from .scoring import condition_met, verdict_of
-from .standard import (Condition, Content, InputSpec, Rule, UTILITY_FIELDS, default_standard)
+from .standard import (Content, InputSpec, UTILITY_FIELDS, default_standard)
 
 CATEGORY = "节水复核"
 Cell = Any
