@@ -122,8 +122,11 @@ def excel_pdf(app: Any, xlsx: Path) -> str:
 
 def recalculate(active: bool = False) -> None:
     book = target_book(active)
-    if book is None:
-        return
+    if book is not None:
+        _calculate_full(book)
+
+
+def _calculate_full(book: Any) -> None:
     try:
         book.app.api.CalculateFull()  # Windows Excel: every formula, the UDFs included
     except AttributeError:
@@ -135,7 +138,7 @@ def refresh_cache(active: bool = False) -> None:
     book = target_book(active)
     if book is None:
         return
-    recalculate(active)
+    _calculate_full(book)
     book.save()
     book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
 

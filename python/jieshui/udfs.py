@@ -171,6 +171,13 @@ def _value_of(value: Cell) -> float | None:
     raise CellProblem(layout.INVALID)
 
 
+def _item_score(content: Content, inputs: Sequence[Cell]) -> tuple[tuple[bool, ...], float]:
+    """Which items of a checklist or bonus are met, and the points they earn."""
+    met = _items_met(content, inputs)
+    cap = content.rule.cap if content.is_bonus else None
+    return met, item_points((i.points for i in content.rule.items), met, cap)
+
+
 def _items_met(content: Content, inputs: Sequence[Cell]) -> tuple[bool, ...]:
     try:
         values = _inputs_for(content.input_keys, inputs)
@@ -222,9 +229,7 @@ def JS_SCORE(params, value, *inputs):
     if content.rule.is_rate:
         return rate_points(content.rule, content.max_points, _value_of(value),
                            default_standard().tolerance)
-    met = _items_met(content, inputs)
-    cap = content.rule.cap if content.is_bonus else None
-    return item_points((i.points for i in content.rule.items), met, cap)
+    return _item_score(content, inputs)[1]
 
 
 @udf("差距分析：说明一项评价内容还差多少、以什么单位补齐。",
@@ -237,10 +242,7 @@ def JS_GAP(params, value, *inputs):
 
 def _gap(content: Content, value: Cell, inputs: Sequence[Cell]) -> str:
     if not content.rule.is_rate:
-        met = _items_met(content, inputs)
-        cap = content.rule.cap if content.is_bonus else None
-        points = item_points((i.points for i in content.rule.items), met, cap)
-        return gaps.items_gap(content, met, points)
+        return gaps.items_gap(content, *_item_score(content, inputs))
     rate = _value_of(value)
     if rate is None:
         award = "按满分计" if content.rule.not_applicable == "full" else "计 0 分"

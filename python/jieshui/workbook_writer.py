@@ -20,6 +20,7 @@ from . import __version__, layout, udfs
 from .cached_values import patch_workbook
 from .rules import describe_rule
 from .standard import Content, Standard, UTILITY_FIELDS
+from .vba_project import BUTTONS
 from .workbook_inputs import WorkbookInputs
 
 SHEETS = (layout.SHEET_COVER, layout.SHEET_INPUTS, layout.SHEET_UNITS, layout.SHEET_PREREQS,
@@ -416,14 +417,9 @@ class WorkbookBuilder:
         ws.merge_range(row, 2, row, 3, None, f.text)
         self.formula(ws, row, 2, "JS_VERSION()", lambda: udfs.JS_VERSION(), f.text)
         self.cover_row = row + 2
-        for i, (caption, sub, _) in enumerate(self.vba_buttons()):
+        for i, (caption, sub, _) in enumerate(BUTTONS):
             ws.insert_button(4 + i * 2, 5, {"macro": sub, "caption": caption, "width": 150,
                                              "height": 30, "x_offset": 10})
-
-    def vba_buttons(self) -> tuple[tuple[str, str, str], ...]:
-        from .vba_project import BUTTONS
-
-        return BUTTONS
 
     def cover_summary(self, ws: Any) -> None:
         f = self.fmt
