@@ -1,20 +1,19 @@
 """Build every generated artefact from the standard file and the package.
 
 - docs/standard.md: the standard as a Markdown reference;
-- workbook_templates/vba/xlwings_udfs.bas: the UDF wrapper module, from xlwings' own generator
-  (the golden copy the tests compare with);
+- workbook_templates/vba/xlwings_udfs.bas: the UDF wrapper module, from xlwings' own generator;
+- workbook_templates/vba/jieshui_help.bas: the function-wizard help registration;
 - workbook_templates/jieshui_template.xlsm: the blank county workbook;
 - workbook_templates/jieshui_example_shiliqi.xlsm: the example county's filled workbook;
 - xlwings_addin/jieshui.xlam: the 节水复核 ribbon add-in, from xlwings' add-in template and the
-  sources in xlwings_addin/;
-- python/jieshui/data/templates/, data/docs/ and data/example_shiliqi.toml: copies of both
-  workbooks, the add-in, the Windows guide and the example county inside the package, so the
-  installed add-in, the installer and jieshui.samples can reach them.
+  sources in xlwings_addin/.
 
-Output is deterministic (byte-identical on every run); the tests fail when a committed artefact
-is stale.
+The workbooks' hand-written VBA is read from workbook_templates/vba/ (jieshui_macros.bas,
+ThisWorkbook.cls). Each file is committed once; an installed wheel carries the ones the
+package hands out (see jieshui.workbook.assets). Output is deterministic (byte-identical on
+every run); the tests fail when a committed artefact is stale.
 
-    python build.py
+    python build.py        (needs the `build` extra: pip install -e '.[build]')
 """
 
 from __future__ import annotations
@@ -25,45 +24,54 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "python"))
 
-from jieshui.addin import build_addin  # noqa: E402
-from jieshui.county import read_county_file  # noqa: E402
+from jieshui.buildtime.addin import build_addin  # noqa: E402
+from jieshui.buildtime.docs import render_markdown  # noqa: E402
+from jieshui.buildtime.vba_project import HELP_MODULE, UDF_MODULE, build_vba_project, help_module  # noqa: E402
+from jieshui.buildtime.xlwings_shim import generate_udf_module  # noqa: E402
+from jieshui.builder import build_workbook  # noqa: E402
+from jieshui.engine import load_standard, read_county_file  # noqa: E402
 from jieshui.files import write_atomically  # noqa: E402
-from jieshui.standard import load_standard  # noqa: E402
-from jieshui.standard_doc import render_markdown  # noqa: E402
-from jieshui.vba_project import build_vba_project  # noqa: E402
-from jieshui.workbook_inputs import WorkbookInputs, example_extras, from_county_raw  # noqa: E402
-from jieshui.workbook_writer import CODE_NAMES, SHEETS, build_workbook  # noqa: E402
-from jieshui.xlwings_shim import generate_udf_module  # noqa: E402
+from jieshui.workbook.contract import CODE_NAMES, SHEETS  # noqa: E402
+from jieshui.workbook.inputs import WorkbookInputs, example_extras, from_county_raw  # noqa: E402
 
 TEMPLATES = ROOT / "workbook_templates"
+VBA = TEMPLATES / "vba"
 STANDARD_DOC = ROOT / "docs" / "standard.md"
-UDF_GOLDEN = TEMPLATES / "vba" / "xlwings_udfs.bas"
+UDF_GOLDEN = VBA / f"{UDF_MODULE}.bas"
+HELP_GOLDEN = VBA / f"{HELP_MODULE}.bas"
+MACROS = VBA / "jieshui_macros.bas"
+THIS_WORKBOOK = VBA / "ThisWorkbook.cls"
 BLANK = TEMPLATES / "jieshui_template.xlsm"
 EXAMPLE = TEMPLATES / "jieshui_example_shiliqi.xlsm"
 EXAMPLE_DATA = ROOT / "examples" / "shiliqi.toml"
 ADDIN_SOURCES = ROOT / "xlwings_addin"
 ADDIN = ADDIN_SOURCES / "jieshui.xlam"
-GUIDE = ROOT / "docs" / "windows-setup.md"
-PACKAGE_DATA = ROOT / "python" / "jieshui" / "data"
+
+
+def vba_project() -> tuple[bytes, str, str]:
+    """The workbooks' vbaProject.bin, and the two generated modules in it."""
+    udfs, helps = generate_udf_module()
+    help_code = help_module(helps)
+    modules = {UDF_MODULE: udfs, HELP_MODULE: help_code,
+               MACROS.stem: MACROS.read_text(encoding="ascii")}
+    project = build_vba_project([(name, CODE_NAMES[name]) for name in SHEETS],
+                                THIS_WORKBOOK.read_text(encoding="ascii"), modules)
+    return project, udfs, help_code
 
 
 def artefacts() -> dict[Path, bytes]:
     """Every generated file and its content."""
     std = load_standard()
-    udf_module, helps = generate_udf_module()
-    vba = build_vba_project([(name, CODE_NAMES[name]) for name in SHEETS], udf_module, helps)
+    vba, udfs, help_code = vba_project()
     example = example_extras(from_county_raw(read_county_file(EXAMPLE_DATA), std), std)
-    built = {
+    return {
         STANDARD_DOC: render_markdown(std).encode("utf-8"),
-        UDF_GOLDEN: udf_module.encode("utf-8"),
-        BLANK: build_workbook(std, WorkbookInputs(), vba)[0],
-        EXAMPLE: build_workbook(std, example, vba)[0],
+        UDF_GOLDEN: udfs.encode("utf-8"),
+        HELP_GOLDEN: help_code.encode("utf-8"),
+        BLANK: build_workbook(std, WorkbookInputs(), vba),
+        EXAMPLE: build_workbook(std, example, vba),
         ADDIN: build_addin(ADDIN_SOURCES),
     }
-    packaged = {PACKAGE_DATA / "templates" / path.name: built[path] for path in (BLANK, EXAMPLE, ADDIN)}
-    packaged[PACKAGE_DATA / "docs" / "使用说明.txt"] = GUIDE.read_bytes()
-    packaged[PACKAGE_DATA / "example_shiliqi.toml"] = EXAMPLE_DATA.read_bytes()
-    return {**built, **packaged}
 
 
 def main() -> None:

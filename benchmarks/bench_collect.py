@@ -18,9 +18,9 @@ from pathlib import Path
 
 import openpyxl
 
-from jieshui.collect import find_workbooks, score_files
-from jieshui.samples import counties, county_workbook, template_vba
-from jieshui.standard import default_standard
+from jieshui.buildtime.samples import counties, county_workbook, template_vba
+from jieshui.engine import default_standard
+from jieshui.review.collect import find_workbooks, score_files
 
 
 def _write(args: tuple[int, dict, str, bytes]) -> None:

@@ -12,9 +12,8 @@ import argparse
 import statistics
 import time
 
-from jieshui.samples import counties
-from jieshui.scoring import assess
-from jieshui.standard import default_standard
+from jieshui.buildtime.samples import counties
+from jieshui.engine import assess, default_standard
 
 def streamed(counties: list[dict], std) -> tuple[float, dict[str, int]]:
     """Score each county and keep only its verdict, as a batch or a workbook does."""

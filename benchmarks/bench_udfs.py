@@ -16,11 +16,11 @@ import statistics
 import time
 from pathlib import Path
 
-from jieshui.county import read_county_file
-from jieshui.standard import default_standard
-from jieshui.workbook_inputs import example_extras, from_county_raw
-from jieshui.workbook_writer import formula_cells
-from jieshui.xlwings_shim import call_udf, load_udfs
+from jieshui.builder import basic_data, contents, cover, formula_cells, prereqs
+from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
+from jieshui.engine import default_standard, read_county_file
+from jieshui.workbook.functions import FUNCTIONS
+from jieshui.workbook.inputs import example_extras, from_county_raw
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "shiliqi.toml"
 UDF = re.compile(r"\b(JS_[A-Z_]+)\(")
@@ -39,23 +39,28 @@ def main() -> None:
         for name in UDF.findall(cell.formula):
             calls[name] = calls.get(name, 0) + 1
 
-    # Record each UDF's arguments once by wrapping the functions the cells call.
-    recorded: list[tuple[object, tuple]] = []
-    originals = {f.__name__: f for f in udfs.UDFS}
-    for name, func in originals.items():
-        setattr(udfs, name, lambda *a, _f=func: recorded.append((_f, a)) or _f(*a))
+    # Record each call's arguments once: the sheet modules' cells call the functions by the
+    # names they imported, so those names are wrapped while the cells compute again.
+    recorded: list[tuple[str, tuple]] = []
+    sheet_modules = (basic_data, prereqs, contents, cover)
+    for module in sheet_modules:
+        for name in FUNCTIONS:
+            if hasattr(module, name):
+                setattr(module, name, lambda *a, _n=name: recorded.append((_n, a)) or FUNCTIONS[_n].call(*a))
     for cell in cells:
         cell.compute()
-    for name, func in originals.items():
-        setattr(udfs, name, func)
+    for module in sheet_modules:
+        for name in FUNCTIONS:
+            if hasattr(module, name):
+                setattr(module, name, FUNCTIONS[name].call)
 
     def bare() -> None:
-        for func, arguments in recorded:
-            func(*arguments)
+        for name, arguments in recorded:
+            FUNCTIONS[name].call(*arguments)
 
     def converted() -> None:
-        for func, arguments in recorded:
-            call_udf(func, *arguments)
+        for name, arguments in recorded:
+            call_udf(getattr(udfs, name), *arguments)
 
     print(f"UDF cells in the example workbook: {len(cells)}; calls per full recalculation: "
           f"{len(recorded)}")

@@ -1,14 +1,7 @@
-import copy
-from pathlib import Path
-
 import pytest
 
-from jieshui.county import read_county_file
-from jieshui.standard import load_standard
-
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "examples" / "shiliqi.toml"
-_EXAMPLE_RAW = read_county_file(EXAMPLE)
+from helpers import example_raw
+from jieshui.engine import load_standard
 
 
 @pytest.fixture(scope="session")
@@ -19,4 +12,4 @@ def std():
 @pytest.fixture
 def example():
     """A fresh, mutable copy of the example county's raw figures."""
-    return copy.deepcopy(_EXAMPLE_RAW)
+    return example_raw()

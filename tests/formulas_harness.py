@@ -19,7 +19,8 @@ from formulas.functions import get_functions
 from formulas.ranges import Ranges
 from formulas.tokens.operand import XlError
 
-from jieshui.xlwings_shim import CELL_ERRORS, call_udf, load_udfs
+from jieshui.buildtime.xlwings_shim import CELL_ERRORS, call_udf, load_udfs
+from jieshui.workbook.functions import FUNCTIONS
 
 ERROR_CODES = {text: code for code, text in CELL_ERRORS.items()}
 logging.getLogger("schedula").setLevel(logging.CRITICAL)
@@ -53,13 +54,13 @@ def _argument(value: Any) -> Any:
 def register_udfs() -> list[str]:
     module = load_udfs()
     registry = get_functions()
-    for func in module.UDFS:
-        def run(*args: Any, _func: Any = func) -> Any:
+    for name in FUNCTIONS:
+        def run(*args: Any, _func: Any = getattr(module, name)) -> Any:
             result = call_udf(_func, *map(_argument, args))
             return result[0][0] if isinstance(result, list) else result
 
-        registry[func.__name__] = run
-    return [f.__name__ for f in module.UDFS]
+        registry[name] = run
+    return list(FUNCTIONS)
 
 
 def recompute(path: Path) -> dict[tuple[str, str], Any]:

@@ -1,11 +1,11 @@
 Attribute VB_Name = "JieshuiRibbon"
-' Ribbon callbacks of the jieshui add-in. Each runs Python in jieshui.macros, which acts on the
-' active workbook (the add-in itself holds no data and no worksheet functions).
+' Ribbon callbacks of the jieshui add-in. Each runs Python in jieshui.excel.macros, which acts
+' on the active workbook (the add-in itself holds no data and no worksheet functions).
 ' Keep this file ASCII: the VBA project's code page cannot hold Chinese text.
 Option Explicit
 
 Private Sub CallPython(statement As String)
-    RunPython "import jieshui.macros as m; m." & statement
+    RunPython "import jieshui.excel.macros as m; m." & statement
 End Sub
 
 Sub NewWorkbook(control As IRibbonControl)

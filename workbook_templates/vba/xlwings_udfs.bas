@@ -10,10 +10,10 @@ Function JS_GAP(params, value, ParamArray inputs())
     Next k
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_GAP = XLPy.CallUDF("jieshui.udfs", "JS_GAP", argsArray, ThisWorkbook, Application.Caller)
+        JS_GAP = XLPy.CallUDF("jieshui.excel.udfs", "JS_GAP", argsArray, ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_GAP = XLPy.CallUDF("jieshui.udfs", "JS_GAP", argsArray)
+        JS_GAP = XLPy.CallUDF("jieshui.excel.udfs", "JS_GAP", argsArray)
         Exit Function
     #End If
 failed:
@@ -23,10 +23,10 @@ End Function
 Function JS_LEAK_PART(row, part)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_LEAK_PART = XLPy.CallUDF("jieshui.udfs", "JS_LEAK_PART", Array(row, part), ThisWorkbook, Application.Caller)
+        JS_LEAK_PART = XLPy.CallUDF("jieshui.excel.udfs", "JS_LEAK_PART", Array(row, part), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_LEAK_PART = XLPy.CallUDF("jieshui.udfs", "JS_LEAK_PART", Array(row, part))
+        JS_LEAK_PART = XLPy.CallUDF("jieshui.excel.udfs", "JS_LEAK_PART", Array(row, part))
         Exit Function
     #End If
 failed:
@@ -36,10 +36,10 @@ End Function
 Function JS_LEAK_RATE(utilities)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_LEAK_RATE = XLPy.CallUDF("jieshui.udfs", "JS_LEAK_RATE", Array(utilities), ThisWorkbook, Application.Caller)
+        JS_LEAK_RATE = XLPy.CallUDF("jieshui.excel.udfs", "JS_LEAK_RATE", Array(utilities), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_LEAK_RATE = XLPy.CallUDF("jieshui.udfs", "JS_LEAK_RATE", Array(utilities))
+        JS_LEAK_RATE = XLPy.CallUDF("jieshui.excel.udfs", "JS_LEAK_RATE", Array(utilities))
         Exit Function
     #End If
 failed:
@@ -55,10 +55,10 @@ Function JS_PREREQ(prerequisite, ParamArray values())
     Next k
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_PREREQ = XLPy.CallUDF("jieshui.udfs", "JS_PREREQ", argsArray, ThisWorkbook, Application.Caller)
+        JS_PREREQ = XLPy.CallUDF("jieshui.excel.udfs", "JS_PREREQ", argsArray, ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_PREREQ = XLPy.CallUDF("jieshui.udfs", "JS_PREREQ", argsArray)
+        JS_PREREQ = XLPy.CallUDF("jieshui.excel.udfs", "JS_PREREQ", argsArray)
         Exit Function
     #End If
 failed:
@@ -68,10 +68,10 @@ End Function
 Function JS_RATE(numerator, denominator, content)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_RATE = XLPy.CallUDF("jieshui.udfs", "JS_RATE", Array(numerator, denominator, content), ThisWorkbook, Application.Caller)
+        JS_RATE = XLPy.CallUDF("jieshui.excel.udfs", "JS_RATE", Array(numerator, denominator, content), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_RATE = XLPy.CallUDF("jieshui.udfs", "JS_RATE", Array(numerator, denominator, content))
+        JS_RATE = XLPy.CallUDF("jieshui.excel.udfs", "JS_RATE", Array(numerator, denominator, content))
         Exit Function
     #End If
 failed:
@@ -87,10 +87,10 @@ Function JS_SCORE(params, value, ParamArray inputs())
     Next k
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_SCORE = XLPy.CallUDF("jieshui.udfs", "JS_SCORE", argsArray, ThisWorkbook, Application.Caller)
+        JS_SCORE = XLPy.CallUDF("jieshui.excel.udfs", "JS_SCORE", argsArray, ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_SCORE = XLPy.CallUDF("jieshui.udfs", "JS_SCORE", argsArray)
+        JS_SCORE = XLPy.CallUDF("jieshui.excel.udfs", "JS_SCORE", argsArray)
         Exit Function
     #End If
 failed:
@@ -100,10 +100,10 @@ End Function
 Function JS_TOTAL(points, table, part)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_TOTAL = XLPy.CallUDF("jieshui.udfs", "JS_TOTAL", Array(points, table, part), ThisWorkbook, Application.Caller)
+        JS_TOTAL = XLPy.CallUDF("jieshui.excel.udfs", "JS_TOTAL", Array(points, table, part), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_TOTAL = XLPy.CallUDF("jieshui.udfs", "JS_TOTAL", Array(points, table, part))
+        JS_TOTAL = XLPy.CallUDF("jieshui.excel.udfs", "JS_TOTAL", Array(points, table, part))
         Exit Function
     #End If
 failed:
@@ -113,10 +113,10 @@ End Function
 Function JS_VERDICT(total, prereqs)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_VERDICT = XLPy.CallUDF("jieshui.udfs", "JS_VERDICT", Array(total, prereqs), ThisWorkbook, Application.Caller)
+        JS_VERDICT = XLPy.CallUDF("jieshui.excel.udfs", "JS_VERDICT", Array(total, prereqs), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_VERDICT = XLPy.CallUDF("jieshui.udfs", "JS_VERDICT", Array(total, prereqs))
+        JS_VERDICT = XLPy.CallUDF("jieshui.excel.udfs", "JS_VERDICT", Array(total, prereqs))
         Exit Function
     #End If
 failed:
@@ -126,10 +126,10 @@ End Function
 Function JS_VERSION()
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_VERSION = XLPy.CallUDF("jieshui.udfs", "JS_VERSION", Array(), ThisWorkbook, Application.Caller)
+        JS_VERSION = XLPy.CallUDF("jieshui.excel.udfs", "JS_VERSION", Array(), ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_VERSION = XLPy.CallUDF("jieshui.udfs", "JS_VERSION", Array())
+        JS_VERSION = XLPy.CallUDF("jieshui.excel.udfs", "JS_VERSION", Array())
         Exit Function
     #End If
 failed:

@@ -1,0 +1,152 @@
+"""基础数据: every figure an official types, grouped as officials fill them (prerequisites,
+then indicator by indicator), each with its definition and unit where they type; and the
+utilities table with each utility's CJJ 92-2016 leakage components."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import UTILITY_FIELDS, Standard
+from ..engine.words import NO, YES
+from ..workbook.contract import LEAK_PARTS, SHEET_INPUTS, UTILITY_ROWS
+from ..workbook.functions import JS_LEAK_PART
+from ..workbook.inputs import WorkbookInputs
+from .book import Book, area, as_number, numeral, protect, ref
+from .styles import Styles, print_setup
+
+VALUE_COL = 3
+FIRST_LEAK_COL = 1 + len(UTILITY_FIELDS)  # after 序号 and the utility's fields
+WIDTHS = (6, 16, 34, 14, 10, 14, 26, 10, 10, 9, 9, 9, 9, 10)
+
+
+@dataclass(frozen=True)
+class InputCells:
+    """What later sheets refer to: each input's defined name and value, the utilities' values."""
+
+    names: dict[str, str]
+    values: dict[str, Any]
+    utilities: list[list[Any]]
+
+    def refs(self, keys: Any) -> str:
+        return ",".join(self.names[k] for k in keys)
+
+    def values_of(self, keys: Any) -> list[Any]:
+        return [self.values[k] for k in keys]
+
+
+def input_groups(std: Standard) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(group title, [(input key, where it is used)]) in the order officials fill them; each
+    input appears once, in the first group that uses it."""
+    groups: list[tuple[str, list[tuple[str, str]]]] = [("必备条件", [])]
+    for prereq in std.prerequisites:
+        groups[0][1].extend((k, prereq.id) for k in prereq.input_keys)
+    by_indicator: dict[str, list[tuple[str, str]]] = {}
+    for content in std.contents:
+        keys = by_indicator.setdefault(content.indicator, [])
+        keys.extend((k, f"内容 {content.id}") for k in content.input_keys if k)
+    groups += [(name, keys) for name, keys in by_indicator.items() if keys]
+    seen: set[str] = set()
+    return [(title, [(k, use) for k, use in keys if not (k in seen or seen.add(k))])
+            for title, keys in groups]
+
+
+def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[str, Any]]:
+    """The format of an input's cell and its data validation, with the help shown on select."""
+    spec = std.inputs[key]
+    unit = f"（单位：{spec.unit}）" if spec.unit and spec.kind != "bool" else ""
+    message = {"input_title": spec.label[:32], "input_message": f"{spec.definition}{unit}"[:255],
+               "error_title": "填报有误"}
+    if spec.kind == "bool":
+        return styles.input_center, {**message, "validate": "list", "source": [YES, NO],
+                                     "error_message": "请从下拉列表选择“是”或“否”。"}
+    if spec.kind in ("fraction", "coefficient"):
+        fraction = spec.kind == "fraction"
+        hint = "请按百分数填写，如 5.2%。" if fraction else "请填写 0～1 之间的小数。"
+        return (styles.input_percent if fraction else styles.input_coefficient,
+                {**message, "validate": "decimal", "criteria": "between",
+                 "minimum": -1 if spec.allow_negative else 0, "maximum": 1, "error_message": hint})
+    if spec.kind == "count":
+        return styles.input_count, {**message, "validate": "integer", "criteria": ">=", "value": 0,
+                                    "error_message": f"请填写不小于 0 的整数（单位：{spec.unit}）。"}
+    return styles.input_number, {**message, "validate": "decimal", "criteria": ">=", "value": 0,
+                                 "error_message": f"请填写不小于 0 的数字（单位：{spec.unit}）。"}
+
+
+def write(book: Book, std: Standard, inputs: WorkbookInputs) -> InputCells:
+    ws, styles = book.sheets[SHEET_INPUTS], book.styles
+    book.title(ws, "基础数据填报表", 7)
+    ws.merge_range(1, 0, 1, 7, "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如 5.2%），"
+                   "是/否从下拉列表选择；水量单位万m³，面积万亩，金额万元。", styles.note)
+    ws.set_row(1, 30)
+    book.headers(ws, 2, ["序号", "类别", "填报项目", "填报值", "单位", "填报说明", "", "用于"])
+    ws.merge_range(2, 5, 2, 6, "填报说明", styles.header)
+    names: dict[str, str] = {}
+    row, number = 3, 0
+    for g, (group, keys) in enumerate(input_groups(std), start=1):
+        ws.merge_range(row, 0, row, 7, f"{numeral(g)}、{group}", styles.group)
+        row += 1
+        for key, use in keys:
+            number += 1
+            _input_row(book, ws, std, row, number, group, key, use, inputs.inputs.get(key))
+            names[key] = f"in_{key}"
+            row += 1
+    values = {key: as_number(inputs.inputs.get(key)) for key in names}
+    utilities = _utilities_table(book, ws, std, inputs, row + 1)
+    book.widths(ws, WIDTHS)
+    ws.freeze_panes(3, 0)
+    print_setup(ws, landscape=True, repeat=(0, 2))
+    protect(ws)
+    return InputCells(names, values, utilities)
+
+
+def _input_row(book: Book, ws: Any, std: Standard, row: int, number: int, group: str, key: str,
+               use: str, value: Any) -> None:
+    styles, spec = book.styles, std.inputs[key]
+    fmt, validation = validation_for(std, key, styles)
+    ws.write(row, 0, number, styles.center)
+    ws.write(row, 1, group, styles.text)
+    ws.write(row, 2, spec.label, styles.text)
+    book.input_cell(ws, row, VALUE_COL, value, fmt, validation)
+    ws.write(row, 4, spec.unit if spec.kind != "fraction" else "%", styles.center)
+    ws.merge_range(row, 5, row, 6, spec.definition, styles.text)
+    ws.write(row, 7, use, styles.center)
+    book.name(f"in_{key}", ref(SHEET_INPUTS, row, VALUE_COL))
+    ws.set_row(row, 30)
+
+
+def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
+                     top: int) -> list[list[Any]]:
+    styles = book.styles
+    last_col = FIRST_LEAK_COL + len(LEAK_PARTS) - 1
+    ws.merge_range(top, 0, top, last_col, "供水单位漏损数据（评价内容 17，按 CJJ 92-2016 计算；"
+                   "每个城镇公共供水单位填一行）", styles.group)
+    fields = [std.utility_fields[k] for k in UTILITY_FIELDS]
+    heads = ["序号"] + [s.label + (f"（{s.unit}）" if s.unit else "") for s in fields]
+    heads += ["综合漏损率 R_WL", "修正 R1", "修正 R2", "修正 R3", "修正 R4", "漏损率 R_BL"]
+    book.headers(ws, top + 1, heads)
+    first = top + 2
+    values = [[as_number(v) for v in row] for row in inputs.utilities]
+    for n in range(UTILITY_ROWS):
+        row = first + n
+        ws.write(row, 0, n + 1, styles.center)
+        for c, spec in enumerate(fields):
+            book.input_cell(ws, row, 1 + c, inputs.utilities[n][c],
+                            styles.input_text if spec.kind == "text" else styles.input_number,
+                            _utility_validation(spec))
+        row_ref = area(SHEET_INPUTS, row, 1, row, len(fields))
+        for k, part in enumerate(LEAK_PARTS):
+            book.formula(ws, row, FIRST_LEAK_COL + k, f'JS_LEAK_PART({row_ref},"{part}")',
+                         lambda v=[values[n]], p=part: JS_LEAK_PART(v, p), styles.percent)
+    book.name("in_utilities", area(SHEET_INPUTS, first, 1, first + UTILITY_ROWS - 1, len(fields)))
+    return values
+
+
+def _utility_validation(spec: Any) -> dict[str, Any]:
+    validation = {"validate": "any", "input_title": spec.label[:32],
+                  "input_message": spec.definition[:255]}
+    if spec.kind != "text":
+        validation.update(validate="decimal", criteria="between", minimum=0,
+                          maximum=spec.max or 1e12, error_title="填报有误",
+                          error_message=f"请填写不小于 0 的数字（单位：{spec.unit}）。")
+    return validation

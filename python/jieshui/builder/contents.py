@@ -1,0 +1,184 @@
+"""附件3 技术评估指标: the 24 contents with their computed value, points, points lost, gap
+hint and responsibility, then the base, bonus, total and verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any, Callable
+
+from ..engine import Content, Standard, describe_rule
+from ..engine.words import BLANK, MISSING
+from ..workbook.contract import SHEET_CONTENTS, Param
+from ..workbook.functions import JS_GAP, JS_LEAK_RATE, JS_RATE, JS_SCORE, JS_TOTAL, JS_VERDICT
+from ..workbook.inputs import WorkbookInputs
+from .annex import County, county_line, responsibility
+from .basic_data import InputCells
+from .book import Book, area, cell, protect, ref
+from .params import Params
+from .prereqs import PrereqCells
+from .styles import print_setup
+
+FIRST_ROW = 3
+WIDTHS = (5, 11, 26, 7, 40, 8, 10, 7, 7, 32, 10, 14, 22, 8)
+TOTALS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"))
+
+
+class Col(IntEnum):
+    ID = 0
+    INDICATOR = 1
+    TITLE = 2
+    MAX_POINTS = 3
+    RULE = 4
+    TARGET = 5
+    VALUE = 6
+    POINTS = 7
+    LOST = 8
+    GAP = 9
+    LEAD = 10
+    COOP = 11
+    EVIDENCE_LIST = 12
+    EVIDENCE = 13
+
+
+HEADERS = ("序号", "评价指标", "评价内容", "标准分", "评分规则", "目标值", "计算值", "得分", "失分",
+           "差距分析", "牵头单位", "配合单位", "佐证材料", "佐证状态")
+
+
+@dataclass(frozen=True)
+class ContentCells:
+    """Where each content's cells are and what they show; the totals and the verdict."""
+
+    book: Book
+    last_row: int
+    outputs: dict[str, Any]
+
+    @staticmethod
+    def row(content_id: int) -> int:
+        return FIRST_ROW + content_id - 1
+
+    def ref(self, content_id: int, col: Col) -> str:
+        return ref(SHEET_CONTENTS, self.row(content_id), col)
+
+    def value(self, content_id: int, col: Col) -> Any:
+        return self.book.value_at(SHEET_CONTENTS, self.row(content_id), col)
+
+    def column(self, col: Col) -> str:
+        return area(SHEET_CONTENTS, FIRST_ROW, col, self.last_row, col)
+
+
+@dataclass(frozen=True)
+class _Arguments:
+    """A content's value formula (empty for item rules) and the inputs JS_SCORE/JS_GAP take."""
+
+    value_formula: str
+    value_compute: Callable[[], Any] | None
+    inputs: str
+    input_values: list[Any]
+
+
+def _arguments(content: Content, data: InputCells) -> _Arguments:
+    if content.measure == "ratio":
+        keys = [content.numerator or "", content.denominator or ""]
+        refs, values = data.refs(keys), data.values_of(keys)
+        return _Arguments(f"JS_RATE({refs},{content.id})",
+                          lambda: JS_RATE(*values, float(content.id)), refs, values)
+    if content.measure == "leakage":
+        return _Arguments("JS_LEAK_RATE(in_utilities)", lambda: JS_LEAK_RATE(data.utilities),
+                          "in_utilities", [data.utilities])
+    keys = list(content.input_keys)
+    return _Arguments("", None, data.refs(keys), data.values_of(keys))
+
+
+def target_text(content: Content) -> str:
+    rule = content.rule
+    if not rule.is_rate:
+        return BLANK
+    sign = "≥" if rule.type == "higher_better" else "≤"
+    return f"{sign}{round(rule.target * 100, 6):g}%"
+
+
+def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, params: Params,
+          data: InputCells, prereqs: PrereqCells) -> ContentCells:
+    ws, styles = book.sheets[SHEET_CONTENTS], book.styles
+    last_col = len(Col) - 1
+    book.title(ws, "附件3  县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）", last_col)
+    county_line(book, ws, county, last_col)
+    book.headers(ws, 2, HEADERS)
+    points = [_content_row(book, ws, content, params, data, inputs.evidence.get(content.id))
+              for content in std.contents]
+    last = FIRST_ROW + len(std.contents) - 1
+    book.name("out_values", area(SHEET_CONTENTS, FIRST_ROW, Col.VALUE, last, Col.VALUE))
+    book.name("out_points", area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, last, Col.POINTS))
+    book.name("in_evidence", area(SHEET_CONTENTS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
+    outputs = _totals(book, ws, std, last + 1, points, params, prereqs)
+    ws.conditional_format(FIRST_ROW, Col.LOST, last, Col.LOST, {
+        "type": "cell", "criteria": ">", "value": 0, "format": styles.lost})
+    ws.conditional_format(FIRST_ROW, Col.POINTS, last, Col.POINTS, {
+        "type": "text", "criteria": "begins with", "value": MISSING, "format": styles.bad})
+    book.widths(ws, WIDTHS)
+    ws.freeze_panes(FIRST_ROW, Col.TITLE + 1)
+    print_setup(ws, landscape=True, repeat=(0, 2))
+    protect(ws)
+    return ContentCells(book, last, outputs)
+
+
+def _content_row(book: Book, ws: Any, content: Content, params: Params, data: InputCells,
+                 evidence: Any) -> Any:
+    """Write one content's row; its points as the sheet shows them."""
+    styles, row = book.styles, FIRST_ROW + content.id - 1
+    prow = params.values(content.id)
+    ws.write(row, Col.ID, content.id, styles.center)
+    ws.write(row, Col.INDICATOR, content.indicator, styles.text)
+    ws.write(row, Col.TITLE, content.title, styles.text)
+    max_points = book.formula(ws, row, Col.MAX_POINTS, params.ref(content.id, Param.MAX_POINTS),
+                              lambda: prow[0][Param.MAX_POINTS], styles.points)
+    ws.write(row, Col.RULE, describe_rule(content.rule), styles.text)
+    ws.write(row, Col.TARGET, target_text(content), styles.center)
+    args = _arguments(content, data)
+    if args.value_compute is not None:
+        value = book.formula(ws, row, Col.VALUE, args.value_formula, args.value_compute,
+                             styles.percent)
+        value_text = cell(row, Col.VALUE)
+    else:
+        ws.write(row, Col.VALUE, BLANK, styles.center)
+        book.values[(ws.name, row, Col.VALUE)] = BLANK
+        value, value_text = None, '""'
+    call = f"{params.row_ref(content.id)},{value_text}" + (f",{args.inputs}" if args.inputs else "")
+    point = book.formula(ws, row, Col.POINTS, f"JS_SCORE({call})",
+                         lambda: JS_SCORE(prow, value, *args.input_values), styles.points)
+    here, top = cell(row, Col.POINTS), cell(row, Col.MAX_POINTS)
+    book.formula(ws, row, Col.LOST, f'IF(ISNUMBER({here}),{top}-{here},"{BLANK}")',
+                 lambda: max_points - point if isinstance(point, (int, float)) else BLANK,
+                 styles.points)
+    book.formula(ws, row, Col.GAP, f"JS_GAP({call})",
+                 lambda: JS_GAP(prow, value, *args.input_values), styles.text)
+    responsibility(book, ws, row, Col.LEAD, content, evidence)
+    ws.set_row(row, 66)
+    return point
+
+
+def _totals(book: Book, ws: Any, std: Standard, top: int, points: list[Any], params: Params,
+            prereqs: PrereqCells) -> dict[str, Any]:
+    """Base, bonus and total under the points column, then the verdict; their values by name."""
+    styles = book.styles
+    table = [params.rows[c.id] for c in std.contents]
+    point_values = [[p] for p in points]
+    out = area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, top - 1, Col.POINTS)
+    outputs: dict[str, Any] = {}
+    for row, (part, name) in enumerate(TOTALS, start=top):
+        ws.merge_range(row, 0, row, Col.VALUE, part, styles.bold_text)
+        outputs[name] = book.formula(
+            ws, row, Col.POINTS, f'JS_TOTAL({out},{params.table_ref()},"{part}")',
+            lambda p=part: JS_TOTAL(point_values, table, p), styles.bold_points)
+        book.name(name, ref(SHEET_CONTENTS, row, Col.POINTS))
+    row = top + len(TOTALS)
+    ws.merge_range(row, 0, row, Col.VALUE, "结论", styles.bold_text)
+    ws.merge_range(row, Col.POINTS, row, len(Col) - 1, None, styles.bold_text)
+    total_ref = ref(SHEET_CONTENTS, row - 1, Col.POINTS)
+    met = [[v] for v in prereqs.met]
+    outputs["out_verdict"] = book.formula(
+        ws, row, Col.POINTS, f"JS_VERDICT({total_ref},{prereqs.met_area()})",
+        lambda: JS_VERDICT(outputs["out_total"], met), styles.bold_text)
+    book.name("out_verdict", ref(SHEET_CONTENTS, row, Col.POINTS))
+    return outputs

@@ -1,0 +1,136 @@
+"""说明 (the cover): the county's basic information, versions, the buttons, the self-assessment
+result, how to use the workbook, and a chart of points against the maximum per indicator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..engine import Standard
+from ..workbook.contract import BUTTONS, SHEET_COVER, TEMPLATE_VERSION, county_name
+from ..workbook.functions import JS_VERSION
+from ..workbook.inputs import WorkbookInputs
+from .book import Book, area, cell, protect, ref
+from .contents import Col as ContentCol, ContentCells
+from .styles import print_setup
+
+FIELDS = (("name", "县（旗、区）名称"), ("province", "所属省（自治区、直辖市）"),
+          ("city", "所属市（盟、州）"), ("year", "评价年度"), ("report_date", "填报日期"),
+          ("contact", "联系人"), ("phone", "联系电话"))
+FIRST_FIELD_ROW = 4
+LABEL, VALUE, BUTTON_COL = 0, 2, 5   # labels span A:B, values C:D, buttons sit in F
+WIDTHS = (10, 14, 16, 22, 4, 22, 4, 4)
+CHART_ROWS = 23  # the chart is 430 px tall, about 22 rows; its data table starts below it
+STEPS = (
+    "使用步骤：",
+    "1. 启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”）；本机需安装 Python 和 jieshui（见使用说明）。",
+    "2. 在本页填写基本信息，在“基础数据”页填写黄色单元格；各表的计算值、得分、总分随填随算。",
+    "3. 在“附件1”“附件2”“附件3”页查看各单位责任、必备条件和各项得分，按“差距分析”查漏补缺，标注佐证材料是否提供。",
+    "4. 点击“检查数据”核对问题，点击“导出报送表”生成报送文件。",
+    "未启用宏时，表中显示的是上次计算的结果，修改数据不会重新计算。",
+)
+RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
+           ("结论", "out_verdict"))
+
+
+def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCells) -> None:
+    ws, styles = book.sheets[SHEET_COVER], book.styles
+    book.title(ws, "县域节水型社会达标建设复核工作簿", len(WIDTHS) - 1)
+    ws.merge_range(1, 0, 1, len(WIDTHS) - 1, "依据《节水型社会评价标准》（2023年修订）和县域节水型社会"
+                   "达标建设复核工作实施方案", styles.subtitle)
+    ws.merge_range(3, 0, 3, 3, "基本信息", styles.group)
+    for row, (key, label) in enumerate(FIELDS, start=FIRST_FIELD_ROW):
+        _field(book, ws, row, key, label, inputs.county.get(key))
+    row = FIRST_FIELD_ROW + len(FIELDS)
+    for label, text, name in (("模板版本", TEMPLATE_VERSION, "tpl_version"),
+                              ("评价标准版本", std.version, "std_version")):
+        _pair(ws, row, label, text, styles.text)
+        book.name(name, ref(SHEET_COVER, row, VALUE))
+        row += 1
+    _pair(ws, row, "已安装的软件（实时）", None, styles.text)
+    book.formula(ws, row, VALUE, "JS_VERSION()", lambda: JS_VERSION(), styles.text)
+    for i, (caption, sub, _) in enumerate(BUTTONS):
+        ws.insert_button(FIRST_FIELD_ROW + i * 2, BUTTON_COL, {
+            "macro": sub, "caption": caption, "width": 150, "height": 30, "x_offset": 10})
+    top = _results(book, ws, std, row + 2, contents)
+    for i, text in enumerate(STEPS):
+        ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text,
+                       styles.bold_text if i == 0 else styles.plain)
+    _indicator_chart(book, ws, std, top + len(STEPS) + 1, contents)
+    book.widths(ws, WIDTHS)
+    print_setup(ws, landscape=False)
+    protect(ws)
+
+
+def _pair(ws: Any, row: int, label: str, value: Any, fmt: Any) -> None:
+    ws.merge_range(row, LABEL, row, LABEL + 1, label, fmt)
+    ws.merge_range(row, VALUE, row, VALUE + 1, value, fmt)
+
+
+def _field(book: Book, ws: Any, row: int, key: str, label: str, value: Any) -> None:
+    """One of the county's fields: a yellow cell with its help and validation."""
+    styles = book.styles
+    validation: dict[str, Any] = {"validate": "any", "input_title": label[:32],
+                                  "input_message": f"请填写{label}。"}
+    fmt = styles.input_text
+    if key == "year":
+        fmt = styles.input_center
+        validation.update(validate="integer", criteria="between", minimum=2000, maximum=2100,
+                          error_title="填报有误", error_message="请填写四位年份，如 2024。")
+    elif key == "report_date":
+        fmt = styles.input_date
+        validation.update(validate="date", criteria=">=", value=dt.date(2000, 1, 1),
+                          error_title="填报有误", error_message="请填写日期，如 2025-07-20。")
+    ws.merge_range(row, LABEL, row, LABEL + 1, label, styles.text)
+    ws.merge_range(row, VALUE, row, VALUE + 1, None, fmt)
+    book.input_cell(ws, row, VALUE, value, fmt, validation)
+    book.name(county_name(key), ref(SHEET_COVER, row, VALUE))
+
+
+def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCells) -> int:
+    """自评结果: base, bonus, total and verdict; returns the first row below them."""
+    styles = book.styles
+    ws.merge_range(row, 0, row, 3, "自评结果", styles.group)
+    for r, (label, name) in enumerate(RESULTS, start=row + 1):
+        fmt = styles.bold_text if name == "out_verdict" else styles.bold_points
+        ws.merge_range(r, LABEL, r, LABEL + 1, label, styles.text)
+        ws.merge_range(r, VALUE, r, VALUE + 1, None, fmt)
+        book.formula(ws, r, VALUE, name, lambda n=name: contents.outputs[n], fmt)
+    verdict_row = row + len(RESULTS)
+    ws.conditional_format(verdict_row, VALUE, verdict_row, VALUE + 1, {
+        "type": "cell", "criteria": "==", "value": f'"{std.verdicts["pass"]}"',
+        "format": styles.good})
+    return verdict_row + 2
+
+
+def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: ContentCells) -> None:
+    """A bar per indicator, points against the maximum, over a table the chart reads."""
+    styles = book.styles
+    table = top + CHART_ROWS
+    ws.merge_range(table, 0, table, 1, "评价指标", styles.header)
+    ws.write_row(table, 2, ["满分", "得分"], styles.header)
+    indicators = contents.column(ContentCol.INDICATOR)
+    for row, indicator in enumerate(std.indicators, start=table + 1):
+        ws.merge_range(row, 0, row, 1, indicator, styles.text)
+        for col, source in ((2, ContentCol.MAX_POINTS), (3, ContentCol.POINTS)):
+            book.formula(ws, row, col, f"SUMIF({indicators},{cell(row, 0)},{contents.column(source)})",
+                         lambda i=indicator, s=source: _indicator_sum(std, contents, i, s),
+                         styles.points)
+    chart = book.xl.add_chart({"type": "bar"})
+    first, last = table + 1, table + len(std.indicators)
+    for col, label, colour in ((2, "满分", "#BFBFBF"), (3, "得分", "#2F75B5")):
+        chart.add_series({"name": label,
+                          "categories": "=" + area(ws.name, first, 0, last, 0),
+                          "values": "=" + area(ws.name, first, col, last, col),
+                          "fill": {"color": colour}, "gap": 60})
+    chart.set_title({"name": "各指标得分与满分", "name_font": {"name": "宋体", "size": 12}})
+    chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}, "min": 0})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 9}})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart.set_size({"width": 700, "height": 430})
+    ws.insert_chart(top, 0, chart)
+
+
+def _indicator_sum(std: Standard, contents: ContentCells, indicator: str, col: ContentCol) -> float:
+    values = [contents.value(c.id, col) for c in std.contents if c.indicator == indicator]
+    return float(sum(v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)))

@@ -1,0 +1,64 @@
+"""评价标准: the rule numbers of every content, one row each; JS_SCORE and JS_GAP read their
+content's row, so an edited row takes effect (and 检查数据 reports the edit)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Standard
+from ..workbook.contract import PARAM_HEADERS, SHEET_PARAMS, Param, param_row
+from .book import Book, area, as_number, protect, ref
+from .styles import print_setup
+
+FIRST_ROW = 3
+WIDTHS = (5, 12, 30, 9, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 50)
+PERCENT_COLUMNS = (Param.TARGET, Param.STEP)
+TEXT_COLUMNS = (Param.INDICATOR, Param.TITLE, Param.TEXT)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Where each content's row is, and its values as a UDF receives them."""
+
+    rows: dict[int, list[Any]]
+    last_row: int
+
+    def ref(self, content_id: int, column: Param) -> str:
+        return ref(SHEET_PARAMS, FIRST_ROW + content_id - 1, column)
+
+    def row_ref(self, content_id: int) -> str:
+        row = FIRST_ROW + content_id - 1
+        return area(SHEET_PARAMS, row, 0, row, len(Param) - 1)
+
+    def table_ref(self) -> str:
+        return area(SHEET_PARAMS, FIRST_ROW, 0, self.last_row, len(Param) - 1)
+
+    def values(self, content_id: int) -> list[list[Any]]:
+        """The row as a 1-row range argument."""
+        return [self.rows[content_id]]
+
+
+def write(book: Book, std: Standard) -> Params:
+    ws, styles = book.sheets[SHEET_PARAMS], book.styles
+    last = len(Param) - 1
+    book.title(ws, "评价标准（评分参数）", last)
+    ws.merge_range(1, 0, 1, last, f"版本：{std.version}。来源：{std.source}。本表参数由"
+                   "各评分公式直接读取；修改须依据省级发布的赋分细则，并经复核检查比对。", styles.note)
+    ws.set_row(1, 48)
+    book.headers(ws, 2, PARAM_HEADERS)
+    rows: dict[int, list[Any]] = {}
+    for content in std.contents:
+        row = FIRST_ROW + content.id - 1
+        values = param_row(content)
+        rows[content.id] = [as_number(v) for v in values]
+        for col, value in enumerate(values):
+            fmt = styles.percent if col in PERCENT_COLUMNS and value is not None else styles.center
+            ws.write(row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
+    params = Params(rows, FIRST_ROW + len(std.contents) - 1)
+    book.name("std_table", params.table_ref())
+    book.widths(ws, WIDTHS)
+    ws.freeze_panes(FIRST_ROW, Param.TITLE + 1)
+    print_setup(ws, landscape=True, repeat=(0, 2))
+    protect(ws)
+    return params

@@ -1,0 +1,238 @@
+"""The `jieshui` command: a thin door onto the engine and the review (typer, rich)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                           TimeRemainingColumn)
+
+from .. import __version__
+from ..engine import DataFileError, Standard, StandardError, assess, load_standard, read_county_file
+from ..files import free_path, write_atomically
+from ..review.check import check
+from ..review.collect import find_workbooks, score_files, to_json as collect_json
+from ..review.export import export
+from ..review.recalc import recalculated
+from ..review.summary import SummaryWriter
+from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
+from .installer import Action, apply, on_windows, plan_install, plan_uninstall
+from .report import prerequisites_table, render, render_problems, standard_table, to_dict
+
+EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
+
+app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
+                  no_args_is_help=True, rich_markup_mode=None)
+
+StandardOption = Annotated[
+    Optional[Path],
+    typer.Option("--standard", help="评价标准文件（TOML）；默认使用随软件发布的标准。"),
+]
+
+
+def _console() -> Console:
+    return Console(width=160 if not sys.stdout.isatty() else None, highlight=False)
+
+
+def _fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"错误：{message}", markup=False)
+    return typer.Exit(EXIT_UNREADABLE)
+
+
+def _standard(path: Path | None) -> Standard:
+    try:
+        return load_standard(path)
+    except StandardError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command()
+def score(
+    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）", metavar="文件")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    standard: StandardOption = None,
+) -> None:
+    """计算县域数据文件或工作簿的各项得分、必备条件、总分和结论（工作簿只读，不运行宏）。
+
+    退出码：0 已评分（无论结论如何）；1 数据有错误；2 文件无法读取。
+    """
+    std = _standard(standard)
+    cells: dict[str, str] = {}
+    try:
+        if file.suffix.lower() in WORKBOOK_SUFFIXES:
+            data = read_workbook(file, std)
+            raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
+        else:
+            raw = read_county_file(file)
+    except (DataFileError, WorkbookError) as exc:
+        raise _fail(str(exc)) from exc
+    result = assess(raw, std)
+    if as_json:
+        typer.echo(json.dumps(to_dict(result, cells), ensure_ascii=False, indent=2))
+    else:
+        render(result, _console(), cells)
+    raise typer.Exit(EXIT_DATA_ERRORS if result.errors else EXIT_SCORED)
+
+
+@app.command()
+def recalc(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）")] = None,
+    in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
+) -> None:
+    """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
+    if (output is None) == (not in_place):
+        raise _fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
+    std = _standard(None)
+    try:
+        data = recalculated(workbook, std)
+    except WorkbookError as exc:
+        raise _fail(str(exc)) from exc
+    if in_place:
+        backup = free_path(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
+        write_atomically(backup, workbook.read_bytes())
+        write_atomically(workbook, data)
+        typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
+        return
+    assert output is not None
+    if output.resolve() == workbook.resolve() or output.exists():
+        raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    write_atomically(output, data)
+    typer.echo(f"已写出 {output}")
+
+
+def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
+    try:
+        return read_workbook(workbook, std)
+    except WorkbookError as exc:
+        raise _fail(str(exc)) from exc
+
+
+@app.command("check")
+def check_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+) -> None:
+    """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
+
+    退出码：0 未发现问题；1 有问题；2 文件无法读取或不是县域复核工作簿。
+    """
+    std = _standard(None)
+    problems = check(_read_workbook(workbook, std), std).problems
+    if as_json:
+        typer.echo(json.dumps([{"cell": p.cell, "kind": p.kind, "message": p.message} for p in problems],
+                              ensure_ascii=False, indent=2))
+    else:
+        render_problems(problems, _console())
+    raise typer.Exit(EXIT_DATA_ERRORS if problems else EXIT_SCORED)
+
+
+@app.command("export")
+def export_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+) -> None:
+    """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
+    std = _standard(None)
+    data = _read_workbook(workbook, std)
+    checked = check(data, std)
+    exported = export(checked, data.inputs, out_dir or workbook.parent, dt.date.today())
+    console = _console()
+    console.print(f"已导出：{exported.xlsx}", markup=False)
+    console.print(exported.pdf_note, markup=False)
+    if checked.problems:
+        console.print(f"数据检查未通过：{len(checked.problems)} 项（已写入报送表末尾，运行 jieshui check 查看）",
+                      style="bold red", markup=False)
+
+
+@app.command("standard")
+def show_standard(standard: StandardOption = None) -> None:
+    """显示评价标准：24 项评价内容的分值、评分规则、输入数据和责任单位，以及必备条件。"""
+    std = _standard(standard)
+    console = _console()
+    console.print(f"版本：{std.version}")
+    console.print(f"来源：{std.source}", markup=False)
+    console.print(standard_table(std))
+    console.print(prerequisites_table(std))
+    console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
+                  f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+
+
+@app.command("collect")
+def collect_command(
+    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    standard: StandardOption = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = None,
+) -> None:
+    """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总。"""
+    if output is None and not as_json:
+        raise _fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
+    std = _standard(standard)
+    files = find_workbooks(paths)
+    if not files:
+        raise _fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+                        console=Console(stderr=True), transient=as_json)
+    with progress:
+        task = progress.add_task("复核", total=len(files))
+        results = score_files(files, str(standard) if standard else None, workers,
+                              lambda _: progress.advance(task))
+    if output is not None:
+        target = free_path(output)
+        write_atomically(target, SummaryWriter(results, std).build())
+        bad = sum(1 for r in results if r.error)
+        Console(stderr=True).print(f"已写出汇总：{target}（{len(results) - bad} 个县，{bad} 个文件无法读取）",
+                                   markup=False)
+    if as_json:
+        typer.echo(json.dumps(collect_json(results), ensure_ascii=False, indent=2))
+
+
+excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,
+                        rich_markup_mode=None)
+app.add_typer(excel_app, name="excel")
+DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或删除的文件，不做任何改动（任何系统均可）。")]
+
+
+def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
+    if not dry_run and not on_windows():
+        raise _fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
+    for action in actions:
+        typer.echo(("将" if dry_run else "") + action.describe())
+    if not dry_run:
+        apply(actions)
+        typer.echo(done)
+
+
+@excel_app.command("install")
+def excel_install(dry_run: DryRun = False) -> None:
+    """把加载项放到 Excel 启动文件夹（XLSTART），并在 xlwings 用户配置中写入本机 Python 路径。"""
+    _carry_out(plan_install(os.environ, sys.executable), dry_run,
+               "安装完成：重新启动 Excel 后可看到“节水复核”选项卡。")
+
+
+@excel_app.command("uninstall")
+def excel_uninstall(dry_run: DryRun = False) -> None:
+    """删除加载项，并从 xlwings 用户配置中删除本软件写入的 Python 路径。"""
+    _carry_out(plan_uninstall(os.environ, sys.executable), dry_run,
+               "已卸载：重新启动 Excel 后“节水复核”选项卡消失。")
+
+
+@app.command()
+def version() -> None:
+    """显示 jieshui 与评价标准的版本。"""
+    typer.echo(f"jieshui {__version__}，评价标准 {load_standard().version}")
+
+
+def main() -> None:
+    app()

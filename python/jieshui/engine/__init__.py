@@ -1,0 +1,25 @@
+"""The scoring engine: the standard file, rates (CJJ 92-2016), rules, county data, scoring and
+gap hints. Standard library only, so every adapter (workbook, CLI, batch workers) can use it
+without pulling in a spreadsheet library."""
+
+from __future__ import annotations
+
+from . import gaps, words
+from .county import (CountyData, CountyInfo, DataFileError, FieldError, Utility, check_utility,
+                     coerce, read_county_file, validate)
+from .rates import Leakage, RateError, county_leakage, leakage, pressure_correction, ratio
+from .rules import describe_rule, higher_better, item_points, lower_better, rate_points
+from .scoring import (Assessment, ContentResult, PrerequisiteResult, assess, condition_met,
+                      score, verdict_of)
+from .standard import (UTILITY_FIELDS, Condition, Content, InputSpec, Prerequisite, Rule, Stage,
+                       Standard, StandardError, default_standard, load_standard, parse_standard)
+
+__all__ = [
+    "Assessment", "Condition", "Content", "ContentResult", "CountyData", "CountyInfo",
+    "DataFileError", "FieldError", "InputSpec", "Leakage", "Prerequisite", "PrerequisiteResult",
+    "RateError", "Rule", "Stage", "Standard", "StandardError", "UTILITY_FIELDS", "Utility",
+    "assess", "check_utility", "coerce", "condition_met", "county_leakage", "default_standard",
+    "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",
+    "lower_better", "parse_standard", "pressure_correction", "rate_points", "ratio",
+    "read_county_file", "score", "validate", "verdict_of", "words",
+]

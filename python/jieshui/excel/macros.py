@@ -1,0 +1,189 @@
+"""Entry points for the workbook's buttons and the add-in's ribbon, called from VBA through
+xlwings' RunPython ("import jieshui.excel.macros; jieshui.excel.macros.check_data()").
+
+Each reads the workbook through xlwings (workbook.readers.xlwings_reader) and hands the values
+to the same core the command line uses (review.check, review.export); nothing here computes a
+score.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import xlwings as xw
+
+from .. import __version__
+from ..engine import default_standard
+from ..files import free_path, write_atomically
+from ..review.check import RESULT_HEADERS, check, link_target, result_rows
+from ..review.export import export
+from ..workbook import assets
+from ..workbook.contract import TEMPLATE_VERSION
+from ..workbook.readers.xlwings_reader import read_book
+
+RESULTS_SHEET = "检查结果"
+
+
+def _checked(book: Any) -> tuple[Any, Any]:
+    std = default_standard()
+    data = read_book(book, std)
+    return data, check(data, std)
+
+
+def target_book(active: bool) -> Any:
+    """The workbook a button acts on: the caller, or (from the add-in) the active workbook,
+    which must be a county workbook; None after telling the official so."""
+    caller = xw.Book.caller()
+    if not active:
+        return caller
+    book = caller.app.books.active
+    if book is None or not any(name.name == "tpl_version" for name in book.names):
+        caller.app.alert("当前工作簿不是县域复核工作簿。请先打开或新建县域复核工作簿（功能区“节水复核”→“新建县域工作簿”）。",
+                         title="节水复核")
+        return None
+    return book
+
+
+def check_data(active: bool = False) -> None:
+    book = target_book(active)
+    if book is None:
+        return
+    _, checked = _checked(book)
+    write_results(book, checked.problems)
+    count = len(checked.problems)
+    book.app.alert(f"发现 {count} 项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
+                   if count else "数据检查通过：未发现问题。", title="检查数据")
+
+
+def write_results(book: Any, problems: list) -> None:
+    names = [sheet.name for sheet in book.sheets]
+    sheet = (book.sheets[RESULTS_SHEET] if RESULTS_SHEET in names
+             else book.sheets.add(RESULTS_SHEET, after=book.sheets[len(names) - 1]))
+    sheet.clear()
+    sheet["A1"].value = [list(RESULT_HEADERS)] + result_rows(problems)
+    for n, problem in enumerate(problems, start=2):
+        target = link_target(problem)
+        if target:
+            sheet[f"B{n}"].add_hyperlink(target, problem.cell, "跳转到该单元格")
+    sheet.activate()
+
+
+def _folder(book: Any) -> Path:
+    folder = Path(book.fullname).parent
+    return folder if folder.is_dir() else Path.home()
+
+
+def export_submission(active: bool = False) -> None:
+    book = target_book(active)
+    if book is None:
+        return
+    data, checked = _checked(book)
+    exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
+    pdf_note = excel_pdf(book.app, exported.xlsx)
+    lines = [f"已导出报送表：{exported.xlsx}", pdf_note]
+    if checked.problems:
+        lines.append(f"数据检查未通过：{len(checked.problems)} 项，已列在报送表末尾；请点“检查数据”查看。")
+    book.app.alert("\n".join(lines), title="导出报送表")
+
+
+def excel_pdf(app: Any, xlsx: Path) -> str:
+    """Excel's own PDF export of the submission file; a plain note when it fails."""
+    pdf = free_path(xlsx.with_suffix(".pdf"))
+    try:
+        exported = app.books.open(str(xlsx))
+        try:
+            exported.to_pdf(str(pdf))
+        finally:
+            exported.close()
+    except Exception as exc:  # COM errors have no common type; the official gets a plain note
+        return f"未生成 PDF（Excel 导出失败：{exc}），可打开报送表后另存为 PDF。"
+    return f"已生成 PDF：{pdf}"
+
+
+def recalculate(active: bool = False) -> None:
+    book = target_book(active)
+    if book is not None:
+        _calculate_full(book)
+
+
+def _calculate_full(book: Any) -> None:
+    try:
+        book.app.api.CalculateFull()  # Windows Excel: every formula, the UDFs included
+    except AttributeError:
+        book.app.calculate()
+
+
+def refresh_cache(active: bool = False) -> None:
+    """Recalculate everything, then save: the stored results are what WPS and previews show."""
+    book = target_book(active)
+    if book is None:
+        return
+    _calculate_full(book)
+    book.save()
+    book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
+
+
+def _documents() -> Path:
+    folder = Path.home() / "Documents"
+    return folder if folder.is_dir() else Path.home()
+
+
+def _open_copy(asset: str, name: str) -> None:
+    app = xw.Book.caller().app
+    path = free_path(_documents() / name)
+    write_atomically(path, assets.asset(asset).read_bytes())
+    app.books.open(str(path))
+    app.alert(f"已创建并打开：{path}", title="节水复核")
+
+
+def new_workbook() -> None:
+    _open_copy(assets.TEMPLATE, f"县域复核工作簿_{dt.date.today():%Y%m%d}.xlsm")
+
+
+def open_example() -> None:
+    _open_copy(assets.EXAMPLE_WORKBOOK, "示例旗_县域复核工作簿.xlsm")
+
+
+GUIDE = "节水复核使用说明.txt"
+
+
+def show_guide() -> None:
+    # As .txt with a BOM: every Windows opens that in Notepad with the right encoding; .md has
+    # no program on many PCs.
+    path = Path(tempfile.gettempdir()) / GUIDE
+    write_atomically(path, b"\xef\xbb\xbf" + assets.asset(assets.GUIDE).read_bytes())
+    if hasattr(os, "startfile"):
+        os.startfile(path)
+    else:
+        xw.Book.caller().app.alert(f"使用说明：{path}", title="使用说明")
+
+
+def diagnosis(template_version: Any, standard_version: Any) -> str:
+    """The environment in a message an official can copy to IT."""
+    std = default_standard()
+    lines = [f"Python：{sys.executable}（{platform.python_version()}）",
+             f"xlwings：{xw.__version__}", f"jieshui：{__version__}",
+             f"评价标准：{std.version}", f"模板版本：{TEMPLATE_VERSION}"]
+    if template_version is None:
+        lines.append("当前工作簿：不是县域复核工作簿")
+    else:
+        same = str(template_version) == TEMPLATE_VERSION and str(standard_version) == std.version
+        lines.append(f"当前工作簿：模板 {template_version}，评价标准 {standard_version}（"
+                     + ("与本机软件一致" if same else "与本机软件不一致，请用新模板或对应版本的软件") + "）")
+    return "\n".join(lines)
+
+
+def diagnose() -> None:
+    caller = xw.Book.caller()
+    book = caller.app.books.active
+    versions = (None, None)
+    if book is not None and any(name.name == "tpl_version" for name in book.names):
+        versions = (book.names["tpl_version"].refers_to_range.value,
+                    book.names["std_version"].refers_to_range.value)
+    caller.app.alert(diagnosis(*versions) + "\n\n（按 Ctrl+C 可复制本消息）", title="环境诊断")

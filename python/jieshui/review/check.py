@@ -1,0 +1,133 @@
+"""检查数据: every problem a reviewer would find in a county workbook, each with its cell."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine import Assessment, Standard, assess
+from ..workbook.contract import EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION, param_row
+from ..workbook.readers import WorkbookData, field_cells
+
+
+@dataclass(frozen=True)
+class Problem:
+    cell: str       # "sheet!A1", or "" when the problem has no single cell
+    kind: str       # 数据错误, 赋分无佐证, 必备条件不满足, 版本不符, 评价标准被修改, 赋分与数据不符
+    message: str
+
+    @property
+    def sheet(self) -> str:
+        return self.cell.split("!")[0] if "!" in self.cell else ""
+
+    @property
+    def ref(self) -> str:
+        return self.cell.split("!")[1] if "!" in self.cell else ""
+
+
+@dataclass
+class CheckResult:
+    assessment: Assessment
+    problems: list[Problem]
+
+
+def check(data: WorkbookData, std: Standard) -> CheckResult:
+    """Recompute the workbook's inputs with the engine and list every problem."""
+    result = assess(data.inputs.to_county_raw(), std)
+    problems = _versions(data, std) + _data_errors(data, std, result)
+    problems += _prerequisites(data, std, result) + _evidence(data, std, result)
+    problems += _standard_table(data, std) + _claims(data, std, result)
+    return CheckResult(result, problems)
+
+
+def _versions(data: WorkbookData, std: Standard) -> list[Problem]:
+    problems = []
+    if str(data.template_version) != TEMPLATE_VERSION:
+        problems.append(Problem(data.cell("tpl_version"), "版本不符",
+                                f"工作簿模板版本为 {data.template_version}，当前模板为 {TEMPLATE_VERSION}"))
+    if str(data.standard_version) != std.version:
+        problems.append(Problem(data.cell("std_version"), "版本不符",
+                                f"工作簿的评价标准版本为 {data.standard_version}，官方标准为 {std.version}"))
+    return problems
+
+
+def _data_errors(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    cells = field_cells(data, std)
+    return [Problem(cells.get(e.field, ""), "数据错误", e.message) for e in result.errors]
+
+
+def _prerequisites(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    return [Problem(data.cell("out_prereqs", i), "必备条件不满足",
+                    f"必备条件 {p.id} 不满足：{'；'.join(p.unmet)}（一票否决）")
+            for i, p in enumerate(result.prerequisites) if p.met is False]
+
+
+def _evidence(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    provided = EVIDENCE_CHOICES[0]
+    problems = []
+    for i, content in enumerate(result.contents):
+        if content.points and data.inputs.evidence.get(content.id) != provided:
+            problems.append(Problem(data.cell("in_evidence", i), "赋分无佐证",
+                                    f"评价内容 {content.id}“{content.title}”赋分 {content.points:g} 分，"
+                                    f"佐证材料未标注“{provided}”"))
+    for i, prereq in enumerate(result.prerequisites):
+        if prereq.met and data.inputs.prereq_evidence.get(prereq.id) != provided:
+            problems.append(Problem(data.cell("in_prereq_evidence", i), "赋分无佐证",
+                                    f"必备条件 {prereq.id} 判定为满足，佐证材料未标注“{provided}”"))
+    return problems
+
+
+def _same(a: Any, b: Any, tol: float) -> bool:
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
+        return abs(a - b) <= tol * max(1.0, abs(b))
+    return (a in (None, "") and b in (None, "")) or a == b
+
+
+def _standard_table(data: WorkbookData, std: Standard) -> list[Problem]:
+    problems = []
+    for i, content in enumerate(std.contents):
+        row = data.standard_table[i] if i < len(data.standard_table) else []
+        for col, expected in enumerate(param_row(content)):
+            found = row[col] if col < len(row) else None
+            if not _same(found, expected, std.tolerance):
+                problems.append(Problem(
+                    data.cell("std_table", i, col), "评价标准被修改",
+                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {found!r}，"
+                    f"官方标准为 {expected!r}"))
+    return problems
+
+
+def _claims(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    """What the workbook shows must follow from its figures (指标赋分合理性)."""
+    if all(v in (None, "") for v in data.claimed["out_points"]):
+        return [Problem(data.cell("out_total"), "赋分与数据不符",
+                        "工作簿中没有保存计算结果（可能被其他软件另存过），请在 Excel 中点“全部重算”后保存，"
+                        "或运行 jieshui recalc 刷新")]
+    problems = []
+    for i, content in enumerate(result.contents):
+        claimed = data.claimed["out_points"][i] if i < len(data.claimed["out_points"]) else None
+        if content.points is not None and not _same(claimed, content.points, std.tolerance):
+            problems.append(Problem(data.cell("out_points", i), "赋分与数据不符",
+                                    f"评价内容 {content.id} 显示得分 {claimed!r}，按填报数据应为 "
+                                    f"{content.points:g}（请全部重算或刷新）"))
+    if result.total is not None and not _same(data.claimed["out_total"], result.total, std.tolerance):
+        problems.append(Problem(data.cell("out_total"), "赋分与数据不符",
+                                f"显示总分 {data.claimed['out_total']!r}，按填报数据应为 {result.total:g}"))
+    return problems
+
+
+RESULT_HEADERS = ("序号", "单元格", "类别", "问题")
+
+
+def result_rows(problems: list[Problem]) -> list[list[Any]]:
+    """The 检查结果 sheet's rows (after its header)."""
+    if not problems:
+        return [[1, "", "检查通过", "未发现问题"]]
+    return [[n, p.cell, p.kind, p.message] for n, p in enumerate(problems, start=1)]
+
+
+def link_target(problem: Problem) -> str:
+    """An in-workbook hyperlink address for the problem's cell ("" when it has none)."""
+    if not problem.cell:
+        return ""
+    return f"#'{problem.sheet}'!{problem.ref}"

@@ -1,0 +1,189 @@
+"""导出报送表: the submission as a values-only, print-ready .xlsx (and a PDF where an office
+suite can make one). Every score in it comes from the engine recomputing the inputs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+
+from ..builder.styles import Styles, print_setup
+from ..engine.words import BLANK, NOT_APPLICABLE, met_word
+from ..files import free_path, write_atomically
+from ..workbook.inputs import WorkbookInputs
+from .check import CheckResult
+
+TITLE = "节水型社会达标建设复核自评赋分表"
+UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+@dataclass
+class Exported:
+    xlsx: Path
+    pdf: Path | None
+    pdf_note: str
+
+
+def file_stem(inputs: WorkbookInputs, day: dt.date) -> str:
+    county = UNSAFE_NAME.sub("", str(inputs.county.get("name") or "")).lstrip("=+-@.") or "未填县名"
+    return f"{county}_{TITLE}_{day:%Y%m%d}"
+
+
+def text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+class SubmissionWriter:
+    def __init__(self, checked: CheckResult, inputs: WorkbookInputs, day: dt.date):
+        self.result, self.problems = checked.assessment, checked.problems
+        self.inputs, self.day = inputs, day
+
+    def build(self) -> bytes:
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+        county = self.inputs.county
+        book.set_properties({"title": f"{county.get('name') or ''}{TITLE}", "author": "jieshui",
+                             "created": dt.datetime.combine(self.day, dt.time())})
+        ws = book.add_worksheet("报送表")
+        # Every text is quoted: "=..." typed by an official stays text when a cell is edited.
+        self.styles = Styles(book, quote_text=True)
+        row = self.header(ws)
+        row = self.contents(ws, row)
+        row = self.totals(ws, row)
+        row = self.signatures(ws, row + 1)
+        if self.problems:
+            row = self.problem_list(ws, row + 1)
+        # One page when clean (it fits legibly); a problem list may run onto more pages.
+        print_setup(ws, landscape=True, repeat=(self.header_row, self.header_row),
+                    one_page=not self.problems)
+        ws.print_area(0, 0, row, 5)
+        for col, width in enumerate([7, 16, 62, 9, 11, 12]):
+            ws.set_column(col, col, width)
+        book.close()
+        return stream.getvalue()
+
+    def header(self, ws: Any) -> int:
+        county = self.inputs.county
+        name = county.get("name") or "（未填县名）"
+        year = county.get("year")
+        period = f"（{year:g}年度）" if isinstance(year, (int, float)) else ""
+        ws.merge_range(0, 0, 0, 5, text(f"{name}县域{TITLE}{period}"), self.styles.title)
+        ws.set_row(0, 32)
+        unit = "".join(str(county.get(k) or "") for k in ("province", "city", "name"))
+        report_date = county.get("report_date")
+        ws.write(1, 0, "填报单位：", self.styles.plain)
+        ws.merge_range(1, 1, 1, 2, text(unit or BLANK), self.styles.plain)
+        ws.write(1, 3, "评价年度：", self.styles.plain)
+        ws.write(1, 4, text(f"{year:g}" if isinstance(year, (int, float)) else year or BLANK), self.styles.plain)
+        ws.write(2, 0, "联系人：", self.styles.plain)
+        contact = " ".join(str(county.get(k) or "") for k in ("contact", "phone")).strip()
+        ws.merge_range(2, 1, 2, 2, text(contact or BLANK), self.styles.plain)
+        ws.write(2, 3, "填报日期：", self.styles.plain)
+        ws.write(2, 4, text(report_date.isoformat() if isinstance(report_date, dt.date) else report_date or BLANK),
+                 self.styles.plain)
+        row = 3
+        if self.problems:
+            ws.merge_range(row, 0, row, 5, f"数据检查未通过：{len(self.problems)} 项（见表后清单）", self.styles.warning)
+            row += 1
+        self.header_row = row
+        ws.write_row(row, 0, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "计算值"], self.styles.header)
+        return row + 1
+
+    def contents(self, ws: Any, row: int) -> int:
+        for c in self.result.contents:
+            ws.write(row, 0, c.id, self.styles.center)
+            ws.write(row, 1, text(c.indicator), self.styles.text)
+            ws.write(row, 2, text(c.title), self.styles.text)
+            ws.write(row, 3, c.max_points, self.styles.points)
+            self.number_or_dash(ws, row, 4, c.points, self.styles.points)
+            if c.not_applicable:
+                ws.write(row, 5, NOT_APPLICABLE, self.styles.center)
+            else:
+                self.number_or_dash(ws, row, 5, c.value, self.styles.percent)
+            row += 1
+        for p in self.result.prerequisites:
+            ws.write(row, 0, p.id, self.styles.center)
+            ws.write(row, 1, "必备条件", self.styles.text)
+            ws.write(row, 2, text(p.title), self.styles.text)
+            ws.write(row, 3, BLANK, self.styles.center)
+            ws.write(row, 4, met_word(p.met), self.styles.center)
+            ws.write(row, 5, "", self.styles.center)
+            ws.set_row(row, 30)
+            row += 1
+        return row
+
+    def number_or_dash(self, ws: Any, row: int, col: int, value: float | None, fmt: Any) -> None:
+        if value is None:
+            ws.write(row, col, BLANK, self.styles.center)
+        else:
+            ws.write_number(row, col, value, fmt)
+
+    def totals(self, ws: Any, row: int) -> int:
+        r = self.result
+        for label, value in (("基本分", r.base), ("加分", r.bonus), ("总分", r.total)):
+            ws.merge_range(row, 0, row, 3, label, self.styles.bold_text)
+            ws.merge_range(row, 4, row, 5, None, self.styles.bold_points)
+            self.number_or_dash(ws, row, 4, value, self.styles.bold_points)
+            row += 1
+        ws.merge_range(row, 0, row, 3, "结论", self.styles.bold_text)
+        ws.merge_range(row, 4, row, 5, r.verdict, self.styles.bold_text)
+        return row + 1
+
+    def signatures(self, ws: Any, row: int) -> int:
+        for col, label in ((0, "填报人："), (2, "审核人："), (3, "单位（盖章）："), (5, "日期：")):
+            ws.write(row, col, label, self.styles.signature)
+        ws.set_row(row, 36)
+        return row + 1
+
+    def problem_list(self, ws: Any, row: int) -> int:
+        ws.merge_range(row, 0, row, 5, f"数据检查未通过：{len(self.problems)} 项", self.styles.warning)
+        row += 1
+        for n, problem in enumerate(self.problems, start=1):
+            where = f"（{problem.cell}）" if problem.cell else ""
+            line = f"{n}. [{problem.kind}] {problem.message}{where}"
+            ws.merge_range(row, 0, row, 5, line, self.styles.warning_text)
+            ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
+            row += 1
+        return row
+
+
+def libreoffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
+    """Convert with LibreOffice headless when it is installed; say plainly when it is not."""
+    office = libreoffice()
+    if office is None:
+        return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请在 Excel 中点“导出报送表”，由 Excel 生成 PDF）"
+    target = free_path(xlsx.with_suffix(".pdf"))
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            subprocess.run([office, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
+                           check=True, capture_output=True, timeout=300)
+            made = Path(tmp) / (xlsx.stem + ".pdf")
+            write_atomically(target, made.read_bytes())
+        except (subprocess.SubprocessError, OSError) as exc:
+            return None, f"未生成 PDF：LibreOffice 转换失败（{type(exc).__name__}）"
+    return target, f"已生成 PDF：{target}"
+
+
+def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,
+           make_pdf: bool = True) -> Exported:
+    """Write the submission .xlsx (never over an existing file) and, if possible, its PDF."""
+    xlsx = free_path(out_dir / f"{file_stem(inputs, day)}.xlsx")
+    write_atomically(xlsx, SubmissionWriter(checked, inputs, day).build())
+    if not make_pdf:
+        return Exported(xlsx, None, "")
+    pdf, note = pdf_with_libreoffice(xlsx)
+    return Exported(xlsx, pdf, note)

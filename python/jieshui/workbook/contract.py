@@ -1,0 +1,114 @@
+"""The workbook's contract, shared by every adapter: sheet names and code names, the defined
+names, the 评价标准 row with named columns, the drop-down choices, the buttons, and the Python
+modules the workbook's VBA calls."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import Any
+
+from ..engine import Content, Standard, describe_rule
+
+TEMPLATE_VERSION = "2025.1"
+
+SHEET_COVER = "说明"
+SHEET_INPUTS = "基础数据"
+SHEET_UNITS = "附件1 责任分工"
+SHEET_PREREQS = "附件2 必备条件"
+SHEET_CONTENTS = "附件3 技术评估指标"
+SHEET_PARAMS = "评价标准"
+SHEET_SUBMISSION = "报送表"
+SHEET_PROGRESS = "工作进度"
+SHEET_CONFIG = "xlwings.conf"
+# Tab order; every sheet's VBA code name is fixed by its place (the VBA project has a document
+# module per code name).
+SHEETS = (SHEET_COVER, SHEET_INPUTS, SHEET_UNITS, SHEET_PREREQS, SHEET_CONTENTS, SHEET_PARAMS,
+          SHEET_SUBMISSION, SHEET_PROGRESS, SHEET_CONFIG)
+CODE_NAMES = {name: f"Sheet{i}" for i, name in enumerate(SHEETS, start=1)}
+
+# The Python modules the workbook's VBA names: xlwings.conf's UDF Modules, and RunPython.
+UDF_MODULE = "jieshui.excel.udfs"
+MACROS_MODULE = "jieshui.excel.macros"
+# (caption, VBA Sub, function of MACROS_MODULE) of each button on the cover.
+BUTTONS = (("导出报送表", "ExportSubmission", "export_submission"),
+           ("检查数据", "CheckData", "check_data"),
+           ("全部重算", "RecalculateAll", "recalculate"))
+
+UTILITY_ROWS = 10
+LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
+EVIDENCE_CHOICES = ("提供", "缺")
+REPORT_CHOICES = ("已报", "未报")
+
+RULE_NAMES = {"higher_better": "越高越好", "lower_better": "越低越好",
+              "checklist": "逐项得分", "bonus": "加分项"}
+PARTIAL_NAMES = {"ceil": "不足一档按一档", "linear": "按比例"}
+NA_NAMES = {"full": "满分", "zero": "零分"}
+
+
+class Param(IntEnum):
+    """The columns of a 评价标准 row, left to right; JS_SCORE and JS_GAP read a content's
+    parameters from its row."""
+
+    ID = 0
+    INDICATOR = 1
+    TITLE = 2
+    RULE = 3
+    MAX_POINTS = 4
+    TARGET = 5
+    STEP = 6
+    DEDUCT = 7
+    PARTIAL = 8
+    NOT_APPLICABLE = 9
+    CAP = 10
+    ITEM_1 = 11
+    ITEM_2 = 12
+    ITEM_3 = 13
+    ITEM_4 = 14
+    TEXT = 15
+
+
+PARAM_HEADERS = ("序号", "评价指标", "评价内容", "规则类型", "分值", "目标值", "步长", "每步扣分",
+                 "部分得分", "分母为0时", "加分上限", "第1项分值", "第2项分值", "第3项分值",
+                 "第4项分值", "评分规则说明")
+ITEM_COLUMNS = (Param.ITEM_1, Param.ITEM_2, Param.ITEM_3, Param.ITEM_4)
+
+
+def param_row(content: Content) -> list[Any]:
+    """A content's 评价标准 row as the official standard gives it (None where a column does not
+    apply to its rule)."""
+    rule = content.rule
+    row: list[Any] = [None] * len(Param)
+    row[Param.ID], row[Param.INDICATOR], row[Param.TITLE] = content.id, content.indicator, content.title
+    row[Param.RULE], row[Param.MAX_POINTS] = RULE_NAMES[rule.type], content.max_points
+    if rule.is_rate:
+        row[Param.TARGET], row[Param.STEP], row[Param.DEDUCT] = rule.target, rule.step, rule.deduct
+        row[Param.PARTIAL] = PARTIAL_NAMES[rule.partial]
+        row[Param.NOT_APPLICABLE] = NA_NAMES[rule.not_applicable]
+    if content.is_bonus:
+        row[Param.CAP] = rule.cap
+    for column, item in zip(ITEM_COLUMNS, rule.items):
+        row[column] = item.points
+    row[Param.TEXT] = describe_rule(rule)
+    return row
+
+
+def reverse(names: dict[str, str]) -> dict[str, str]:
+    return {v: k for k, v in names.items()}
+
+
+# -- defined names -------------------------------------------------------------------------
+
+COUNTY_FIELDS = ("name", "province", "city", "year", "report_date", "contact", "phone")
+OUTPUT_NAMES = ("out_base", "out_bonus", "out_total", "out_verdict")
+
+
+def county_name(key: str) -> str:
+    """The defined name of a cover field: in_county_<key> for the county itself, else in_<key>."""
+    return f"in_county_{key}" if key in ("name", "province", "city", "year") else f"in_{key}"
+
+
+def required_names(std: Standard) -> list[str]:
+    """Every name a reader relies on; a workbook lacking one is not a county workbook."""
+    return ([county_name(k) for k in COUNTY_FIELDS] + [f"in_{k}" for k in std.inputs]
+            + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "tpl_version",
+               "std_version", "std_table", "out_points", "out_prereqs", *OUTPUT_NAMES])

@@ -1,0 +1,62 @@
+"""What an official types into the workbook, as cell values: the writer's input, the reader's
+output. Booleans are the 是/否 strings of the cells, blanks are None."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from ..engine import UTILITY_FIELDS, Standard
+from ..engine.words import NO, YES
+from .contract import COUNTY_FIELDS, EVIDENCE_CHOICES, REPORT_CHOICES, UTILITY_ROWS
+
+
+@dataclass
+class WorkbookInputs:
+    county: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(COUNTY_FIELDS))
+    inputs: dict[str, Any] = field(default_factory=dict)
+    utilities: list[list[Any]] = field(
+        default_factory=lambda: [[None] * len(UTILITY_FIELDS) for _ in range(UTILITY_ROWS)])
+    evidence: dict[int, Any] = field(default_factory=dict)
+    prereq_evidence: dict[str, Any] = field(default_factory=dict)
+    reports: dict[str, list[Any]] = field(default_factory=dict)
+
+    def filled_utility_rows(self) -> list[int]:
+        """Indexes of the utility table's rows that hold anything (blank rows are not utilities)."""
+        return [n for n, row in enumerate(self.utilities)
+                if any(v is not None and str(v).strip() for v in row)]
+
+    def to_county_raw(self) -> dict[str, Any]:
+        """The county data the engine validates, as a county TOML file would give it."""
+        county = {k: self.county.get(k) for k in ("name", "province", "city", "year")}
+        year = county["year"]
+        if isinstance(year, float) and year.is_integer():
+            county["year"] = int(year)
+        county = {k: v for k, v in county.items() if v is not None}
+        utilities = [dict(zip(UTILITY_FIELDS, self.utilities[n])) for n in self.filled_utility_rows()]
+        return {"county": county,
+                "inputs": {k: v for k, v in self.inputs.items() if v is not None},
+                "utilities": utilities}
+
+
+def from_county_raw(raw: Mapping[str, Any], std: Standard) -> WorkbookInputs:
+    """Cell values for a county data file's figures (used for the example workbook)."""
+    result = WorkbookInputs()
+    result.county.update({k: v for k, v in raw.get("county", {}).items() if k in COUNTY_FIELDS})
+    for key in std.inputs:
+        value = raw.get("inputs", {}).get(key)
+        result.inputs[key] = (YES if value else NO) if isinstance(value, bool) else value
+    for n, utility in enumerate(raw.get("utilities", [])[:UTILITY_ROWS]):
+        result.utilities[n] = [utility.get(k) for k in UTILITY_FIELDS]
+    return result
+
+
+def example_extras(inputs: WorkbookInputs, std: Standard) -> WorkbookInputs:
+    """What a real county would also have filled: date, contact, evidence and monthly reports."""
+    inputs.county.update(report_date=dt.date(2025, 7, 20), contact="示例联系人", phone="0477-0000000")
+    inputs.evidence = {c.id: EVIDENCE_CHOICES[0] for c in std.contents}
+    inputs.prereq_evidence = {p.id: EVIDENCE_CHOICES[0] for p in std.prerequisites}
+    inputs.reports = {unit: [REPORT_CHOICES[0] if 2 <= month <= 6 else None
+                             for month in range(1, 13)] for unit in std.units}
+    return inputs

@@ -1,0 +1,156 @@
+"""The one interface every workbook reader implements (`NameSource`: a defined name's value and
+address) and what is read through it: the official's inputs, the results the workbook shows,
+its versions and its 评价标准 table. Backends: openpyxl_reader (a file, no Excel), zip_reader
+(a batch, straight from the zip) and xlwings_reader (the running Excel, for the buttons).
+
+Also the screening every reader of an untrusted file does before unpacking anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+
+from ...engine import UTILITY_FIELDS, Standard
+from ..contract import COUNTY_FIELDS, OUTPUT_NAMES, county_name, required_names
+from ..inputs import WorkbookInputs
+
+MAX_WORKBOOK_BYTES = 50_000_000
+MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
+MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
+
+
+class WorkbookError(Exception):
+    """The file cannot be read as a county workbook; the message (Chinese) says what it is."""
+
+
+class NameSource(Protocol):
+    def value(self, name: str) -> Any:
+        """The cell's value, or a list of rows for a range."""
+
+    def address(self, name: str) -> tuple[str, str]:
+        """(sheet, "D5") or (sheet, "B80:H89")."""
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and not value.strip():
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value
+    return value
+
+
+def rows(value: Any) -> list[list[Any]]:
+    if not isinstance(value, (list, tuple)):
+        return [[value]]
+    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
+
+
+def column(value: Any) -> list[Any]:
+    return [row[0] if row else None for row in rows(value)]
+
+
+def collect(source: NameSource, std: Standard) -> WorkbookInputs:
+    """Everything an official typed, through the names; blanks become None."""
+    result = WorkbookInputs()
+    result.county = {k: _cell(source.value(county_name(k))) for k in COUNTY_FIELDS}
+    result.inputs = {k: _cell(source.value(f"in_{k}")) for k in std.inputs}
+    result.utilities = [[_cell(v) for v in row[:len(UTILITY_FIELDS)]]
+                        for row in rows(source.value("in_utilities"))]
+    result.evidence = {c.id: _cell(v) for c, v in zip(std.contents, column(source.value("in_evidence")))}
+    result.prereq_evidence = {p.id: _cell(v) for p, v in
+                              zip(std.prerequisites, column(source.value("in_prereq_evidence")))}
+    result.reports = {unit: [_cell(v) for v in row]
+                      for unit, row in zip(std.units, rows(source.value("in_reports")))}
+    return result
+
+
+@dataclass
+class WorkbookData:
+    inputs: WorkbookInputs
+    claimed: dict[str, Any]
+    addresses: dict[str, tuple[str, str]] = field(default_factory=dict)
+    template_version: Any = None
+    standard_version: Any = None
+    standard_table: list[list[Any]] = field(default_factory=list)
+
+    def cell(self, name: str, index: int = 0, col: int = 0) -> str:
+        """"sheet!A1" of a name's cell, or of row `index`, column `col` of its range."""
+        if name not in self.addresses:
+            return ""
+        sheet, ref = self.addresses[name]
+        letters, first_row = coordinate_from_string(ref.split(":")[0])
+        return f"{sheet}!{get_column_letter(column_index_from_string(letters) + col)}{first_row + index}"
+
+
+def read_from(source: NameSource, std: Standard) -> WorkbookData:
+    """A county workbook's inputs, the results it shows, its versions and its 评价标准 table."""
+    inputs = collect(source, std)
+    claimed = {name: source.value(name) for name in OUTPUT_NAMES}
+    claimed["out_points"] = column(source.value("out_points"))
+    claimed["out_prereqs"] = column(source.value("out_prereqs"))
+    addresses = {name: source.address(name) for name in required_names(std)}
+    return WorkbookData(inputs, claimed, addresses, source.value("tpl_version"),
+                        source.value("std_version"), rows(source.value("std_table")))
+
+
+def refuse_bombs(path: Path) -> None:
+    """Check the sizes the zip directory declares before anything is unpacked."""
+    try:
+        entries = zipfile.ZipFile(path).infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise WorkbookError(f"文件 {path} 已损坏，无法作为 Excel 工作簿读取：{exc}") from exc
+    unpacked = sum(e.file_size for e in entries)
+    ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
+    if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
+        raise WorkbookError(f"文件 {path} 解压后过大（{unpacked // 1_000_000} MB），"
+                            "疑似压缩炸弹，已拒绝读取")
+
+
+def describe_file(path: Path) -> str:
+    """What a file that is not a county workbook is, in words an official understands."""
+    head = path.read_bytes()[:8] if path.is_file() else b""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "旧版 Excel（.xls）文件或加密的工作簿"
+    if head.startswith(b"%PDF"):
+        return "PDF 文件"
+    if head.startswith(b"PK"):
+        return "已损坏的压缩文件"
+    return "不是 Excel 工作簿（可能是文本或其他类型的文件）"
+
+
+def screen(path: Path) -> None:
+    """The checks every reader makes before it unpacks anything from an untrusted file."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError as exc:
+        raise WorkbookError(f"找不到文件 {path}") from exc
+    if size > MAX_WORKBOOK_BYTES:
+        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
+    if not zipfile.is_zipfile(path):
+        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
+    refuse_bombs(path)
+
+
+def require_names(path: Path, present: Any, std: Standard) -> None:
+    """Refuse a workbook that lacks any name of the template's contract."""
+    missing = [n for n in required_names(std) if not present(n)]
+    if missing:
+        shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
+        raise WorkbookError(f"文件 {path.name} 不是由 jieshui 模板生成的县域复核工作簿"
+                            f"（缺少 {len(missing)} 个定义名称：{shown}）")
+
+
+def field_cells(data: WorkbookData, std: Standard) -> dict[str, str]:
+    """Engine field paths (inputs.x, utilities[n].y, county.z) → the cell an official edits."""
+    cells = {f"inputs.{k}": data.cell(f"in_{k}") for k in std.inputs}
+    cells.update({f"county.{k}": data.cell(county_name(k)) for k in COUNTY_FIELDS})
+    cells["utilities"] = data.cell("in_utilities")
+    for k, n in enumerate(data.inputs.filled_utility_rows(), start=1):
+        for c, key in enumerate(UTILITY_FIELDS):
+            cells[f"utilities[{k}].{key}"] = data.cell("in_utilities", n, c)
+    return cells

@@ -1,0 +1,77 @@
+"""The 节水复核 add-in: built from xlwings' add-in template, ribbon wired to real Subs, no UDFs,
+opened by LibreOffice."""
+
+import re
+import zipfile
+from importlib import resources
+
+from pyopenvba import ExcelFile
+
+from helpers import ADDIN, ROOT, convert, vba_lines as lines, vba_modules
+from jieshui.buildtime.addin import TEMPLATE
+from jieshui.excel import macros
+
+RIBBON = (ROOT / "xlwings_addin" / "customUI.xml").read_text(encoding="utf-8")
+
+
+def modules():
+    return vba_modules(ADDIN)
+
+
+def test_custom_ui_part_is_referenced_from_the_package_relationships():
+    archive = zipfile.ZipFile(ADDIN)
+    rels = archive.read("_rels/.rels").decode()
+    target = re.search(r'Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
+                       r'Target="([^"]+)"', rels).group(1)
+    assert archive.read(target).decode("utf-8") == RIBBON
+
+
+def test_ribbon_tab_groups_and_buttons():
+    assert '<tab id="jieshuiTab" label="节水复核">' in RIBBON
+    groups = re.findall(r'<group id="\w+" label="([^"]+)">(.*?)</group>', RIBBON, re.S)
+    labels = {group: re.findall(r'label="([^"]+)"', body) for group, body in groups}
+    assert labels == {"工作簿": ["新建县域工作簿", "打开示例"],
+                      "数据": ["检查数据", "全部重算", "刷新缓存值"],
+                      "报送": ["导出报送表"],
+                      "帮助": ["使用说明", "环境诊断"]}
+
+
+def test_every_callback_is_a_sub_in_the_vba_project():
+    found = modules()
+    callbacks = re.findall(r'onAction="(\w+)\.(\w+)"', RIBBON)
+    assert len(callbacks) == 8
+    for module, sub in callbacks:
+        assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)", found[module], re.M), sub
+
+
+def test_every_callback_runs_an_existing_python_function():
+    source = (ROOT / "xlwings_addin" / "JieshuiRibbon.bas").read_text(encoding="ascii")
+    for call in re.findall(r'CallPython "(\w+)\(', source):
+        assert callable(getattr(macros, call)), call
+
+
+def test_no_worksheet_functions_in_the_addin():
+    found = modules()
+    assert "xlwings_udfs" not in found
+    assert not any(re.search(r"^Function JS_", code, re.M) for code in found.values())
+
+
+def test_vba_is_the_template_plus_our_module():
+    found = modules()
+    with resources.as_file(resources.files("xlwings") / TEMPLATE) as path, ExcelFile(path) as book:
+        original = book.get_module("xlwings")
+    ours = [l for l in lines(found["xlwings"]) if "PROJECT_NAME As String" not in l]
+    theirs = [l for l in lines(original) if "PROJECT_NAME As String" not in l]
+    assert ours == theirs
+    assert 'Public Const PROJECT_NAME As String = "xlwings"' in found["xlwings"]
+    source = (ROOT / "xlwings_addin" / "JieshuiRibbon.bas").read_text(encoding="ascii")
+    assert lines(found["JieshuiRibbon"]) == lines(source)
+    assert "Module1" not in found
+
+
+def test_libreoffice_opens_the_addin(tmp_path):
+    # LibreOffice's type detection does not know the add-in content type; named, its Excel
+    # 2007+ filter opens the file.
+    convert(ADDIN, tmp_path, "xlsx", infilter="Calc MS Excel 2007 XML")
+    opened = zipfile.ZipFile(tmp_path / "jieshui.xlsx").read("xl/workbook.xml").decode()
+    assert "_xlwings.conf" in opened

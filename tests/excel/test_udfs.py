@@ -1,0 +1,141 @@
+"""The JS_ functions called as Excel calls them through xlwings (xlwings' own conversion)."""
+
+import pytest
+
+from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
+from jieshui.engine import default_standard, words
+from jieshui.workbook.contract import Param, param_row
+from jieshui.workbook.functions import FUNCTIONS
+
+NA_CODE = -2146826246  # what COM hands over for a #N/A cell
+
+udfs = load_udfs()
+
+
+def call(name, *args):
+    result = call_udf(getattr(udfs, name), *args)
+    return result[0][0] if isinstance(result, list) else result
+
+
+def params(content_id, **changes):
+    row = param_row(default_standard().content(content_id))
+    row = [float(v) if isinstance(v, int) else v for v in row]
+    for column, value in changes.items():  # a 评价标准 column by name, e.g. TARGET=0.85
+        row[Param[column]] = value
+    return (tuple(row),)
+
+
+@pytest.mark.parametrize("args, expected", [
+    ((25120.0, 32600.0, 5.0), 25120 / 32600),
+    ((0.0, 0.0, 14.0), "不适用"),
+    ((None, 32600.0, 5.0), "缺数据：农业灌溉计量水量"),
+    (("  ", 32600.0, 5.0), "缺数据：农业灌溉计量水量"),
+    ((NA_CODE, 32600.0, 5.0), "错误：农业灌溉计量水量单元格是错误值 #N/A"),
+    ((40000.0, 32600.0, 5.0), "错误：农业灌溉计量水量大于农业灌溉用水总量"),
+    ((-1.0, 32600.0, 5.0), "错误：农业灌溉计量水量不能为负数（当前为 -1），请填写不小于 0 的数值（单位：万m³）"),
+    ((1.0, 2.0, 17.0), "错误：评价内容 17 不是比率指标"),
+    ((1.0, 2.0, 99.0), "错误：评价内容序号应为 1～24"),
+    ((3.5, 10.0, 16.0), "错误：已建成节水型居民小区数应为整数（当前为 3.5），请填写数值（单位：个）"),
+])
+def test_js_rate(args, expected):
+    got = call("JS_RATE", *args)
+    assert got == pytest.approx(expected) if isinstance(expected, float) else got == expected
+
+
+def test_text_in_a_number_cell():
+    assert call("JS_RATE", "960万", 32600.0, 5.0).startswith("错误：农业灌溉计量水量应为数字，当前填的是 '960万'")
+
+
+UTILITY = ("城区供水公司", 1000.0, 850.0, 500.0, 80.0, 0.4, 1.8)
+BLANK_ROW = (None,) * 7
+
+
+def test_leakage_over_a_range_with_blank_rows():
+    table = (UTILITY, BLANK_ROW, ("园区", 400.0, 340.0, 40.0, 30.0, 0.58, 1.8)) + (BLANK_ROW,) * 7
+    # (8.4407 % × 1000 + 11.6357 % × 400) / 1400, from the CJJ 92 components worked in test_rates
+    assert call("JS_LEAK_RATE", table) == pytest.approx((84.407 + 46.5428) / 1400)
+    assert call("JS_LEAK_RATE", (BLANK_ROW,) * 10) == "缺数据：供水单位"
+    bad = (UTILITY, ("园区", 400.0, 450.0, 40.0, 30.0, 0.58, 1.8))
+    assert call("JS_LEAK_RATE", bad) == ("错误：第 2 个供水单位：注册用户用水量 450 万m³ 大于供水总量 400 万m³，请核对")
+
+
+@pytest.mark.parametrize("part, expected", [("R_WL", 0.15), ("R1", 0.04), ("R2", 0.010593),
+                                            ("R3", 0.005), ("R4", 0.01), ("R_BL", 0.084407)])
+def test_leakage_parts(part, expected):
+    assert call("JS_LEAK_PART", (UTILITY,), part) == pytest.approx(expected)
+
+
+def test_leakage_part_of_a_blank_row_is_a_dash():
+    assert call("JS_LEAK_PART", (BLANK_ROW,), "R1") == words.BLANK
+    assert call("JS_LEAK_PART", (UTILITY,), "R9").startswith("错误：分项应为")
+
+
+def test_score_reads_the_edited_parameter_row():
+    # Content 5 at 77.06 %: one 5 pp step short of 80 % -> 4; with the target edited to 85 %
+    # in the 评价标准 row it is two steps short -> 3.
+    assert call("JS_SCORE", params(5), 0.7706) == 4.0
+    assert call("JS_SCORE", params(5, TARGET=0.85), 0.7706) == 3.0
+    assert call("JS_SCORE", params(5), "不适用") == 5.0
+    assert call("JS_SCORE", params(5), "缺数据：农业灌溉计量水量") == words.MISSING
+    assert call("JS_SCORE", params(5), "错误：……") == words.INVALID
+    assert call("JS_SCORE", params(5, TARGET="八成"), 0.7706).startswith("错误：评价标准第 5 项的参数")
+
+
+def test_score_of_checklists_and_bonus():
+    assert call("JS_SCORE", params(9), None, "是", "否") == 1.5
+    assert call("JS_SCORE", params(9), None, "是", None) == words.MISSING
+    assert call("JS_SCORE", params(9), None, "是", "可能") == words.INVALID
+    assert call("JS_SCORE", params(22), None, "是", 1150.0, 1080.0) == 3.0
+    assert call("JS_SCORE", params(22), None, "是", 1080.0, 1080.0) == 2.0
+    assert call("JS_SCORE", params(24), None, "是", "是", "是", "是") == 10.0
+    assert call("JS_SCORE", params(24, CAP=6.0), None, "是", "是", "是", "是") == 6.0
+
+
+def test_gap_texts():
+    assert call("JS_GAP", params(16), 16 / 85, 16.0, 85.0).startswith("还需新增节水型居民小区 1 个")
+    assert call("JS_GAP", params(16), 0.25, 25.0, 100.0) == words.REACHED
+    assert call("JS_GAP", params(14), "不适用", 0.0, 0.0) == "不适用：分母为 0，按满分计"
+    assert call("JS_GAP", params(9), None, "是", "否") == "尚缺：全面执行（1.5分）"
+    table = (UTILITY,) + (BLANK_ROW,) * 9
+    assert call("JS_GAP", params(17), 0.10, table).startswith("漏损率需再降低 1 个百分点（约 10 万m³")
+
+
+def test_prerequisites():
+    assert call("JS_PREREQ", "P1", 38650.0, 40200.0) == words.MET
+    assert call("JS_PREREQ", "P1", 40300.0, 40200.0) == words.UNMET
+    assert call("JS_PREREQ", "P1", None, 40200.0) == "缺数据：评价年用水总量"
+    assert call("JS_PREREQ", "P4", "否") == words.UNMET
+    assert call("JS_PREREQ", "P9", 1.0).startswith("错误：必备条件编号应为 P1、P2、P3、P4")
+
+
+def test_totals_and_verdict():
+    std = default_standard()
+    table = tuple(params(c.id)[0] for c in std.contents)
+    points = tuple((float(c.max_points),) for c in std.contents)
+    assert call("JS_TOTAL", points, table, "基本分") == 100.0
+    assert call("JS_TOTAL", points, table, "加分") == 10.0
+    assert call("JS_TOTAL", points, table, "总分") == 110.0
+    assert call("JS_TOTAL", points[:-1] + (("缺数据",),), table, "总分") == "数据不完整"
+    met = (("满足",),) * 4
+    assert call("JS_VERDICT", 85.0, met) == "资料复核合格，进入现场复核"
+    assert call("JS_VERDICT", 84.9, met) == "不合格，不进行现场复核"
+    assert call("JS_VERDICT", 96.5, met[:3] + (("不满足",),)) == "不具备达标条件"
+    assert call("JS_VERDICT", "数据不完整", met) == "数据不完整"
+    assert call("JS_VERDICT", 96.5, met[:3] + (("缺数据：地下水开采量",),)) == "数据不完整"
+
+
+def test_version():
+    assert call("JS_VERSION").endswith(f"评价标准 {default_standard().version}")
+
+
+def test_every_registered_function_is_a_udf_with_chinese_help():
+    assert set(FUNCTIONS) == {name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__")}
+    assert len(FUNCTIONS) == 9
+    for name in FUNCTIONS:
+        func = getattr(udfs, name)
+        info = func.__xlfunc__
+        assert info["category"] == "节水复核" and any("\u4e00" <= ch <= "\u9fff" for ch in info["ret"]["doc"])
+        for arg in info["args"]:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in arg["doc"]), (func.__name__, arg["name"])
+            assert arg["options"].get("err_to_str") is True
+        assert info["volatile"] is False

@@ -1,0 +1,125 @@
+"""What several test modules share: the project's paths, the installed `jieshui` command,
+LibreOffice headless, the VBA modules of a built file, and editing a workbook through its
+defined names (the template's contract) rather than literal cell addresses."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+import sysconfig
+from pathlib import Path
+from typing import Any, Callable
+
+import openpyxl
+
+from jieshui.engine import read_county_file
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "shiliqi.toml"
+TEMPLATES = ROOT / "workbook_templates"
+EXAMPLE_WORKBOOK = TEMPLATES / "jieshui_example_shiliqi.xlsm"
+BLANK_WORKBOOK = TEMPLATES / "jieshui_template.xlsm"
+WORKBOOKS = (BLANK_WORKBOOK, EXAMPLE_WORKBOOK)
+ADDIN = ROOT / "xlwings_addin" / "jieshui.xlam"
+_EXAMPLE_RAW = read_county_file(EXAMPLE)
+
+
+def example_raw() -> dict[str, Any]:
+    """A fresh, mutable copy of the example county's raw figures."""
+    return copy.deepcopy(_EXAMPLE_RAW)
+
+
+# -- the installed command -------------------------------------------------------------------
+
+# The console script pip installed beside this interpreter, whether or not it is on PATH.
+_SCRIPT = Path(sysconfig.get_path("scripts")) / "jieshui"
+JIESHUI = str(_SCRIPT) if _SCRIPT.exists() else shutil.which("jieshui")
+
+
+def run(*args: Any, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `jieshui ARGS...` as an official or a script would."""
+    assert JIESHUI, "the package must be installed (pip install -e .) so that `jieshui` exists"
+    return subprocess.run([JIESHUI, *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120, env=env)
+
+
+# -- LibreOffice -----------------------------------------------------------------------------
+
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    assert path, "LibreOffice is required: apt-get install libreoffice-calc-nogui (see .ci/run)"
+    return path
+
+
+def convert(source: Path, out_dir: Path, target: str, infilter: str | None = None) -> None:
+    """LibreOffice headless --convert-to; a private profile keeps runs independent, and macros
+    never run in a headless conversion."""
+    profile = out_dir / "profile"
+    options = [f"--infilter={infilter}"] if infilter else []
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", *options,
+                    "--convert-to", target, "--outdir", str(out_dir), str(source)],
+                   check=True, capture_output=True, timeout=180)
+
+
+# -- VBA ---------------------------------------------------------------------------------------
+
+def vba_lines(code: str) -> list[str]:
+    return [line.rstrip() for line in code.replace("\r\n", "\n").split("\n") if line.strip()]
+
+
+def vba_modules(path: Path) -> dict[str, str]:
+    """{module name: source} of a built file's VBA project, as olevba reads it."""
+    from oletools.olevba import VBA_Parser
+
+    parser = VBA_Parser(str(path))
+    try:
+        return {stream.split("/")[-1]: code for _, stream, _, code in parser.extract_macros()}
+    finally:
+        parser.close()
+
+
+# -- workbooks through their defined names ---------------------------------------------------
+
+def named(book: Any, name: str) -> Any:
+    """The first cell a defined name points at, in a workbook loaded with openpyxl."""
+    sheet, coord = next(iter(book.defined_names[name].destinations))
+    return book[sheet][coord.replace("$", "").split(":")[0]]
+
+
+def named_cells(book: Any, name: str) -> list[Any]:
+    """Every cell of a one-column (or one-row) defined range, in order."""
+    sheet, coord = next(iter(book.defined_names[name].destinations))
+    target = book[sheet][coord.replace("$", "")]
+    return [c for row in target for c in row] if isinstance(target, tuple) else [target]
+
+
+def cell_of(book: Any, name: str, row: int = 0, col: int = 0) -> str:
+    """"sheet!A1" of a defined name's cell, or of a cell of its range."""
+    first = named(book, name)
+    return f"{first.parent.title}!{first.parent.cell(first.row + row, first.column + col).coordinate}"
+
+
+def set_named(name: str, value: Any, row: int = 0, col: int = 0) -> Callable[[Any], None]:
+    def change(book: Any) -> None:
+        sheet, ref = cell_of(book, name, row, col).split("!")
+        book[sheet][ref].value = value
+    return change
+
+
+def planted(tmp_path: Path, change: Callable[[Any], None], name: str = "planted.xlsm",
+            source: Path = EXAMPLE_WORKBOOK) -> Path:
+    """A copy of a built workbook with `change` made through openpyxl (which drops every
+    cached value, as another program saving the file would)."""
+    book = openpyxl.load_workbook(source, keep_vba=True)
+    change(book)
+    path = tmp_path / name
+    book.save(path)
+    return path
+
+
+def coordinates(name: str, source: Path = EXAMPLE_WORKBOOK) -> tuple[str, list[str]]:
+    """(sheet, [A1, ...]) of every cell of a defined name, read from a built workbook."""
+    book = openpyxl.load_workbook(source)
+    cells = named_cells(book, name)
+    return cells[0].parent.title, [c.coordinate for c in cells]

@@ -1,0 +1,129 @@
+"""导出报送表 / `jieshui export`: a clean, values-only submission and its PDF."""
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from helpers import EXAMPLE_WORKBOOK as EXAMPLE, planted, run, set_named
+from jieshui.engine import assess
+from jieshui.review.check import check
+from jieshui.review.export import export
+from jieshui.workbook.readers import read_workbook
+TODAY = dt.date.today().strftime("%Y%m%d")
+
+
+def exported_rows(path):
+    return [[c.value for c in row] for row in openpyxl.load_workbook(path)["报送表"].iter_rows()]
+
+
+def contents_rows(rows):
+    return [r for r in rows if isinstance(r[0], int) and 1 <= r[0] <= 24]
+
+
+def test_export_of_the_example(tmp_path, std, example):
+    out = run("export", EXAMPLE, "-o", tmp_path)
+    assert out.returncode == 0, out.stderr
+    xlsx = tmp_path / f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.xlsx"
+    assert xlsx.exists()
+    rows = exported_rows(xlsx)
+    assert rows[0][0] == "示例旗县域节水型社会达标建设复核自评赋分表（2024年度）"
+    expected = assess(example, std)
+    points = [r[4] for r in contents_rows(rows)]
+    assert points == [c.points for c in expected.contents]
+    shown = read_workbook(EXAMPLE, std).claimed["out_points"]
+    assert points == pytest.approx(shown)
+    totals = {r[0]: r[4] for r in rows if r[0] in ("基本分", "加分", "总分", "结论")}
+    assert totals == {"基本分": 91.5, "加分": 5.0, "总分": 96.5, "结论": "资料复核合格，进入现场复核"}
+    assert not any("数据检查未通过" in str(r[0]) for r in rows)
+    assert any(r[0] == "填报人：" for r in rows)
+
+
+def test_export_is_values_only(tmp_path):
+    run("export", EXAMPLE, "-o", tmp_path)
+    xlsx = next(tmp_path.glob("*.xlsx"))
+    archive = zipfile.ZipFile(xlsx)
+    names = archive.namelist()
+    assert not any("vbaProject" in n or "externalLink" in n or n.endswith(".vml") for n in names)
+    types = archive.read("[Content_Types].xml").decode()
+    assert "macroEnabled" not in types
+    for name in names:
+        if name.startswith("xl/worksheets/"):
+            assert "<f>" not in archive.read(name).decode() and "<f " not in archive.read(name).decode()
+
+
+def test_print_ready(tmp_path):
+    run("export", EXAMPLE, "-o", tmp_path)
+    ws = openpyxl.load_workbook(next(tmp_path.glob("*.xlsx")))["报送表"]
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+    assert ws.print_title_rows and "第 &P 页" in ws.oddFooter.center.text
+
+
+def test_the_pdf_shows_county_and_total(tmp_path):
+    run("export", EXAMPLE, "-o", tmp_path)
+    pdf = tmp_path / f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "示例旗县域节水型社会达标建设复核自评赋分表" in text and "96.5" in text
+
+
+def test_two_exports_give_two_files(tmp_path):
+    for _ in range(2):
+        assert run("export", EXAMPLE, "-o", tmp_path).returncode == 0
+    names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
+    assert names == [f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.xlsx",
+                     f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}_2.xlsx"]
+
+
+def test_default_folder_is_the_workbooks(tmp_path):
+    book = tmp_path / "县.xlsm"
+    shutil.copy(EXAMPLE, book)
+    assert run("export", book).returncode == 0
+    assert len(list(tmp_path.glob("示例旗_*.xlsx"))) == 1
+
+
+def test_problems_travel_with_the_submission(tmp_path, std):
+    path = planted(tmp_path, set_named("in_no_major_violation", "否"))
+    count = len(check(read_workbook(path, std), std).problems)
+    out_dir = tmp_path / "out"
+    out = run("export", path, "-o", out_dir)
+    assert out.returncode == 0 and f"数据检查未通过：{count} 项" in out.stdout
+    rows = exported_rows(next(out_dir.glob("*.xlsx")))
+    flat = [str(r[0]) for r in rows]
+    assert f"数据检查未通过：{count} 项（见表后清单）" in flat
+    assert any(line.startswith("1. [必备条件不满足] 必备条件 P4 不满足") for line in flat)
+    assert {r[0]: r[4] for r in rows}["结论"] == "不具备达标条件"
+
+
+def test_a_file_that_is_not_our_workbook_is_refused(tmp_path):
+    other = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "财务报表"
+    book.save(other)
+    out = run("export", other, "-o", tmp_path / "out")
+    assert out.returncode == 2 and "不是由 jieshui 模板生成的县域复核工作簿" in out.stderr
+    pdf_named_xlsm = tmp_path / "scan.xlsm"
+    pdf_named_xlsm.write_bytes(b"%PDF-1.4 scanned page")
+    out = run("export", pdf_named_xlsm, "-o", tmp_path / "out")
+    assert out.returncode == 2 and "它是PDF 文件" in out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_typed_formulas_stay_text(tmp_path, std):
+    def type_text(book):
+        set_named("in_county_name", '=HYPERLINK("http://x","点我")')(book)
+        sheet, ref = next(iter(book.defined_names["in_county_name"].destinations))
+        book[sheet][ref.replace("$", "")].data_type = "s"  # typed as text, as Excel stores it
+
+    path = planted(tmp_path, type_text)
+    data = read_workbook(path, std)
+    result = export(check(data, std), data.inputs, tmp_path / "out", dt.date(2025, 7, 20), make_pdf=False)
+    archive = zipfile.ZipFile(result.xlsx)
+    sheet = archive.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert 'quotePrefix="1"' in archive.read("xl/styles.xml").decode()
+    assert re.match(r"HYPERLINK.*_节水型社会达标建设复核自评赋分表_20250720\.xlsx", result.xlsx.name)

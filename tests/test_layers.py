@@ -1,0 +1,133 @@
+"""The architecture, checked: the layers import one way (standard data → engine → adapters),
+only jieshui.excel imports xlwings at run time, modules stay small, nothing is committed twice,
+and pyproject.toml lists every package."""
+
+import ast
+import hashlib
+import json
+import subprocess
+import sys
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT
+
+PACKAGE = ROOT / "python" / "jieshui"
+# Which of jieshui's layers each layer may import (besides the package root and jieshui.files).
+ALLOWED = {
+    "": {"cli"},  # __main__: python -m jieshui
+    "engine": set(),
+    "workbook": {"engine"},
+    "builder": {"engine", "workbook"},
+    "review": {"engine", "workbook", "builder"},
+    "excel": {"engine", "workbook", "review"},
+    "cli": {"engine", "workbook", "review"},
+    "buildtime": {"engine", "workbook", "builder"},
+}
+SHARED = {"", "files"}
+
+
+def modules():
+    return sorted(p for p in PACKAGE.rglob("*.py"))
+
+
+def layer(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else ""
+
+
+def imports(path: Path) -> list[tuple[str, int]]:
+    """(absolute module name, line) of every import in a module of the package."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = ["jieshui", *path.relative_to(PACKAGE).parent.parts]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[:len(package) - node.level + 1] if node.level else []
+            name = ".".join(base + ([node.module] if node.module else []))
+            found.append((name, node.lineno))
+            if not node.module:  # from . import gaps, words
+                found += [(f"{name}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def test_layers_import_one_way():
+    wrong = []
+    for path in modules():
+        own = layer(path)
+        for name, line in imports(path):
+            parts = name.split(".")
+            if parts[0] != "jieshui" or len(parts) < 2:
+                continue
+            target = parts[1] if (PACKAGE / parts[1]).is_dir() else ""
+            target = parts[1] if parts[1] == "files" else target
+            if target not in SHARED and target != own and target not in ALLOWED.get(own, set()):
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name}")
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("library, allowed", [("xlwings", {"excel", "buildtime"}),
+                                              ("pyopenvba", {"buildtime"}),
+                                              ("xlsxwriter", {"builder", "review", "buildtime"})])
+def test_heavy_libraries_are_imported_only_at_their_edge(library, allowed):
+    wrong = [f"{path.relative_to(ROOT)}:{line}" for path in modules() for name, line in imports(path)
+             if name.split(".")[0] == library and layer(path) not in allowed]
+    assert not wrong, wrong
+
+
+def test_engine_and_review_run_without_xlwings_or_pyopenvba():
+    # A fresh interpreter: this test process has imported xlwings for other tests.
+    probe = """
+import importlib, json, pkgutil, sys
+before = set(sys.modules)
+import jieshui.engine
+engine = sorted({m.split(".")[0] for m in set(sys.modules) - before}
+                - set(sys.stdlib_module_names) - {"jieshui"})
+import jieshui.review
+for module in pkgutil.iter_modules(jieshui.review.__path__, "jieshui.review."):
+    importlib.import_module(module.name)
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("xlwings", "pyopenvba"))
+print(json.dumps({"engine": engine, "heavy": heavy}))
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    found = json.loads(out.stdout)
+    assert found == {"engine": [], "heavy": []}
+
+
+def test_size_limits():
+    too_big = []
+    for path in modules():
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > 500:
+            too_big.append(f"{path.name}: {len(text.splitlines())} lines")
+        for node in ast.walk(ast.parse(text)):
+            limit = {ast.ClassDef: 300, ast.FunctionDef: 80}.get(type(node))
+            if limit and node.end_lineno - node.lineno + 1 > limit:
+                too_big.append(f"{path.name}: {node.name} {node.end_lineno - node.lineno + 1} lines")
+    assert not too_big, too_big
+
+
+def test_no_tracked_file_is_a_copy_of_another():
+    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    by_content = defaultdict(list)
+    for name in tracked.stdout.decode("utf-8").split("\0"):
+        path = ROOT / name
+        if name and path.is_file() and path.stat().st_size:
+            by_content[hashlib.sha256(path.read_bytes()).hexdigest()].append(name)
+    assert [names for names in by_content.values() if len(names) > 1] == []
+
+
+def test_pyproject_lists_every_package():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    declared = {p for p in config["packages"] if not p.startswith("jieshui._assets")}
+    found = {".".join(("jieshui", *p.parent.relative_to(PACKAGE).parts))
+             for p in PACKAGE.rglob("__init__.py")}
+    assert declared == found
+    for package, folder in config["package-dir"].items():
+        if package:
+            assert (ROOT / folder).is_dir() and package in config["packages"]

@@ -1,0 +1,17 @@
+Attribute VB_Name = "jieshui_macros"
+' The county workbook's buttons (on the cover sheet). Each runs Python in jieshui.excel.macros,
+' which reads this workbook through xlwings and hands it to the same core as the command line.
+' Keep this file ASCII: the VBA project's code page cannot hold Chinese text.
+Option Explicit
+
+Sub ExportSubmission()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.export_submission()"
+End Sub
+
+Sub CheckData()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.check_data()"
+End Sub
+
+Sub RecalculateAll()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.recalculate()"
+End Sub
