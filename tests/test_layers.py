@@ -84,19 +84,21 @@ def test_engine_and_review_run_without_xlwings_or_pyopenvba():
     # A fresh interpreter: this test process has imported xlwings for other tests.
     probe = """
 import importlib, json, pkgutil, sys
+def loaded(*names):
+    return sorted({m.split(".")[0] for m in sys.modules} & set(names))
 before = set(sys.modules)
 import jieshui.engine
 engine = sorted({m.split(".")[0] for m in set(sys.modules) - before}
                 - set(sys.stdlib_module_names) - {"jieshui"})
+import jieshui.review.collect  # what a collect worker and jieshui check load
+worker = loaded("xlwings", "pyopenvba", "xlsxwriter", "pandas")
 import jieshui.review
 for module in pkgutil.iter_modules(jieshui.review.__path__, "jieshui.review."):
     importlib.import_module(module.name)
-heavy = sorted(m for m in sys.modules if m.split(".")[0] in ("xlwings", "pyopenvba"))
-print(json.dumps({"engine": engine, "heavy": heavy}))
+print(json.dumps({"engine": engine, "worker": worker, "review": loaded("xlwings", "pyopenvba")}))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    found = json.loads(out.stdout)
-    assert found == {"engine": [], "heavy": []}
+    assert json.loads(out.stdout) == {"engine": [], "worker": [], "review": []}
 
 
 def test_size_limits():

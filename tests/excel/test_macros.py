@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT
+from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT, cell_of
 from jieshui.excel import macros
 
 
@@ -131,8 +131,10 @@ def test_check_data_writes_the_problems_with_links(caller):
     assert book.alerts[0][1].startswith("发现 65 项问题")
     results = book.sheets["检查结果"]
     rows = results.written["A1"]
-    assert rows[1][1:3] == ["说明!C5", "数据错误"]
-    assert ("B2", "#'说明'!C5", "说明!C5") in results.links
+    name_cell = cell_of(openpyxl.load_workbook(BLANK), "in_county_name")  # 说明!C5
+    assert rows[1][1:3] == [name_cell, "数据错误"]
+    sheet, ref = name_cell.split("!")
+    assert ("B2", f"#'{sheet}'!{ref}", name_cell) in results.links
     assert results.active
 
 

@@ -83,7 +83,7 @@ def test_every_bad_file_is_reported_with_its_reason(results):
     assert "不是 Excel 工作簿" in errors["会议纪要.xlsm"]
     assert "不是由 jieshui 模板生成" in errors["财务.xlsx"]
     assert "疑似压缩炸弹" in errors["炸弹.xlsm"]
-    assert "无法读取" in errors["实体炸弹.xlsm"] and "EntitiesForbidden" in errors["实体炸弹.xlsm"]
+    assert "不安全的 XML" in errors["实体炸弹.xlsm"] and "EntitiesForbidden" in errors["实体炸弹.xlsm"]
 
 
 def test_an_inflated_claim_is_flagged_with_both_numbers(folder, results):

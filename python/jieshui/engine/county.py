@@ -16,9 +16,10 @@ from typing import Any, Mapping
 
 from .rates import Leakage, RateError, leakage, ratio
 from .standard import InputSpec, Standard, UTILITY_FIELDS
+from .words import NO, YES
 
-TRUE_WORDS = {"是", "true", "yes", "y", "1"}
-FALSE_WORDS = {"否", "false", "no", "n", "0"}
+TRUE_WORDS = {YES, "true", "yes", "y", "1"}
+FALSE_WORDS = {NO, "false", "no", "n", "0"}
 SECTIONS = ("county", "inputs", "utilities")
 MAX_FILE_BYTES = 1_000_000
 MAX_NUMBER = 1e12  # far beyond any county figure in 万m³, 万元 or counts: a typo or a unit slip

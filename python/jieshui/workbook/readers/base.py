@@ -22,6 +22,7 @@ from ..inputs import WorkbookInputs
 MAX_WORKBOOK_BYTES = 50_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
 MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
+EXCEL_EPOCH = dt.date(1899, 12, 30)  # what Excel serials count from, for any date after Feb 1900
 
 
 class WorkbookError(Exception):
@@ -44,6 +45,13 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _date(value: Any) -> Any:
+    """A date cell: readers that see no number formats (the zip reader) give its serial."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2_958_466:
+        return EXCEL_EPOCH + dt.timedelta(days=int(value))
+    return value
+
+
 def rows(value: Any) -> list[list[Any]]:
     if not isinstance(value, (list, tuple)):
         return [[value]]
@@ -58,6 +66,7 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     """Everything an official typed, through the names; blanks become None."""
     result = WorkbookInputs()
     result.county = {k: _cell(source.value(county_name(k))) for k in COUNTY_FIELDS}
+    result.county["report_date"] = _date(result.county["report_date"])
     result.inputs = {k: _cell(source.value(f"in_{k}")) for k in std.inputs}
     result.utilities = [[_cell(v) for v in row[:len(UTILITY_FIELDS)]]
                         for row in rows(source.value("in_utilities"))]

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from ...engine import Standard
@@ -71,7 +71,7 @@ class ZipWorkbookSource:
         if kind == "inlineStr":
             return "".join(t.text or "" for t in cell.iter(f"{MAIN_NS}t"))
         raw = cell.findtext(f"{MAIN_NS}v")
-        if raw is None:
+        if not raw:  # no value, or an empty one as some writers leave it
             return None
         if kind == "s":
             return self._shared_strings()[int(raw)]
@@ -117,7 +117,12 @@ def read_fast(path: str | Path, std: Standard) -> WorkbookData:
     screen(path)
     try:
         source = ZipWorkbookSource(path)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise WorkbookError(f"文件 {path.name} 无法作为 Excel 工作簿读取（{type(exc).__name__}）") from exc
-    require_names(path, lambda name: name in source.names, std)
-    return read_from(source, std)
+        require_names(path, lambda name: name in source.names, std)
+        return read_from(source, std)
+    except DefusedXmlException as exc:  # a DTD, an entity: no workbook Excel writes has one
+        raise WorkbookError(f"文件 {path.name} 含有不安全的 XML 内容（{type(exc).__name__}），"
+                            "已拒绝读取") from exc
+    except (zipfile.BadZipFile, KeyError, IndexError, ValueError, ElementTree.ParseError) as exc:
+        # A damaged part (XML that does not parse, a number that is not one, a string index
+        # past the table): the file is not usable, whatever wrote it.
+        raise WorkbookError(f"文件 {path.name} 已损坏，无法作为 Excel 工作簿读取（{type(exc).__name__}）") from exc

@@ -1,0 +1,102 @@
+"""The workbook readers: every backend reads the same values through the defined names, names
+the cell of a data error, and refuses what is not a county workbook before unpacking it."""
+
+import json
+import zipfile
+
+import openpyxl
+import pytest
+
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK as WORKBOOK, named, run
+from jieshui.workbook.readers import WorkbookError, read_fast, read_workbook
+
+READERS = (read_workbook, read_fast)
+
+
+def test_both_file_readers_read_the_same(std):
+    assert read_fast(WORKBOOK, std) == read_workbook(WORKBOOK, std)
+
+
+def test_workbook_scores_like_the_county_file():
+    from_file = json.loads(run("score", EXAMPLE, "--json").stdout)
+    from_book = json.loads(run("score", WORKBOOK, "--json").stdout)
+    assert from_book == from_file
+
+
+def test_workbook_errors_name_the_cell(tmp_path):
+    book = openpyxl.load_workbook(WORKBOOK, keep_vba=True)
+    named(book, "in_permits_total").value = "四十"
+    path = tmp_path / "bad.xlsm"
+    book.save(path)
+    out = run("score", path, "--json")
+    assert out.returncode == 1
+    error = json.loads(out.stdout)["errors"][0]
+    assert error["field"] == "inputs.permits_total"
+    assert error["cell"] == "基础数据!" + named(book, "in_permits_total").coordinate
+
+
+@pytest.mark.parametrize("content, fragment", [
+    (b"just text", "不是 Excel 工作簿"),
+    (b"PK\x03\x04broken zip", "不是 Excel 工作簿"),
+])
+def test_unreadable_workbooks(tmp_path, std, content, fragment):
+    path = tmp_path / "county.xlsm"
+    path.write_bytes(content)
+    for read in READERS:
+        with pytest.raises(WorkbookError, match=fragment):
+            read(path, std)
+    out = run("score", path)
+    assert out.returncode == 2 and fragment in out.stderr and "Traceback" not in out.stderr
+
+
+def test_a_foreign_workbook_is_named_as_such(tmp_path, std):
+    path = tmp_path / "other.xlsx"
+    book = openpyxl.Workbook()
+    book.active["A1"] = "某公司报表"
+    book.save(path)
+    for read in READERS:
+        with pytest.raises(WorkbookError, match="不是由 jieshui 模板生成的县域复核工作簿"):
+            read(path, std)
+
+
+def test_a_deleted_sheet_is_named(tmp_path, std):
+    book = openpyxl.load_workbook(WORKBOOK, keep_vba=True)
+    del book["附件2 必备条件"]
+    path = tmp_path / "deleted.xlsm"
+    book.save(path)
+    for read in READERS:
+        with pytest.raises(WorkbookError) as info:
+            read(path, std)
+        assert "附件2 必备条件" in str(info.value) or "定义名称" in str(info.value)
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tmp_path, std):
+    path = tmp_path / "bomb.xlsm"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w") as entry:
+            chunk = b"\0" * 1_000_000
+            for _ in range(120):
+                entry.write(chunk)
+    assert path.stat().st_size < 1_000_000
+    for read in READERS:
+        with pytest.raises(WorkbookError, match="疑似压缩炸弹"):
+            read(path, std)
+
+
+def test_an_entity_in_a_county_workbook_is_refused(tmp_path, std):
+    # The example with a "billion laughs" DTD put in front of its shared strings.
+    path = tmp_path / "entities.xlsm"
+    with zipfile.ZipFile(WORKBOOK) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/sharedStrings.xml":
+                body = data.decode("utf-8").split("?>", 1)[1]
+                data = ('<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY lol "lol">'
+                        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>' + body).encode()
+            target.writestr(info, data)
+    for read in READERS:
+        with pytest.raises(WorkbookError):
+            read(path, std)
+    with pytest.raises(WorkbookError, match="不安全的 XML"):
+        read_fast(path, std)
