@@ -204,9 +204,10 @@ def _items_met(content: Content, inputs: Sequence[Cell]) -> tuple[bool, ...]:
     return tuple(bool(condition_met(item, values, tol)) for item in content.rule.items)
 
 
-@worksheet_function("计算比率（分子÷分母），按评价内容检查数据；分母为 0 时返回“不适用”。",
-     numerator="分子单元格，如已计量水量", denominator="分母单元格，如总用水量",
-     content="评价内容序号（1～24），用于给出具体的错误说明")
+@worksheet_function(
+    "计算比率（分子÷分母），按评价内容检查数据；分母为 0 时返回“不适用”。",
+    numerator="分子单元格，如已计量水量", denominator="分母单元格，如总用水量",
+    content="评价内容序号（1～24），用于给出具体的错误说明")
 def JS_RATE(numerator, denominator, content):
     target = default_standard().content(_content_id(content))
     if target.measure != "ratio":
@@ -215,14 +216,16 @@ def JS_RATE(numerator, denominator, content):
     return NOT_APPLICABLE if value is None else value
 
 
-@worksheet_function("按 CJJ 92-2016 计算全县城镇公共供水管网漏损率（各供水单位修正后漏损率按供水量加权）。",
-     utilities="供水单位表（每行：名称、供水总量、注册用户用水量、居民抄表到户水量、DN75及以上管长、年平均出厂压力、最大冻土深度）")
+@worksheet_function(
+    "按 CJJ 92-2016 计算全县城镇公共供水管网漏损率（各供水单位修正后漏损率按供水量加权）。",
+    utilities="供水单位表（每行：名称、供水总量、注册用户用水量、居民抄表到户水量、DN75及以上管长、年平均出厂压力、最大冻土深度）")
 def JS_LEAK_RATE(utilities):
     return county_leakage(_leakages(utilities))
 
 
-@worksheet_function("计算一个供水单位的漏损率分项：R_WL 综合漏损率、R1～R4 修正值、R_BL 漏损率（CJJ 92-2016）。",
-     row="供水单位表中的一行（7 个单元格）", part="分项名称：R_WL、R1、R2、R3、R4 或 R_BL")
+@worksheet_function(
+    "计算一个供水单位的漏损率分项：R_WL 综合漏损率、R1～R4 修正值、R_BL 漏损率（CJJ 92-2016）。",
+    row="供水单位表中的一行（7 个单元格）", part="分项名称：R_WL、R1、R2、R3、R4 或 R_BL")
 def JS_LEAK_PART(row, part):
     if part not in LEAK_PARTS:
         raise CellProblem(f"{ERROR_PREFIX}分项应为 {'、'.join(LEAK_PARTS)}")
@@ -233,9 +236,10 @@ def JS_LEAK_PART(row, part):
     return getattr(leakage, part.lower())
 
 
-@worksheet_function("按评价标准表中的参数计算一项评价内容的得分。",
-     params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）；逐项得分的内容填空",
-     inputs="逐项得分内容的各项输入（是/否等），比率类内容可附分子、分母")
+@worksheet_function(
+    "按评价标准表中的参数计算一项评价内容的得分。",
+    params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）；逐项得分的内容填空",
+    inputs="逐项得分内容的各项输入（是/否等），比率类内容可附分子、分母")
 def JS_SCORE(params, value, *inputs):
     content = content_from_params(params)
     if content.rule.is_rate:
@@ -244,9 +248,10 @@ def JS_SCORE(params, value, *inputs):
     return _item_score(content, inputs)[1]
 
 
-@worksheet_function("差距分析：说明一项评价内容还差多少、以什么单位补齐。",
-     params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）",
-     inputs="比率类：分子、分母；漏损率：供水单位表；逐项得分：各项输入")
+@worksheet_function(
+    "差距分析：说明一项评价内容还差多少、以什么单位补齐。",
+    params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）",
+    inputs="比率类：分子、分母；漏损率：供水单位表；逐项得分：各项输入")
 def JS_GAP(params, value, *inputs):
     return _gap(content_from_params(params), value, inputs) or REACHED
 
@@ -264,8 +269,9 @@ def _gap(content: Content, value: Cell, inputs: Sequence[Cell]) -> str:
     return gaps.ratio_gap(content, default_standard(), num, den, rate)
 
 
-@worksheet_function("判断一项必备条件是否满足（附件2）。",
-     prerequisite="必备条件编号，如 P1", values="该条件的各项输入，按附件2所列顺序")
+@worksheet_function(
+    "判断一项必备条件是否满足（附件2）。",
+    prerequisite="必备条件编号，如 P1", values="该条件的各项输入，按附件2所列顺序")
 def JS_PREREQ(prerequisite, *values):
     std = default_standard()
     found = [p for p in std.prerequisites if p.id == prerequisite]
@@ -277,9 +283,10 @@ def JS_PREREQ(prerequisite, *values):
     return MET if met else UNMET
 
 
-@worksheet_function("汇总得分：基本分（内容1～23）、加分（加分项，有上限）或总分。",
-     points="附件3 的得分列（24 项）", table="“评价标准”表的参数区（24 行）",
-     part="基本分、加分 或 总分")
+@worksheet_function(
+    "汇总得分：基本分（内容1～23）、加分（加分项，有上限）或总分。",
+    points="附件3 的得分列（24 项）", table="“评价标准”表的参数区（24 行）",
+    part="基本分、加分 或 总分")
 def JS_TOTAL(points, table, part):
     std = default_standard()
     bonus_name = RULE_NAMES["bonus"]
@@ -301,8 +308,9 @@ def JS_TOTAL(points, table, part):
     return totals[part]
 
 
-@worksheet_function("得出结论：数据不完整、不具备达标条件、资料复核合格或不合格。",
-     total="总分单元格", prereqs="附件2 的“是否满足”列（4 项）")
+@worksheet_function(
+    "得出结论：数据不完整、不具备达标条件、资料复核合格或不合格。",
+    total="总分单元格", prereqs="附件2 的“是否满足”列（4 项）")
 def JS_VERDICT(total, prereqs):
     std = default_standard()
     states = {MET: True, UNMET: False}
@@ -311,6 +319,7 @@ def JS_VERDICT(total, prereqs):
     return verdict_of(std, len(met) != len(std.prerequisites), met, score)
 
 
-@worksheet_function("显示 jieshui 软件和评价标准的版本。")
+@worksheet_function(
+    "显示 jieshui 软件和评价标准的版本。")
 def JS_VERSION():
     return f"jieshui {__version__}，评价标准 {default_standard().version}"
