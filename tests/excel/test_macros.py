@@ -9,6 +9,7 @@ import pytest
 
 from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT, cell_of
 from jieshui.excel import macros
+from jieshui.workbook.contract import TEMPLATE_VERSION
 
 
 class Cells:
@@ -203,7 +204,7 @@ def test_diagnosis_for_it(caller):
     macros.diagnose()
     text = book.alerts[0][1]
     assert "xlwings：0.37.8" in text and "jieshui：" in text and "评价标准：2023.1-jieshui.1" in text
-    assert "当前工作簿：模板 2025.1，评价标准 2023.1-jieshui.1（与本机软件一致）" in text
+    assert f"当前工作簿：模板 {TEMPLATE_VERSION}，评价标准 2023.1-jieshui.1（与本机软件一致）" in text
     assert "不一致" in macros.diagnosis("2024.9", "2023.1-jieshui.1")
     assert "不是县域复核工作簿" in macros.diagnosis(None, None)
 

@@ -9,7 +9,9 @@ from typing import Any
 
 from ..engine import Content, Standard, describe_rule
 
-TEMPLATE_VERSION = "2025.1"
+# 2025.2: the VBA calls jieshui.excel.udfs and jieshui.excel.macros (2025.1 named jieshui.udfs
+# and jieshui.macros, which no longer exist), and the name out_values was added.
+TEMPLATE_VERSION = "2025.2"
 
 SHEET_COVER = "说明"
 SHEET_INPUTS = "基础数据"
