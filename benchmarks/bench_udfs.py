@@ -16,7 +16,7 @@ import statistics
 import time
 from pathlib import Path
 
-from jieshui.builder import basic_data, contents, cover, formula_cells, prereqs
+from jieshui.builder import basic_data, calc, contents, cover, formula_cells, prereqs
 from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
 from jieshui.engine import default_standard, read_county_file
 from jieshui.workbook.functions import FUNCTIONS
@@ -42,7 +42,7 @@ def main() -> None:
     # Record each call's arguments once: the sheet modules' cells call the functions by the
     # names they imported, so those names are wrapped while the cells compute again.
     recorded: list[tuple[str, tuple]] = []
-    sheet_modules = (basic_data, prereqs, contents, cover)
+    sheet_modules = (basic_data, prereqs, contents, cover, calc)
     for module in sheet_modules:
         for name in FUNCTIONS:
             if hasattr(module, name):

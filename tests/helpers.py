@@ -123,3 +123,21 @@ def coordinates(name: str, source: Path = EXAMPLE_WORKBOOK) -> tuple[str, list[s
     book = openpyxl.load_workbook(source)
     cells = named_cells(book, name)
     return cells[0].parent.title, [c.coordinate for c in cells]
+
+
+def fill(book: Any, raw: dict[str, Any], std: Any) -> None:
+    """Type a county's figures into a workbook loaded with openpyxl, through the defined names
+    (blank where the county has no figure), as an official fills the template."""
+    from jieshui.workbook.contract import UTILITY_ROWS
+    from jieshui.workbook.inputs import from_county_raw
+
+    inputs = from_county_raw(raw, std)
+    for key in std.inputs:
+        named(book, f"in_{key}").value = inputs.inputs.get(key)
+    for key in ("name", "province", "city", "year"):
+        named(book, f"in_county_{key}").value = raw["county"].get(key)
+    sheet, span = next(iter(book.defined_names["in_utilities"].destinations))
+    rows = book[sheet][span.replace("$", "")]
+    for n in range(UTILITY_ROWS):
+        for cell, value in zip(rows[n], inputs.utilities[n]):
+            cell.value = value

@@ -8,11 +8,10 @@ import openpyxl
 import pytest
 
 from formulas_harness import plain, recompute
-from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, coordinates, named
+from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, coordinates, fill, named
 from jieshui.engine import UTILITY_FIELDS, assess
 from jieshui.engine.words import INVALID, MISSING
 from jieshui.workbook.contract import SHEET_CONFIG, SHEET_INPUTS, SHEET_SUBMISSION, UDF_MODULE
-from jieshui.workbook.inputs import from_county_raw
 
 # Where the template puts the 24 points and computed values, read through its defined names.
 SHEET, POINTS = coordinates("out_points")
@@ -76,19 +75,10 @@ def test_example_equals_the_engine(std, example, example_computed):
     assert example_computed[(sheet, verdict_cell)] == result.verdict
 
 
-def fill(tmp_path, raw, std, name="filled.xlsm"):
+def fill_blank(tmp_path, raw, std, name="filled.xlsm"):
     """Type a county's figures into a copy of the blank template through the defined names."""
-    inputs = from_county_raw(raw, std)
     book = openpyxl.load_workbook(BLANK, keep_vba=True)
-    for key, value in inputs.inputs.items():
-        named(book, f"in_{key}").value = value
-    for key in ("name", "province", "city", "year"):
-        named(book, f"in_county_{key}").value = raw["county"].get(key)
-    sheet, span = next(iter(book.defined_names["in_utilities"].destinations))
-    rows = book[sheet][span.replace("$", "")]
-    for n, row in enumerate(rows):
-        for cell, value in zip(row, inputs.utilities[n]):
-            cell.value = value
+    fill(book, raw, std)
     path = tmp_path / name
     book.save(path)
     return path
@@ -108,7 +98,7 @@ def test_filled_template_gives_the_engine_result(tmp_path, std, example):
                          communities_certified=10, tiered_price_implemented=False,
                          bonus_honors=True, groundwater_use=16800.0)          # P3 not met
     raw["utilities"][1]["registered_use"] = 300.0
-    path = fill(tmp_path, raw, std)
+    path = fill_blank(tmp_path, raw, std)
     points, base, bonus, total, verdict = outputs(recompute(path), path)
     expected = assess(raw, std)
     assert expected.errors == []
@@ -121,7 +111,7 @@ def test_bad_input_shows_a_chinese_message_not_an_error(tmp_path, std, example):
     raw = copy.deepcopy(example)
     raw["inputs"]["permits_total"] = "四十"
     raw["inputs"]["agri_metered_volume"] = 40000.0  # above the 32,600 irrigated
-    path = fill(tmp_path, raw, std)
+    path = fill_blank(tmp_path, raw, std)
     computed = recompute(path)
     sheet = SHEET.upper()
     assert computed[(sheet, VALUES[0])].startswith("错误：水资源论证、取水许可审批总数应为数字")

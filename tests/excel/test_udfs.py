@@ -124,13 +124,19 @@ def test_totals_and_verdict():
     assert call("JS_VERDICT", 96.5, met[:3] + (("缺数据：地下水开采量",),)) == "数据不完整"
 
 
+def test_python_answers_with_a_number():
+    # The workbook shows Python's results only where this call gives a number: xlwings' error
+    # text when Python is missing, or #NAME? without the VBA wrapper, is not one.
+    assert call("JS_PYTHON") == 1.0
+
+
 def test_version():
     assert call("JS_VERSION").endswith(f"评价标准 {default_standard().version}")
 
 
 def test_every_registered_function_is_a_udf_with_chinese_help():
     assert set(FUNCTIONS) == {name for name in dir(udfs) if hasattr(getattr(udfs, name), "__xlfunc__")}
-    assert len(FUNCTIONS) == 9
+    assert len(FUNCTIONS) == 10
     for name in FUNCTIONS:
         func = getattr(udfs, name)
         info = func.__xlfunc__

@@ -65,6 +65,19 @@ failed:
     JS_PREREQ = Err.Description
 End Function
 
+Function JS_PYTHON()
+    #If App = "Microsoft Excel" Then
+        If TypeOf Application.Caller Is Range Then On Error GoTo failed
+        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", Array(), ThisWorkbook, Application.Caller)
+        Exit Function
+    #Else
+        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", Array())
+        Exit Function
+    #End If
+failed:
+    JS_PYTHON = Err.Description
+End Function
+
 Function JS_RATE(numerator, denominator, content)
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed

@@ -13,20 +13,30 @@ from ..workbook.contract import LEAK_PARTS, SHEET_INPUTS, UTILITY_ROWS
 from ..workbook.functions import JS_LEAK_PART
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, as_number, numeral, protect, ref
+from .calc import Calc
+from .native import X, Range, block, cell
 from .styles import Styles, print_setup
+from .twins import Twins
 
 VALUE_COL = 3
 FIRST_LEAK_COL = 1 + len(UTILITY_FIELDS)  # after 序号 and the utility's fields
 WIDTHS = (6, 16, 34, 14, 10, 14, 26, 10, 10, 9, 9, 9, 9, 10)
 
 
+SUPPLY_COL = 1 + UTILITY_FIELDS.index("supply_total")
+
+
 @dataclass(frozen=True)
 class InputCells:
-    """What later sheets refer to: each input's defined name and value, the utilities' values."""
+    """What later sheets refer to: each input's defined name and value, the utilities' values,
+    and for the native twins each utility's R_BL twin and the supply column."""
 
     names: dict[str, str]
     values: dict[str, Any]
     utilities: list[list[Any]]
+    r_bl: list[X]
+    supplies: list[X]
+    supply_column: Range
 
     def refs(self, keys: Any) -> str:
         return ",".join(self.names[k] for k in keys)
@@ -73,7 +83,7 @@ def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[s
                                  "error_message": f"请填写不小于 0 的数字（单位：{spec.unit}）。"}
 
 
-def write(book: Book, std: Standard, inputs: WorkbookInputs) -> InputCells:
+def write(book: Book, std: Standard, inputs: WorkbookInputs, calc: Calc, twins: Twins) -> InputCells:
     ws, styles = book.sheets[SHEET_INPUTS], book.styles
     book.title(ws, "基础数据填报表", 7)
     ws.merge_range(1, 0, 1, 7, "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如 5.2%），"
@@ -92,12 +102,12 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs) -> InputCells:
             names[key] = f"in_{key}"
             row += 1
     values = {key: as_number(inputs.inputs.get(key)) for key in names}
-    utilities = _utilities_table(book, ws, std, inputs, row + 1)
+    utilities = _utilities_table(book, ws, std, inputs, row + 1, calc, twins)
     book.widths(ws, WIDTHS)
     ws.freeze_panes(3, 0)
     print_setup(ws, landscape=True, repeat=(0, 2))
     protect(ws)
-    return InputCells(names, values, utilities)
+    return InputCells(names, values, *utilities)
 
 
 def _input_row(book: Book, ws: Any, std: Standard, row: int, number: int, group: str, key: str,
@@ -111,12 +121,12 @@ def _input_row(book: Book, ws: Any, std: Standard, row: int, number: int, group:
     ws.write(row, 4, spec.unit if spec.kind != "fraction" else "%", styles.center)
     ws.merge_range(row, 5, row, 6, spec.definition, styles.text)
     ws.write(row, 7, use, styles.center)
-    book.name(f"in_{key}", ref(SHEET_INPUTS, row, VALUE_COL))
+    book.name(f"in_{key}", ref(SHEET_INPUTS, row, VALUE_COL), at=(SHEET_INPUTS, row, VALUE_COL))
     ws.set_row(row, 30)
 
 
-def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
-                     top: int) -> list[list[Any]]:
+def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs, top: int,
+                     calc: Calc, twins: Twins) -> tuple[list[list[Any]], list[X], list[X], Range]:
     styles = book.styles
     last_col = FIRST_LEAK_COL + len(LEAK_PARTS) - 1
     ws.merge_range(top, 0, top, last_col, "供水单位漏损数据（评价内容 17，按 CJJ 92-2016 计算；"
@@ -127,6 +137,7 @@ def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
     book.headers(ws, top + 1, heads)
     first = top + 2
     values = [[as_number(v) for v in row] for row in inputs.utilities]
+    r_bl, supplies = [], []
     for n in range(UTILITY_ROWS):
         row = first + n
         ws.write(row, 0, n + 1, styles.center)
@@ -135,11 +146,17 @@ def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                             styles.input_text if spec.kind == "text" else styles.input_number,
                             _utility_validation(spec))
         row_ref = area(SHEET_INPUTS, row, 1, row, len(fields))
+        cells = [cell(SHEET_INPUTS, row, 1 + c, book.value_at) for c in range(len(fields))]
+        status = calc.twin(f"供水单位 {n + 1} 的数据检查", twins.utility_status(n + 1, cells))
         for k, part in enumerate(LEAK_PARTS):
-            book.formula(ws, row, FIRST_LEAK_COL + k, f'JS_LEAK_PART({row_ref},"{part}")',
-                         lambda v=[values[n]], p=part: JS_LEAK_PART(v, p), styles.percent)
-    book.name("in_utilities", area(SHEET_INPUTS, first, 1, first + UTILITY_ROWS - 1, len(fields)))
-    return values
+            twin = calc.pair(ws, row, FIRST_LEAK_COL + k, f'JS_LEAK_PART({row_ref},"{part}")',
+                             lambda v=[values[n]], p=part: JS_LEAK_PART(v, p),
+                             twins.leakage_part(part, status, cells), styles.percent)
+        r_bl.append(twin)  # the last part is R_BL
+        supplies.append(cells[SUPPLY_COL - 1])
+    last = first + UTILITY_ROWS - 1
+    book.name("in_utilities", area(SHEET_INPUTS, first, 1, last, len(fields)))
+    return values, r_bl, supplies, block(SHEET_INPUTS, first, SUPPLY_COL, last, SUPPLY_COL, book.value_at)
 
 
 def _utility_validation(spec: Any) -> dict[str, Any]:

@@ -78,6 +78,7 @@ class Book:
         self.styles = Styles(self.xl)
         self.cells: list[FormulaCell] = []
         self.values: dict[tuple[str, int, int], Any] = {}
+        self.named_cells: dict[str, tuple[str, int, int]] = {}
         self.sheets = {name: self.xl.add_worksheet(name) for name in SHEETS}
         for name, ws in self.sheets.items():
             ws.set_vba_name(CODE_NAMES[name])
@@ -94,11 +95,22 @@ class Book:
         self.values[(ws.name, row, col)] = value
         return value
 
+    def write(self, ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
+        """A constant that formulas read (the 评价标准 numbers): written and remembered."""
+        ws.write(row, col, value, fmt)
+        self.values[(ws.name, row, col)] = as_number(value)
+
     def value_at(self, sheet: str, row: int, col: int) -> Any:
         return self.values.get((sheet, row, col))
 
-    def name(self, name: str, target: str) -> None:
+    def name(self, name: str, target: str, at: tuple[str, int, int] | None = None) -> None:
+        """Define a name; `at` (sheet, row, col) when it is one cell native formulas read."""
         self.xl.define_name(name, "=" + target)
+        if at is not None:
+            self.named_cells[name] = at
+
+    def named_value(self, name: str) -> Any:
+        return self.value_at(*self.named_cells[name])
 
     def input_cell(self, ws: Any, row: int, col: int, value: Any, fmt: Any,
                    validation: dict[str, Any] | None = None) -> None:
@@ -109,6 +121,7 @@ class Book:
             ws.write_blank(row, col, None, fmt)
         else:
             ws.write(row, col, value, fmt)
+        self.values[(ws.name, row, col)] = as_number(value)
         if validation:
             ws.data_validation(row, col, row, col, validation)
 

@@ -9,15 +9,18 @@ from typing import Any, Callable
 
 from ..engine import Content, Standard, describe_rule
 from ..engine.words import BLANK, MISSING
-from ..workbook.contract import SHEET_CONTENTS, Param
+from ..workbook.contract import RULE_NAMES, SHEET_CONTENTS, Param
 from ..workbook.functions import JS_GAP, JS_LEAK_RATE, JS_RATE, JS_SCORE, JS_TOTAL, JS_VERDICT
 from ..workbook.inputs import WorkbookInputs
 from .annex import County, county_line, responsibility
 from .basic_data import InputCells
 from .book import Book, area, cell, protect, ref
+from .calc import Calc
+from .native import X, call, if_, lift
 from .params import Params
 from .prereqs import PrereqCells
 from .styles import print_setup
+from .twins import Twins
 
 FIRST_ROW = 3
 WIDTHS = (5, 11, 26, 7, 40, 8, 10, 7, 7, 32, 10, 14, 22, 8)
@@ -73,21 +76,24 @@ class _Arguments:
 
     value_formula: str
     value_compute: Callable[[], Any] | None
+    value_twin: X | None
     inputs: str
     input_values: list[Any]
 
 
-def _arguments(content: Content, data: InputCells) -> _Arguments:
+def _arguments(content: Content, data: InputCells, twins: Twins) -> _Arguments:
     if content.measure == "ratio":
         keys = [content.numerator or "", content.denominator or ""]
         refs, values = data.refs(keys), data.values_of(keys)
         return _Arguments(f"JS_RATE({refs},{content.id})",
-                          lambda: JS_RATE(*values, float(content.id)), refs, values)
+                          lambda: JS_RATE(*values, float(content.id)), twins.ratio(content),
+                          refs, values)
     if content.measure == "leakage":
         return _Arguments("JS_LEAK_RATE(in_utilities)", lambda: JS_LEAK_RATE(data.utilities),
-                          "in_utilities", [data.utilities])
+                          twins.county_leakage(data.r_bl, data.supplies), "in_utilities",
+                          [data.utilities])
     keys = list(content.input_keys)
-    return _Arguments("", None, data.refs(keys), data.values_of(keys))
+    return _Arguments("", None, None, data.refs(keys), data.values_of(keys))
 
 
 def target_text(content: Content) -> str:
@@ -99,19 +105,19 @@ def target_text(content: Content) -> str:
 
 
 def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, params: Params,
-          data: InputCells, prereqs: PrereqCells) -> ContentCells:
+          data: InputCells, prereqs: PrereqCells, calc: Calc, twins: Twins) -> ContentCells:
     ws, styles = book.sheets[SHEET_CONTENTS], book.styles
     last_col = len(Col) - 1
     book.title(ws, "附件3  县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）", last_col)
     county_line(book, ws, county, last_col)
     book.headers(ws, 2, HEADERS)
-    points = [_content_row(book, ws, content, params, data, inputs.evidence.get(content.id))
-              for content in std.contents]
+    scored = [_content_row(book, ws, content, params, data, inputs.evidence.get(content.id),
+                           calc, twins) for content in std.contents]
     last = FIRST_ROW + len(std.contents) - 1
     book.name("out_values", area(SHEET_CONTENTS, FIRST_ROW, Col.VALUE, last, Col.VALUE))
     book.name("out_points", area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, last, Col.POINTS))
     book.name("in_evidence", area(SHEET_CONTENTS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
-    outputs = _totals(book, ws, std, last + 1, points, params, prereqs)
+    outputs = _totals(book, ws, std, last + 1, scored, params, prereqs, calc, twins)
     ws.conditional_format(FIRST_ROW, Col.LOST, last, Col.LOST, {
         "type": "cell", "criteria": ">", "value": 0, "format": styles.lost})
     ws.conditional_format(FIRST_ROW, Col.POINTS, last, Col.POINTS, {
@@ -124,8 +130,8 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
 
 
 def _content_row(book: Book, ws: Any, content: Content, params: Params, data: InputCells,
-                 evidence: Any) -> Any:
-    """Write one content's row; its points as the sheet shows them."""
+                 evidence: Any, calc: Calc, twins: Twins) -> tuple[Any, X]:
+    """Write one content's row; its points as the sheet shows them, and their twin."""
     styles, row = book.styles, FIRST_ROW + content.id - 1
     prow = params.values(content.id)
     ws.write(row, Col.ID, content.id, styles.center)
@@ -135,50 +141,59 @@ def _content_row(book: Book, ws: Any, content: Content, params: Params, data: In
                               lambda: prow[0][Param.MAX_POINTS], styles.points)
     ws.write(row, Col.RULE, describe_rule(content.rule), styles.text)
     ws.write(row, Col.TARGET, target_text(content), styles.center)
-    args = _arguments(content, data)
-    if args.value_compute is not None:
-        value = book.formula(ws, row, Col.VALUE, args.value_formula, args.value_compute,
-                             styles.percent)
-        value_text = cell(row, Col.VALUE)
+    args = _arguments(content, data, twins)
+    if args.value_compute is not None and args.value_twin is not None:
+        value_twin = calc.pair(ws, row, Col.VALUE, args.value_formula, args.value_compute,
+                               args.value_twin, styles.percent)
+        value, value_text = book.value_at(ws.name, row, Col.VALUE), ref(ws.name, row, Col.VALUE)
     else:
         ws.write(row, Col.VALUE, BLANK, styles.center)
         book.values[(ws.name, row, Col.VALUE)] = BLANK
-        value, value_text = None, '""'
-    call = f"{params.row_ref(content.id)},{value_text}" + (f",{args.inputs}" if args.inputs else "")
-    point = book.formula(ws, row, Col.POINTS, f"JS_SCORE({call})",
-                         lambda: JS_SCORE(prow, value, *args.input_values), styles.points)
+        value, value_text, value_twin = None, '""', lift(BLANK)
+    udf_args = f"{params.row_ref(content.id)},{value_text}" + (f",{args.inputs}" if args.inputs else "")
+    point_twin = calc.pair(ws, row, Col.POINTS, f"JS_SCORE({udf_args})",
+                           lambda: JS_SCORE(prow, value, *args.input_values),
+                           twins.score(content, value_twin), styles.points)
+    point = book.value_at(ws.name, row, Col.POINTS)
     here, top = cell(row, Col.POINTS), cell(row, Col.MAX_POINTS)
     book.formula(ws, row, Col.LOST, f'IF(ISNUMBER({here}),{top}-{here},"{BLANK}")',
                  lambda: max_points - point if isinstance(point, (int, float)) else BLANK,
                  styles.points)
-    book.formula(ws, row, Col.GAP, f"JS_GAP({call})",
-                 lambda: JS_GAP(prow, value, *args.input_values), styles.text)
+    calc.pair(ws, row, Col.GAP, f"JS_GAP({udf_args})", lambda: JS_GAP(prow, value, *args.input_values),
+              twins.gap(content, value_twin, point_twin, call("SUM", data.supply_column)),
+              styles.text, "none")
     responsibility(book, ws, row, Col.LEAD, content, evidence)
     ws.set_row(row, 66)
-    return point
+    return point, point_twin
 
 
-def _totals(book: Book, ws: Any, std: Standard, top: int, points: list[Any], params: Params,
-            prereqs: PrereqCells) -> dict[str, Any]:
+def _totals(book: Book, ws: Any, std: Standard, top: int, scored: list[tuple[Any, X]],
+            params: Params, prereqs: PrereqCells, calc: Calc, twins: Twins) -> dict[str, Any]:
     """Base, bonus and total under the points column, then the verdict; their values by name."""
     styles = book.styles
     table = [params.rows[c.id] for c in std.contents]
-    point_values = [[p] for p in points]
+    point_values = [[p] for p, _ in scored]
+    bonus_rows = [params.cell(c.id, Param.RULE).eq(RULE_NAMES["bonus"]) for c in std.contents]
+    base, bonus = twins.totals([t for _, t in scored], bonus_rows)
     out = area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, top - 1, Col.POINTS)
     outputs: dict[str, Any] = {}
+    refs: list[X] = []
     for row, (part, name) in enumerate(TOTALS, start=top):
         ws.merge_range(row, 0, row, Col.VALUE, part, styles.bold_text)
-        outputs[name] = book.formula(
-            ws, row, Col.POINTS, f'JS_TOTAL({out},{params.table_ref()},"{part}")',
-            lambda p=part: JS_TOTAL(point_values, table, p), styles.bold_points)
+        twin = {"out_base": base, "out_bonus": bonus}.get(name) or if_(
+            call("ISNUMBER", refs[0]), refs[0] + refs[1], std.verdicts["incomplete"])
+        refs.append(calc.pair(ws, row, Col.POINTS, f'JS_TOTAL({out},{params.table_ref()},"{part}")',
+                              lambda p=part: JS_TOTAL(point_values, table, p), twin, styles.bold_points))
+        outputs[name] = book.value_at(ws.name, row, Col.POINTS)
         book.name(name, ref(SHEET_CONTENTS, row, Col.POINTS))
     row = top + len(TOTALS)
     ws.merge_range(row, 0, row, Col.VALUE, "结论", styles.bold_text)
     ws.merge_range(row, Col.POINTS, row, len(Col) - 1, None, styles.bold_text)
     total_ref = ref(SHEET_CONTENTS, row - 1, Col.POINTS)
     met = [[v] for v in prereqs.met]
-    outputs["out_verdict"] = book.formula(
-        ws, row, Col.POINTS, f"JS_VERDICT({total_ref},{prereqs.met_area()})",
-        lambda: JS_VERDICT(outputs["out_total"], met), styles.bold_text)
+    calc.pair(ws, row, Col.POINTS, f"JS_VERDICT({total_ref},{prereqs.met_area()})",
+              lambda: JS_VERDICT(outputs["out_total"], met), twins.verdict(refs[2], prereqs.twins),
+              styles.bold_text, "text")
+    outputs["out_verdict"] = book.value_at(ws.name, row, Col.POINTS)
     book.name("out_verdict", ref(SHEET_CONTENTS, row, Col.POINTS))
     return outputs

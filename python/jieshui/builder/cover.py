@@ -8,9 +8,10 @@ from typing import Any
 
 from ..engine import Standard
 from ..workbook.contract import BUTTONS, SHEET_COVER, TEMPLATE_VERSION, county_name
-from ..workbook.functions import JS_VERSION
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, cell, protect, ref
+from .calc import Calc
+from .native import call, evaluate, if_
 from .contents import Col as ContentCol, ContentCells
 from .styles import print_setup
 
@@ -23,17 +24,19 @@ WIDTHS = (10, 14, 16, 22, 4, 22, 4, 4)
 CHART_ROWS = 23  # the chart is 430 px tall, about 22 rows; its data table starts below it
 STEPS = (
     "使用步骤：",
-    "1. 启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”）；本机需安装 Python 和 jieshui（见使用说明）。",
-    "2. 在本页填写基本信息，在“基础数据”页填写黄色单元格；各表的计算值、得分、总分随填随算。",
-    "3. 在“附件1”“附件2”“附件3”页查看各单位责任、必备条件和各项得分，按“差距分析”查漏补缺，标注佐证材料是否提供。",
-    "4. 点击“检查数据”核对问题，点击“导出报送表”生成报送文件。",
-    "未启用宏时，表中显示的是上次计算的结果，修改数据不会重新计算。",
+    "1. 在本页填写基本信息，在“基础数据”页填写黄色单元格；各表的计算值、得分、总分随填随算。",
+    "   Windows Excel、WPS、信创电脑和 LibreOffice 中均由内置公式实时计算，不需要 Python；“计算方式”一栏显示当前由谁计算。",
+    "2. 在“附件1”“附件2”“附件3”页查看各单位责任、必备条件和各项得分，按“差距分析”查漏补缺，标注佐证材料是否提供。",
+    "3. 装有 Python 和 jieshui 的 Windows Excel 中启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”），",
+    "   结果改由 Python 计算并与内置公式逐项核对（不一致处标红）；可点击“检查数据”核对问题、“导出报送表”生成报送文件。",
+    "4. 没有 Python 的电脑：填好后交给装有 jieshui 的电脑执行“检查数据”“导出报送表”（或命令 jieshui check / export）。",
 )
 RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
            ("结论", "out_verdict"))
 
 
-def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCells) -> None:
+def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCells,
+          calc: Calc) -> None:
     ws, styles = book.sheets[SHEET_COVER], book.styles
     book.title(ws, "县域节水型社会达标建设复核工作簿", len(WIDTHS) - 1)
     ws.merge_range(1, 0, 1, len(WIDTHS) - 1, "依据《节水型社会评价标准》（2023年修订）和县域节水型社会"
@@ -47,12 +50,11 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCe
         _pair(ws, row, label, text, styles.text)
         book.name(name, ref(SHEET_COVER, row, VALUE))
         row += 1
-    _pair(ws, row, "已安装的软件（实时）", None, styles.text)
-    book.formula(ws, row, VALUE, "JS_VERSION()", lambda: JS_VERSION(), styles.text)
+    row = _engine_rows(book, ws, row, calc)
     for i, (caption, sub, _) in enumerate(BUTTONS):
         ws.insert_button(FIRST_FIELD_ROW + i * 2, BUTTON_COL, {
             "macro": sub, "caption": caption, "width": 150, "height": 30, "x_offset": 10})
-    top = _results(book, ws, std, row + 2, contents)
+    top = _results(book, ws, std, row + 1, contents)
     for i, text in enumerate(STEPS):
         ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text,
                        styles.bold_text if i == 0 else styles.plain)
@@ -65,6 +67,23 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCe
 def _pair(ws: Any, row: int, label: str, value: Any, fmt: Any) -> None:
     ws.merge_range(row, LABEL, row, LABEL + 1, label, fmt)
     ws.merge_range(row, VALUE, row, VALUE + 1, value, fmt)
+
+
+def _engine_rows(book: Book, ws: Any, row: int, calc: Calc) -> int:
+    """计算方式 (which engine the shown results come from) and 结果核对 (whether Python and the
+    built-in formulas agree where both ran); returns the row after them."""
+    shown = (("计算方式", if_(calc.python, "Python（" & calc.version & "）", "内置公式（未连接 Python）")),
+             ("结果核对", if_(calc.python, if_(calc.disagreements().gt(0), "Python 与内置公式结果不一致："
+                                                 & calc.disagreements() & " 处（已标红）",
+                                                 "Python 与内置公式结果一致"), "—")))
+    for label, expression in shown:
+        _pair(ws, row, label, None, book.styles.text)
+        book.formula(ws, row, VALUE, expression.text, lambda e=expression: evaluate(e), book.styles.text)
+        row += 1
+    ws.conditional_format(row - 1, VALUE, row - 1, VALUE + 1, {
+        "type": "text", "criteria": "begins with", "value": "Python 与内置公式结果不一致",
+        "format": book.styles.bad})
+    return row
 
 
 def _field(book: Book, ws: Any, row: int, key: str, label: str, value: Any) -> None:

@@ -4,11 +4,12 @@ content's row, so an edited row takes effect (and 检查数据 reports the edit)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from ..engine import Standard
 from ..workbook.contract import PARAM_HEADERS, SHEET_PARAMS, Param, param_row
 from .book import Book, area, as_number, protect, ref
+from .native import X, cell
 from .styles import print_setup
 
 FIRST_ROW = 3
@@ -23,6 +24,7 @@ class Params:
 
     rows: dict[int, list[Any]]
     last_row: int
+    value_at: Callable[[str, int, int], Any]
 
     def ref(self, content_id: int, column: Param) -> str:
         return ref(SHEET_PARAMS, FIRST_ROW + content_id - 1, column)
@@ -33,6 +35,10 @@ class Params:
 
     def table_ref(self) -> str:
         return area(SHEET_PARAMS, FIRST_ROW, 0, self.last_row, len(Param) - 1)
+
+    def cell(self, content_id: int, column: Param) -> X:
+        """The cell as a native expression (the twins read the rule numbers from it)."""
+        return cell(SHEET_PARAMS, FIRST_ROW + content_id - 1, column, self.value_at)
 
     def values(self, content_id: int) -> list[list[Any]]:
         """The row as a 1-row range argument."""
@@ -54,8 +60,8 @@ def write(book: Book, std: Standard) -> Params:
         rows[content.id] = [as_number(v) for v in values]
         for col, value in enumerate(values):
             fmt = styles.percent if col in PERCENT_COLUMNS and value is not None else styles.center
-            ws.write(row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
-    params = Params(rows, FIRST_ROW + len(std.contents) - 1)
+            book.write(ws, row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
+    params = Params(rows, FIRST_ROW + len(std.contents) - 1, book.value_at)
     book.name("std_table", params.table_ref())
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, Param.TITLE + 1)

@@ -15,7 +15,10 @@ from ..workbook.inputs import WorkbookInputs
 from .annex import County, county_line, responsibility
 from .basic_data import InputCells
 from .book import Book, area, protect, ref
+from .calc import Calc
+from .native import X
 from .styles import print_setup
+from .twins import Twins
 
 FIRST_ROW = 3
 WIDTHS = (6, 36, 30, 28, 10, 10, 12, 28, 9)
@@ -43,6 +46,7 @@ class PrereqCells:
 
     ids: list[str]
     met: list[Any]
+    twins: list[X]
 
     def row(self, prereq_id: str) -> int:
         return FIRST_ROW + self.ids.index(prereq_id)
@@ -54,13 +58,13 @@ class PrereqCells:
         return area(SHEET_PREREQS, FIRST_ROW, Col.MET, FIRST_ROW + len(self.ids) - 1, Col.MET)
 
 
-def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
-          data: InputCells) -> PrereqCells:
+def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, data: InputCells,
+          calc: Calc, twins: Twins) -> PrereqCells:
     ws, styles = book.sheets[SHEET_PREREQS], book.styles
     book.title(ws, "附件2  县域节水型社会达标建设评估工作必备条件指标", len(Col) - 1)
     county_line(book, ws, county, len(Col) - 1)
     book.headers(ws, 2, HEADERS)
-    met = []
+    met, twin_refs = [], []
     for i, prereq in enumerate(std.prerequisites):
         row = FIRST_ROW + i
         ws.write(row, Col.ID, prereq.id, styles.center)
@@ -68,12 +72,14 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
         ws.write(row, Col.BASIS, "；".join(c.label for c in prereq.conditions), styles.text)
         ws.write(row, Col.INPUTS, "、".join(std.inputs[k].label for k in dict.fromkeys(prereq.input_keys)),
                  styles.text)
-        met.append(book.formula(
+        twin_refs.append(calc.pair(
             ws, row, Col.MET, f'JS_PREREQ("{prereq.id}",{data.refs(prereq.input_keys)})',
-            lambda p=prereq.id, v=data.values_of(prereq.input_keys): JS_PREREQ(p, *v), styles.center))
+            lambda p=prereq.id, v=data.values_of(prereq.input_keys): JS_PREREQ(p, *v),
+            twins.prerequisite(prereq.input_keys, prereq.conditions), styles.center, "state"))
+        met.append(book.value_at(SHEET_PREREQS, row, Col.MET))
         responsibility(book, ws, row, Col.LEAD, prereq, inputs.prereq_evidence.get(prereq.id))
         ws.set_row(row, 48)
-    cells = PrereqCells([p.id for p in std.prerequisites], met)
+    cells = PrereqCells([p.id for p in std.prerequisites], met, twin_refs)
     last = FIRST_ROW + len(std.prerequisites) - 1
     book.name("in_prereq_evidence", area(SHEET_PREREQS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
     book.name("out_prereqs", cells.met_area())

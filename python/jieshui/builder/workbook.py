@@ -23,6 +23,9 @@ from ..workbook.inputs import WorkbookInputs
 from . import basic_data, config, contents, cover, params, prereqs, progress, submission, units
 from .annex import County
 from .book import Book, FormulaCell
+from .calc import Calc
+from .native import named
+from .twins import Twins
 
 # Excel's own calculation engine id: a file saved with it is not recalculated on open, so the
 # cached values show at once (and no UDF is called before macros are enabled).
@@ -36,14 +39,17 @@ def build(target: Any, std: Standard, inputs: WorkbookInputs, vba_project: bytes
     book = Book(target, OPTIONS)
     _properties(book, std, vba_project)
     county = County.of(inputs)
+    calc = Calc(book, std.tolerance)
     rules = params.write(book, std)
-    data = basic_data.write(book, std, inputs)
-    met = prereqs.write(book, std, inputs, county, data)
-    scored = contents.write(book, std, inputs, county, rules, data, met)
+    twins = Twins(std, lambda key: named(f"in_{key}", lambda: book.named_value(f"in_{key}")),
+                  rules.cell)
+    data = basic_data.write(book, std, inputs, calc, twins)
+    met = prereqs.write(book, std, inputs, county, data, calc, twins)
+    scored = contents.write(book, std, inputs, county, rules, data, met, calc, twins)
     reports = progress.write(book, std, inputs, county)
     units.write(book, std, inputs, county, scored, met, reports)
     submission.write(book, std, county, scored, met)
-    cover.write(book, std, inputs, scored)
+    cover.write(book, std, inputs, scored, calc)
     config.write(book)
     book.sheets[SHEET_COVER].activate()
     book.close()

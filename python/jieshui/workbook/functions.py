@@ -320,6 +320,12 @@ def JS_VERDICT(total, prereqs):
 
 
 @worksheet_function(
+    "返回 1：Python 与 jieshui 已连接。工作簿据此显示 Python 的结果，否则显示内置公式的结果。")
+def JS_PYTHON():
+    return 1.0
+
+
+@worksheet_function(
     "显示 jieshui 软件和评价标准的版本。")
 def JS_VERSION():
     return f"jieshui {__version__}，评价标准 {default_standard().version}"

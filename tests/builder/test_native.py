@@ -1,0 +1,186 @@
+"""What the workbook computes where no Python runs (WPS, 信创 PCs, LibreOffice, Excel without
+Python): the native twin formulas, recalculated by LibreOffice on load and compared with the
+engine; and the function set every office suite shares."""
+
+import concurrent.futures as futures
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+
+import openpyxl
+import pytest
+
+from helpers import BLANK_WORKBOOK, EXAMPLE_WORKBOOK, ROOT, WORKBOOKS, fill, named, set_named, soffice
+from jieshui.builder import calc
+from jieshui.builder.native import FUNCTIONS as NATIVE
+from jieshui.builder.workbook import build
+from jieshui.buildtime.samples import edge_counties
+from jieshui.engine import assess, default_standard
+from jieshui.workbook.cached_values import sheet_parts
+from jieshui.workbook.contract import Param, param_row
+from jieshui.workbook.functions import FUNCTIONS
+from jieshui.workbook.inputs import example_extras, from_county_raw
+from jieshui.workbook.readers import read_fast
+
+COUNTIES = 200
+# LibreOffice recalculates every formula of an OOXML file on load with this setting.
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"')
+
+
+def recalculate(sources, out_dir, batches=4):
+    """LibreOffice headless opens each file, recalculates everything, saves it as .xlsx; a
+    few batches, two soffice processes at a time (each with its own profile)."""
+    def run(k, files):
+        profile = out_dir.parent / f"profile{k}"
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "xlsx", "--outdir", str(out_dir), *map(str, files)],
+                       check=True, capture_output=True, timeout=1800)
+
+    chunks = [sources[k::batches] for k in range(batches)]
+    with futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(run, range(batches), chunks))
+    return {path: out_dir / (path.stem + ".xlsx") for path in sources}
+
+
+def visible_errors(path):
+    """[sheet!cell] of every error value on a visible sheet."""
+    archive = zipfile.ZipFile(path)
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    hidden = set(re.findall(r'<sheet[^>]*name="([^"]+)"[^>]*state="(?:hidden|veryHidden)"', workbook))
+    return [f"{sheet}!{c}" for sheet, part in sheet_parts(archive).items() if sheet not in hidden
+            for c in CELL.findall(archive.read(part).decode("utf-8"))]
+
+
+def same(shown, expected):
+    """A cell against the engine: equal numbers, or no number where the engine has none."""
+    if expected is None:
+        return not isinstance(shown, (int, float))
+    return isinstance(shown, (int, float)) and abs(shown - expected) <= 1e-9 * max(1.0, abs(expected))
+
+
+def differences(path, raw, std):
+    data, result = read_fast(path, std), assess(raw, std)
+    shown = data.claimed
+    wrong = [(f"内容 {c.id}", shown["out_points"][i], c.points)
+             for i, c in enumerate(result.contents) if not same(shown["out_points"][i], c.points)]
+    for name, expected in (("out_base", result.base), ("out_bonus", result.bonus),
+                           ("out_total", result.total)):
+        if not same(shown[name], expected):
+            wrong.append((name, shown[name], expected))
+    if shown["out_verdict"] != result.verdict:
+        wrong.append(("out_verdict", shown["out_verdict"], result.verdict))
+    return wrong
+
+
+@pytest.fixture(scope="module")
+def recalculated(tmp_path_factory):
+    """(county figures or None for the shipped example, LibreOffice's recalculated file)."""
+    std = default_standard()
+    root = tmp_path_factory.mktemp("native")
+    sources, counties = [root / "example.xlsm"], {root / "example.xlsm": None}
+    shutil.copy(EXAMPLE_WORKBOOK, sources[0])
+    book = openpyxl.load_workbook(BLANK_WORKBOOK)
+    for i, raw in enumerate(edge_counties(COUNTIES, 2025, std)):
+        path = root / f"county{i:03d}.xlsx"
+        fill(book, raw, std)
+        book.save(path)
+        sources.append(path)
+        counties[path] = raw
+    out = root / "out"
+    return [(counties[source], result) for source, result in recalculate(sources, out).items()]
+
+
+def test_the_example_recalculated_without_python_equals_the_engine(recalculated, std, example):
+    raw, path = recalculated[0]
+    assert raw is None
+    assert differences(path, example, std) == []
+    book = openpyxl.load_workbook(path, data_only=True)
+    assert named(book, "out_total").value == 96.5
+    assert named(book, "calc_python").value is False
+    cover = [c.value for row in book["说明"].iter_rows() for c in row]
+    assert "内置公式（未连接 Python）" in cover
+
+
+def test_generated_counties_recalculated_without_python_equal_the_engine(recalculated, std):
+    wrong = {path.name: found for raw, path in recalculated[1:]
+             if (found := differences(path, raw, std))}
+    assert len(recalculated) == COUNTIES + 1
+    assert not wrong, list(wrong.items())[:5]
+
+
+def test_no_visible_cell_shows_an_error_value(recalculated):
+    found = {path.name: errors for _, path in recalculated if (errors := visible_errors(path))}
+    assert not found, list(found.items())[:5]
+
+
+def test_an_edited_standard_row_acts_as_in_the_udf(tmp_path, std, example):
+    # 内容 5 at 77.06 %: the target raised to 85 % (two 5 pp steps short), and 内容 7's part
+    # step priced by proportion instead of as a whole step.
+    edits = {(5, Param.TARGET): 0.85, (7, Param.PARTIAL): "按比例"}
+    book = openpyxl.load_workbook(EXAMPLE_WORKBOOK, keep_vba=True)
+    for (content_id, column), value in edits.items():
+        set_named("std_table", value, content_id - 1, column)(book)
+    path = tmp_path / "edited.xlsm"
+    book.save(path)
+    result = recalculate([path], tmp_path / "out", batches=1)[path]
+    shown = read_fast(result, std).claimed["out_points"]
+    values = {c.id: c.value for c in assess(example, std).contents}
+    for content_id in (5, 7):
+        row = [float(v) if isinstance(v, int) else v for v in param_row(std.content(content_id))]
+        for (edited, column), value in edits.items():
+            if edited == content_id:
+                row[column] = value
+        udf = FUNCTIONS["JS_SCORE"].call((tuple(row),), values[content_id])
+        assert shown[content_id - 1] == pytest.approx(udf)
+    assert shown[4] == 3.0  # two whole steps short of 85 %
+    # 内容 7: 3 points, target 100 %, 1 point per 2 pp; by proportion a part step costs a part.
+    assert shown[6] == pytest.approx(3.0 - (1.0 - values[7]) / 0.02 * 1.0)
+    assert 2.0 < shown[6] < 3.0  # it was 2 (one whole step) before the edit
+
+
+def test_python_and_the_native_twins_agree_on_generated_counties(std):
+    # The builder caches the UDF's and the twin's result of every computed cell and the
+    # 不一致 flag between them: no flag may be raised, edge cases and planted errors included.
+    flagged = []
+    for raw in edge_counties(40, 7, std):
+        book = build(io.BytesIO(), std, example_extras(from_county_raw(raw, std), std), None)
+        flagged += [(raw["county"]["name"], book.values[(sheet, r, calc.LABEL)])
+                    for (sheet, r, c), v in book.values.items()
+                    if sheet == "计算" and c == calc.DIFFERS and v == 1]
+    assert not flagged, flagged[:10]
+
+
+def test_formulas_use_only_functions_every_office_suite_has():
+    allowed = set(NATIVE) | {"IF"}
+    for path in WORKBOOKS:
+        archive = zipfile.ZipFile(path)
+        used = set()
+        for part in sheet_parts(archive).values():
+            for formula in re.findall(r"<f>(.*?)</f>", archive.read(part).decode("utf-8")):
+                used |= set(re.findall(r"\b([A-Z][A-Z0-9.]*)\(", formula))
+        native = {name for name in used if not name.startswith("JS_")}
+        assert native and native <= allowed, native - allowed
+        assert not native & {"LET", "LAMBDA", "XLOOKUP", "TEXTJOIN", "IFS", "FILTER", "SEQUENCE"}
+
+
+def test_every_visible_result_picks_python_or_its_twin():
+    book = openpyxl.load_workbook(EXAMPLE_WORKBOOK)
+    for name in ("out_base", "out_bonus", "out_total", "out_verdict"):
+        assert named(book, name).value.startswith("=IF(calc_python,'计算'!$B$")
+
+
+def test_the_developer_docs_list_the_function_set():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    listed = re.search(r"IFS\): (.*?),\s+and the operators", readme, re.S).group(1)
+    assert {name.strip() for name in listed.split(",")} == set(NATIVE) | {"IF"}
