@@ -40,8 +40,9 @@ def test_readme_quick_start_is_what_ci_runs():
     commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
     assert len(commands) == 2, commands
     assert "examples/shiliqi.toml" in commands[0]
+    assert commands[1] == "bash .ci/run"
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert commands[1] in ci
+    assert "python3 -m pip install -e '.[build,test]' && python3 -m pytest" in ci
 
 
 def test_an_installed_wheel_carries_the_files_the_package_hands_out(tmp_path):

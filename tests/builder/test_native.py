@@ -4,6 +4,7 @@ engine; and the function set every office suite shares."""
 
 import concurrent.futures as futures
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from jieshui.workbook.inputs import example_extras, from_county_raw
 from jieshui.workbook.readers import read_fast
 
 COUNTIES = 200
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-uno: LibreOffice's Python bridge
 # LibreOffice recalculates every formula of an OOXML file on load with this setting.
 RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -184,3 +186,30 @@ def test_the_developer_docs_list_the_function_set():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     listed = re.search(r"IFS\): (.*?),\s+and the operators", readme, re.S).group(1)
     assert {name.strip() for name in listed.split(",")} == set(NATIVE) | {"IF"}
+
+
+def typed(path, *edits):
+    """What LibreOffice shows after an official types NAME=VALUE into the file as saved."""
+    assert subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0, \
+        "LibreOffice's Python bridge is required: apt-get install python3-uno (see .ci/run)"
+    out = subprocess.run([SYSTEM_PYTHON, str(ROOT / "tests" / "lo_typing.py"), str(path), *edits],
+                         capture_output=True, text=True, timeout=300, check=True)
+    return json.loads(out.stdout)
+
+
+def test_typing_in_libreoffice_updates_every_result_without_an_error(std, example):
+    # The example was saved where Python ran (its cached calc_python is TRUE): typing must
+    # switch every result to the built-in formulas, not to the UDFs' #NAME?.
+    shown = typed(EXAMPLE_WORKBOOK, "in_communities_certified=17")
+    example["inputs"]["communities_certified"] = 17
+    expected = assess(example, std)
+    assert (shown["out_base"], shown["out_bonus"], shown["out_total"]) == \
+        pytest.approx((expected.base, expected.bonus, expected.total))
+    assert expected.total == 97.5 and shown["out_verdict"] == expected.verdict
+    assert shown["calc_python"] == 0 and shown["errors"] == []
+
+
+def test_typing_a_wrong_figure_in_libreoffice_shows_words_not_errors(std):
+    shown = typed(EXAMPLE_WORKBOOK, "in_permits_total=四十", "in_groundwater_use=99999")
+    assert shown["out_total"] == shown["out_verdict"] == std.verdicts["incomplete"]
+    assert shown["errors"] == []

@@ -65,13 +65,19 @@ failed:
     JS_PREREQ = Err.Description
 End Function
 
-Function JS_PYTHON()
+Function JS_PYTHON(ParamArray cells())
+    Dim argsArray() As Variant
+    argsArray = Array()
+    ReDim Preserve argsArray(0 to UBound(cells) - LBound(cells) + 0)
+    For k = LBound(cells) To UBound(cells)
+    argsArray(0 + k - LBound(cells)) = cells(k)
+    Next k
     #If App = "Microsoft Excel" Then
         If TypeOf Application.Caller Is Range Then On Error GoTo failed
-        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", Array(), ThisWorkbook, Application.Caller)
+        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", argsArray, ThisWorkbook, Application.Caller)
         Exit Function
     #Else
-        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", Array())
+        JS_PYTHON = XLPy.CallUDF("jieshui.excel.udfs", "JS_PYTHON", argsArray)
         Exit Function
     #End If
 failed:

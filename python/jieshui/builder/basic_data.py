@@ -18,6 +18,7 @@ from .native import X, Range, block, cell
 from .styles import Styles, print_setup
 from .twins import Twins
 
+FIRST_ROW = 3
 VALUE_COL = 3
 FIRST_LEAK_COL = 1 + len(UTILITY_FIELDS)  # after 序号 and the utility's fields
 WIDTHS = (6, 16, 34, 14, 10, 14, 26, 10, 10, 9, 9, 9, 9, 10)
@@ -61,6 +62,12 @@ def input_groups(std: Standard) -> list[tuple[str, list[tuple[str, str]]]]:
             for title, keys in groups]
 
 
+def value_column(std: Standard) -> str:
+    """The column of input values (group rows between them hold no formula), as a range."""
+    count = sum(1 + len(keys) for _, keys in input_groups(std))
+    return area(SHEET_INPUTS, FIRST_ROW, VALUE_COL, FIRST_ROW + count - 1, VALUE_COL)
+
+
 def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[str, Any]]:
     """The format of an input's cell and its data validation, with the help shown on select."""
     spec = std.inputs[key]
@@ -92,7 +99,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, calc: Calc, twins: 
     book.headers(ws, 2, ["序号", "类别", "填报项目", "填报值", "单位", "填报说明", "", "用于"])
     ws.merge_range(2, 5, 2, 6, "填报说明", styles.header)
     names: dict[str, str] = {}
-    row, number = 3, 0
+    row, number = FIRST_ROW, 0
     for g, (group, keys) in enumerate(input_groups(std), start=1):
         ws.merge_range(row, 0, row, 7, f"{numeral(g)}、{group}", styles.group)
         row += 1

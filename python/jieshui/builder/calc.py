@@ -2,10 +2,12 @@
 
 Row k holds, for one visible cell: A its address, B the UDF call (xlwings, where Python runs),
 C the native twin (formulas every office suite has), D 1 when both ran and disagree. The
-visible cell is =IF(calc_python, B, C). calc_python is ISNUMBER(JS_PYTHON()): a number only
-when the UDF really ran. Without Python the call is #NAME? (WPS, LibreOffice, Excel with macros
-off) or xlwings' error text (Python missing): neither is a number, so IFERROR would not do. The
-visible cell never shows the hidden B's error, and the defined names out_* point at it.
+visible cell is =IF(calc_python, B, C). calc_python is ISNUMBER(JS_PYTHON(inputs...)): a number
+only when the UDF really ran. Without Python the call is #NAME? (WPS, LibreOffice, Excel with
+macros off) or xlwings' error text (Python missing): neither is a number, so IFERROR would not
+do. JS_PYTHON takes every input range as arguments so that it is recalculated whenever a B cell
+can be: a file saved where Python ran and edited where it does not never keeps a stale TRUE.
+The visible cell never shows the hidden B's error, and the defined names out_* point at it.
 """
 
 from __future__ import annotations
@@ -29,13 +31,14 @@ class Calc:
 
     book: Book
     tolerance: float
+    inputs: tuple[str, ...]  # every range a UDF reads (see JS_PYTHON above)
     row: int = FIRST_ROW
     flags: list[str] = field(default_factory=list)  # the DIFFERS cells
 
     def __post_init__(self) -> None:
         ws = self.book.sheets[SHEET_CALC]
         ws.write_row(0, 0, ["Python 已连接", None, None])
-        self.book.formula(ws, 0, UDF, "JS_PYTHON()", lambda: JS_PYTHON(), None)
+        self.book.formula(ws, 0, UDF, f"JS_PYTHON({','.join(self.inputs)})", lambda: JS_PYTHON(), None)
         self.book.formula(ws, 0, TWIN, f"ISNUMBER({ref(SHEET_CALC, 0, UDF)})",
                           lambda: isinstance(self.value(0, UDF), float), None)
         self.book.name("calc_python", ref(SHEET_CALC, 0, TWIN))

@@ -39,7 +39,7 @@ def build(target: Any, std: Standard, inputs: WorkbookInputs, vba_project: bytes
     book = Book(target, OPTIONS)
     _properties(book, std, vba_project)
     county = County.of(inputs)
-    calc = Calc(book, std.tolerance)
+    calc = Calc(book, std.tolerance, (basic_data.value_column(std), "in_utilities", "std_table"))
     rules = params.write(book, std)
     twins = Twins(std, lambda key: named(f"in_{key}", lambda: book.named_value(f"in_{key}")),
                   rules.cell)

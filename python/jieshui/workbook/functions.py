@@ -320,8 +320,9 @@ def JS_VERDICT(total, prereqs):
 
 
 @worksheet_function(
-    "返回 1：Python 与 jieshui 已连接。工作簿据此显示 Python 的结果，否则显示内置公式的结果。")
-def JS_PYTHON():
+    "返回 1：Python 与 jieshui 已连接。工作簿据此显示 Python 的结果，否则显示内置公式的结果。",
+    cells="全部填报区域：任一处改动都会重新检查 Python 是否连接")
+def JS_PYTHON(*cells):
     return 1.0
 
 
