@@ -29,15 +29,19 @@ def counties(n: int, seed: int, std: Standard) -> Iterator[dict[str, Any]]:
     base = example_raw()
     prerequisite_keys = {k for p in std.prerequisites for k in p.input_keys}
     for i in range(n):
-        raw = copy.deepcopy(base)
-        raw["county"]["name"] = f"样本{i + 1:04d}县"
-        raw["county"]["city"] = f"样本{i % 12 + 1}市"
+        raw = _copy(base, f"样本{i + 1:04d}县", f"样本{i % 12 + 1}市")
         _vary_inputs(raw["inputs"], std, rng, keep=prerequisite_keys if rng.random() < 0.9 else set())
         raw["utilities"] = [dict(copy.deepcopy(rng.choice(base["utilities"])), name=f"供水单位{k}")
                             for k in range(rng.randint(1, 5))]
         if i % ERROR_EVERY == 0:
             raw["inputs"]["permits_total"] = "四十"
         yield raw
+
+
+def _copy(base: dict[str, Any], name: str, city: str) -> dict[str, Any]:
+    raw = copy.deepcopy(base)
+    raw["county"].update(name=name, city=city)
+    return raw
 
 
 def _vary_inputs(inputs: dict[str, Any], std: Standard, rng: random.Random, keep: set[str]) -> None:
@@ -83,9 +87,7 @@ def edge_counties(n: int, seed: int, std: Standard) -> Iterator[dict[str, Any]]:
     base = example_raw()
     prerequisite_keys = {k for p in std.prerequisites for k in p.input_keys}
     for i in range(n):
-        raw = copy.deepcopy(base)
-        raw["county"]["name"] = f"边界{i + 1:04d}县"
-        raw["county"]["city"] = f"边界{i % 7 + 1}市"
+        raw = _copy(base, f"边界{i + 1:04d}县", f"边界{i % 7 + 1}市")
         _vary_inputs(raw["inputs"], std, rng, keep=prerequisite_keys)
         for content in std.contents:
             if content.measure == "ratio":
