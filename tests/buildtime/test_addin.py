@@ -21,9 +21,16 @@ def modules():
 def test_custom_ui_part_is_referenced_from_the_package_relationships():
     archive = zipfile.ZipFile(ADDIN)
     rels = archive.read("_rels/.rels").decode()
-    target = re.search(r'Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
-                       r'Target="([^"]+)"', rels).group(1)
+    kind, target = re.search(r'Type="(http://schemas.microsoft.com/office/\d+/relationships/ui/'
+                             r'extensibility)" Target="([^"]+)"', rels).groups()
     assert archive.read(target).decode("utf-8") == RIBBON
+    # The ribbon's namespace and the relationship type come in pairs (MS-CUSTOMUI, MS-CUSTOMUI2).
+    namespace = re.search(r'<customUI xmlns="([^"]+)"', RIBBON).group(1)
+    pairs = {"http://schemas.microsoft.com/office/2006/01/customui":
+             "http://schemas.microsoft.com/office/2006/relationships/ui/extensibility",
+             "http://schemas.microsoft.com/office/2009/07/customui":
+             "http://schemas.microsoft.com/office/2007/relationships/ui/extensibility"}
+    assert pairs[namespace] == kind
 
 
 def test_ribbon_tab_groups_and_buttons():

@@ -37,7 +37,9 @@ def test_every_registered_function_has_a_wrapper_calling_the_udf_module():
 
 def test_every_function_gets_its_wizard_help_registered():
     text = HELP.read_text(encoding="utf-8")
-    assert set(re.findall(r'MacroOptions Macro:="(\w+)"', text)) == set(FUNCTIONS)
+    # Each name qualified by this workbook ('Book Name.xlsm'!JS_GAP), as xlwings registers it.
+    assert set(re.findall(r'MacroOptions Macro:=book & "(\w+)"', text)) == set(FUNCTIONS)
+    assert "book = \"'\" & Replace(ThisWorkbook.Name, \"'\", \"''\") & \"'!\"" in text
     assert "RegisterFunctionHelp" in document_code(THIS_WORKBOOK.read_text(encoding="ascii"))
 
 

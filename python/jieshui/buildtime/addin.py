@@ -15,8 +15,10 @@ from pyopenvba import ExcelFile
 
 TEMPLATE = "quickstart_addin.xlam"
 CUSTOM_UI = "customUI/customUI.xml"
+# customUI.xml is in the Office 2007 namespace (2006/01/customui), which Office finds through
+# the 2006 relationship type; the 2007 type belongs to the 2009/07 (Office 2010) namespace.
 CUSTOM_UI_REL = ('<Relationship Id="rIdJieshuiUI" '
-                 'Type="http://schemas.microsoft.com/office/2007/relationships/ui/extensibility" '
+                 'Type="http://schemas.microsoft.com/office/2006/relationships/ui/extensibility" '
                  f'Target="{CUSTOM_UI}" />')
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 # xlwings' add-in module reads its settings from the sheet PROJECT_NAME.conf and the file
