@@ -4,9 +4,11 @@ the plan carried out on a folder standing in for the profile."""
 import subprocess
 from pathlib import PureWindowsPath
 
+import pytest
+
 from helpers import ADDIN, JIESHUI, run
-from jieshui.cli.installer import (Action, apply, config_value, config_with, plan_install,
-                                   plan_uninstall)
+from jieshui.cli.installer import (Action, InstallError, apply, config_value, config_with,
+                                   plan_install, plan_uninstall)
 
 PROFILE = {"APPDATA": r"C:\Users\李明\AppData\Roaming", "USERPROFILE": r"C:\Users\李明"}
 
@@ -53,3 +55,34 @@ def test_apply_installs_and_uninstalls(tmp_path):
     assert "C:/py/pythonw.exe" in config.read_text(encoding="utf-8")  # not ours to remove
     apply([Action("unset_interpreter", config, "C:/py/pythonw.exe")])
     assert config.read_text(encoding="utf-8") == ""
+
+
+CHINESE_PYTHON = r"C:\Users\张三\AppData\Local\Programs\Python\Python312\pythonw.exe"
+
+
+def test_the_config_is_written_in_the_ansi_code_page_xlwings_reads(tmp_path):
+    # xlwings' VBA reads xlwings.conf with Line Input, in the ANSI code page (cp936 on Chinese
+    # Windows): a UTF-8 file would give it a garbled interpreter path.
+    config = tmp_path / ".xlwings" / "xlwings.conf"
+    apply([Action("set_interpreter", config, CHINESE_PYTHON)], encoding="cp936")
+    data = config.read_bytes()
+    assert data.decode("cp936") == f'"INTERPRETER_WIN","{CHINESE_PYTHON}"\n'
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+
+
+def test_an_earlier_utf8_config_is_read_and_rewritten(tmp_path):
+    config = tmp_path / "xlwings.conf"
+    config.write_bytes(f'"LICENSE_KEY","abc"\n"INTERPRETER_WIN","{CHINESE_PYTHON}"\n'.encode("utf-8"))
+    apply([Action("unset_interpreter", config, CHINESE_PYTHON)], encoding="cp936")
+    assert config.read_bytes() == b'"LICENSE_KEY","abc"\n'
+
+
+def test_a_path_the_code_page_cannot_hold_is_refused_before_anything_is_written(tmp_path):
+    addin, config = tmp_path / "XLSTART" / "jieshui.xlam", tmp_path / "xlwings.conf"
+    odd = r"C:\Users\王𠀀\Python312\pythonw.exe"  # 𠀀 (U+20000) is not in cp936
+    with pytest.raises(InstallError, match="无法表示") as info:
+        apply([Action("copy_addin", addin, ""), Action("set_interpreter", config, odd)],
+              encoding="cp936")
+    assert "𠀀" in str(info.value) and "C:\\Python312" in str(info.value)
+    assert not addin.exists() and not config.exists()

@@ -23,7 +23,8 @@ from ..review.export import export
 from ..review.recalc import recalculated
 from ..review.summary import SummaryWriter
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
-from .installer import Action, apply, on_windows, plan_install, plan_uninstall
+from .installer import (Action, InstallError, ansi_code_page, apply, check, on_windows, plan_install,
+                        plan_uninstall)
 from .report import prerequisites_table, render, render_problems, standard_table, to_dict
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
@@ -207,10 +208,17 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或�
 def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
     if not dry_run and not on_windows():
         raise _fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
+    try:
+        check(actions, ansi_code_page())
+    except InstallError as exc:
+        raise _fail(str(exc)) from exc
     for action in actions:
         typer.echo(("将" if dry_run else "") + action.describe())
     if not dry_run:
-        apply(actions)
+        try:
+            apply(actions)
+        except InstallError as exc:
+            raise _fail(str(exc)) from exc
         typer.echo(done)
 
 

@@ -14,6 +14,12 @@ from ..workbook import assets
 
 ADDIN_NAME = "jieshui.xlam"
 INTERPRETER_KEY = "INTERPRETER_WIN"
+# What a Chinese Windows' ANSI code page is; used where the machine's own cannot be asked.
+CHINESE_ANSI = "cp936"
+
+
+class InstallError(Exception):
+    """The plan cannot be carried out as it stands; the message (Chinese) says what to do."""
 
 
 @dataclass(frozen=True)
@@ -75,8 +81,46 @@ def addin_bytes() -> bytes:
     return assets.asset(assets.ADDIN).read_bytes()
 
 
-def apply(actions: list[Action]) -> None:
-    """Carry out a plan on this (Windows) machine."""
+def ansi_code_page() -> str:
+    """The Windows ANSI code page: xlwings' VBA reads xlwings.conf with Line Input, which
+    decodes the file in it (cp936 on Chinese Windows), as xlwings' own writer writes it."""
+    if on_windows():
+        import ctypes
+
+        return f"cp{ctypes.windll.kernel32.GetACP()}"  # type: ignore[attr-defined]
+    return CHINESE_ANSI
+
+
+def read_config(path: Path, encoding: str) -> str:
+    """xlwings.conf as text: UTF-8 where it is (an earlier install, Notepad's default), else
+    the ANSI code page."""
+    if not path.exists():
+        return ""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode(encoding, errors="replace")
+
+
+def check(actions: list[Action], encoding: str) -> None:
+    """Refuse, before anything is written, a Python path the config's code page cannot hold."""
+    for action in actions:
+        if action.kind == "set_interpreter":
+            try:
+                action.detail.encode(encoding)
+            except UnicodeEncodeError as exc:
+                bad = action.detail[exc.start:exc.end]
+                raise InstallError(
+                    f"Python 的路径 {action.detail} 含有字符“{bad}”，本机 Excel 读取 xlwings 设置时使用的"
+                    f"编码（{encoding}）无法表示它。请把 Python 安装到只含英文字母、数字和常用汉字的"
+                    "文件夹（例如 C:\\Python312），再运行 jieshui excel install") from None
+
+
+def apply(actions: list[Action], encoding: str | None = None) -> None:
+    """Carry out a plan on this (Windows) machine; the config file in the ANSI code page."""
+    encoding = encoding or ansi_code_page()
+    check(actions, encoding)
     for action in actions:
         target = Path(str(action.target))
         if action.kind == "copy_addin":
@@ -84,11 +128,11 @@ def apply(actions: list[Action]) -> None:
         elif action.kind == "remove_addin":
             target.unlink(missing_ok=True)
         else:
-            text = target.read_text(encoding="utf-8") if target.exists() else ""
+            text = read_config(target, encoding)
             if action.kind == "unset_interpreter" and config_value(text, INTERPRETER_KEY) != action.detail:
                 continue  # someone else's setting: leave it
             value = action.detail if action.kind == "set_interpreter" else None
-            write_atomically(target, config_with(text, INTERPRETER_KEY, value).encode("utf-8"))
+            write_atomically(target, config_with(text, INTERPRETER_KEY, value).encode(encoding))
 
 
 def on_windows() -> bool:
