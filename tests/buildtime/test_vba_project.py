@@ -7,7 +7,7 @@ import zipfile
 
 import olefile
 
-from helpers import TEMPLATES, WORKBOOKS, vba_lines as lines, vba_modules as modules
+from helpers import ADDIN, TEMPLATES, WORKBOOKS, vba_lines as lines, vba_modules as modules
 from jieshui.buildtime.vba_project import (HELP_MODULE, UDF_MODULE, document_code, help_module,
                                            vba_string, xlwings_template_modules)
 from jieshui.buildtime.xlwings_shim import generate_udf_module
@@ -71,6 +71,15 @@ def test_vba_string_spells_chinese_with_character_codes():
     assert expression == 'U("23548,20986,25253,36865,34920")'
     codes = re.findall(r"\d+", expression)
     assert "".join(chr(int(c)) for c in codes) == "导出报送表"
+
+
+def test_the_vba_project_stream_carries_no_performance_cache():
+    # MS-OVBA 2.3.4.1: Reserved1 0x61CC, Version 0xFFFF on write, Reserved2 0x00, Reserved3 (2
+    # bytes), and the performance cache MUST NOT be present on write.
+    for path in (*WORKBOOKS, ADDIN):
+        project = olefile.OleFileIO(io.BytesIO(zipfile.ZipFile(path).read("xl/vbaProject.bin")))
+        stream = project.openstream("VBA/_VBA_PROJECT").read()
+        assert stream[:5] == b"\xcc\x61\xff\xff\x00" and len(stream) == 7, (path.name, stream[:8])
 
 
 def test_macro_enabled_package_with_a_document_module_per_sheet():

@@ -15,12 +15,16 @@ from typing import Iterable, Mapping, Sequence
 
 import xlsxwriter
 from pyopenvba import ExcelFile, VBAModuleKind
+from pyopenvba.cfb import CFB
 
 from .xlwings_shim import FunctionHelp
 
 UDF_MODULE = "xlwings_udfs"
 HELP_MODULE = "jieshui_help"
 CHUNK = 60  # characters per U(...) call keeps every VBA line well under its 1,023-char limit
+# MS-OVBA 2.3.4.1 as written: Reserved1 0x61CC, Version 0xFFFF, Reserved2 0x00, Reserved3, and no
+# performance cache, which tells Office to compile the modules from their source.
+VBA_PROJECT_STREAM = b"\xcc\x61\xff\xff\x00\x00\x00"
 
 
 def xlwings_template_modules() -> dict[str, str]:
@@ -97,4 +101,13 @@ def build_vba_project(sheets: Iterable[tuple[str, str]], this_workbook: str,
             for name, source in modules.items():
                 project.add_module(name, source)
             excel.save()
-            return excel.vba_project_bytes()
+            return without_performance_cache(excel.vba_project_bytes())
+
+
+def without_performance_cache(project: bytes) -> bytes:
+    """The project with its _VBA_PROJECT stream as MS-OVBA says to write it. pyopenvba keeps the
+    template's version (0x00B5) and zeroes its cache in place: a cache stamped with a real
+    version is what Office may try to load as compiled code."""
+    cfb = CFB.from_bytes(project)
+    cfb.write_stream_in_storage("VBA", "_VBA_PROJECT", VBA_PROJECT_STREAM)
+    return cfb.to_bytes()
