@@ -14,10 +14,14 @@ package hands out (see jieshui.workbook.assets). Output is deterministic (byte-i
 every run); the tests fail when a committed artefact is stale.
 
     python build.py        (needs the `build` extra: pip install -e '.[build]')
+    python build.py --wheelhouse DIR
+                           also writes DIR/jieshui-offline-<version>-win64.zip, the installer
+                           for PCs without internet (downloads Windows wheels from PyPI)
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -25,7 +29,9 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "python"))
 
 from jieshui.buildtime.addin import build_addin  # noqa: E402
+from jieshui import __version__  # noqa: E402
 from jieshui.buildtime.docs import render_markdown  # noqa: E402
+from jieshui.buildtime.offline import build_offline  # noqa: E402
 from jieshui.buildtime.vba_project import HELP_MODULE, UDF_MODULE, build_vba_project, help_module  # noqa: E402
 from jieshui.buildtime.xlwings_shim import generate_udf_module  # noqa: E402
 from jieshui.builder import build_workbook  # noqa: E402
@@ -75,9 +81,15 @@ def artefacts() -> dict[Path, bytes]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description="Build the generated artefacts.")
+    parser.add_argument("--wheelhouse", type=Path, help="also write the offline installer zip here")
+    args = parser.parse_args()
     for path, data in artefacts().items():
         write_atomically(path, data)
         print(f"wrote {path.relative_to(ROOT)} ({len(data):,} bytes)")
+    if args.wheelhouse:
+        target = build_offline(ROOT, args.wheelhouse, __version__)
+        print(f"wrote {target} ({target.stat().st_size:,} bytes)")
 
 
 if __name__ == "__main__":
