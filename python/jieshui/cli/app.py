@@ -23,7 +23,7 @@ from ..review.export import export
 from ..review.recalc import recalculated
 from ..review.summary import SummaryWriter
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
-from .installer import (Action, InstallError, ansi_code_page, apply, check, on_windows, plan_install,
+from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .report import prerequisites_table, render, render_problems, standard_table, to_dict
 
@@ -209,7 +209,7 @@ def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
     if not dry_run and not on_windows():
         raise _fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
     try:
-        check(actions, ansi_code_page())
+        check_plan(actions, ansi_code_page())
     except InstallError as exc:
         raise _fail(str(exc)) from exc
     for action in actions:

@@ -103,7 +103,7 @@ def read_config(path: Path, encoding: str) -> str:
         return data.decode(encoding, errors="replace")
 
 
-def check(actions: list[Action], encoding: str) -> None:
+def check_plan(actions: list[Action], encoding: str) -> None:
     """Refuse, before anything is written, a Python path the config's code page cannot hold."""
     for action in actions:
         if action.kind == "set_interpreter":
@@ -120,7 +120,7 @@ def check(actions: list[Action], encoding: str) -> None:
 def apply(actions: list[Action], encoding: str | None = None) -> None:
     """Carry out a plan on this (Windows) machine; the config file in the ANSI code page."""
     encoding = encoding or ansi_code_page()
-    check(actions, encoding)
+    check_plan(actions, encoding)
     for action in actions:
         target = Path(str(action.target))
         if action.kind == "copy_addin":
