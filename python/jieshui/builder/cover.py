@@ -11,7 +11,7 @@ from ..workbook.contract import BUTTONS, SHEET_COVER, TEMPLATE_VERSION, county_n
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, cell, protect, ref
 from .calc import Calc
-from .native import call, evaluate, if_
+from .native import evaluate, if_
 from .contents import Col as ContentCol, ContentCells
 from .styles import print_setup
 
