@@ -1,28 +1,54 @@
-"""Writing files without ever losing one: atomic replacement and free names."""
+"""Writing files without ever losing one: names claimed atomically, atomic replacement, and the
+permissions a colleague on a shared folder expects."""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 
-def free_path(path: Path) -> Path:
-    """`path`, or the first of name_2, name_3, ... that does not exist yet."""
-    candidate, n = path, 1
-    while candidate.exists():
-        n += 1
-        candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
-    return candidate
+def _new_file_mode() -> int:
+    """What the umask gives a new file (0644 under the usual 022)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename: a reader never sees half a file."""
+def _mode_for(path: Path) -> int:
+    """An existing file keeps its mode; a new one gets the umask's."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return _new_file_mode()
+
+
+def claim(path: Path) -> Path:
+    """`path`, or the first of name_2, name_3, ... that did not exist, created empty for this
+    caller alone (O_EXCL): runs writing into one folder at the same moment never pick the same
+    name. Write into the claimed file with write_atomically; unlink it if nothing comes."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    candidate, n = path, 1
+    while True:
+        try:
+            os.close(os.open(candidate, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _new_file_mode()))
+            return candidate
+        except FileExistsError:
+            n += 1
+            candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
+
+
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
+    The file keeps its own mode (or gets `mode`, or the umask's when new), not mkstemp's 0600."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -16,7 +16,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from .. import __version__
 from ..engine import DataFileError, Standard, StandardError, assess, load_standard, read_county_file
-from ..files import free_path, write_atomically
+from ..files import claim, write_atomically
 from ..review.check import check
 from ..review.collect import find_workbooks, score_files, to_json as collect_json
 from ..review.export import export
@@ -98,8 +98,8 @@ def recalc(
     except WorkbookError as exc:
         raise _fail(str(exc)) from exc
     if in_place:
-        backup = free_path(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
-        write_atomically(backup, workbook.read_bytes())
+        backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
+        write_atomically(backup, workbook.read_bytes(), mode=workbook.stat().st_mode & 0o7777)
         write_atomically(workbook, data)
         typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
         return
@@ -190,8 +190,9 @@ def collect_command(
         results = score_files(files, str(standard) if standard else None, workers,
                               lambda _: progress.advance(task))
     if output is not None:
-        target = free_path(output)
-        write_atomically(target, SummaryWriter(results, std).build())
+        summary = SummaryWriter(results, std).build()
+        target = claim(output)
+        write_atomically(target, summary)
         bad = sum(1 for r in results if r.error)
         Console(stderr=True).print(f"已写出汇总：{target}（{len(results) - bad} 个县，{bad} 个文件无法读取）",
                                    markup=False)

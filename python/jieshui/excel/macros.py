@@ -20,7 +20,7 @@ import xlwings as xw
 
 from .. import __version__
 from ..engine import default_standard
-from ..files import free_path, write_atomically
+from ..files import claim, write_atomically
 from ..review.check import RESULT_HEADERS, check, link_target, result_rows
 from ..review.export import export
 from ..workbook import assets
@@ -94,7 +94,7 @@ def export_submission(active: bool = False) -> None:
 
 def excel_pdf(app: Any, xlsx: Path) -> str:
     """Excel's own PDF export of the submission file; a plain note when it fails."""
-    pdf = free_path(xlsx.with_suffix(".pdf"))
+    pdf = claim(xlsx.with_suffix(".pdf"))  # Excel writes over the empty file claimed for it
     try:
         exported = app.books.open(str(xlsx))
         try:
@@ -102,6 +102,7 @@ def excel_pdf(app: Any, xlsx: Path) -> str:
         finally:
             exported.close()
     except Exception as exc:  # COM errors have no common type; the official gets a plain note
+        pdf.unlink(missing_ok=True)
         return f"未生成 PDF（Excel 导出失败：{exc}），可打开报送表后另存为 PDF。"
     return f"已生成 PDF：{pdf}"
 
@@ -136,7 +137,7 @@ def _documents() -> Path:
 
 def _open_copy(asset: str, name: str) -> None:
     app = xw.Book.caller().app
-    path = free_path(_documents() / name)
+    path = claim(_documents() / name)
     write_atomically(path, assets.asset(asset).read_bytes())
     app.books.open(str(path))
     app.alert(f"已创建并打开：{path}", title="节水复核")

@@ -17,7 +17,7 @@ import xlsxwriter
 
 from ..builder.styles import Styles, print_setup
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
-from ..files import free_path, write_atomically
+from ..files import claim, write_atomically
 from ..workbook.inputs import WorkbookInputs
 from .check import CheckResult
 
@@ -165,7 +165,7 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
     office = libreoffice()
     if office is None:
         return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请在 Excel 中点“导出报送表”，由 Excel 生成 PDF）"
-    target = free_path(xlsx.with_suffix(".pdf"))
+    target = claim(xlsx.with_suffix(".pdf"))
     with tempfile.TemporaryDirectory() as tmp:
         try:
             subprocess.run([office, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
@@ -174,6 +174,7 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
             made = Path(tmp) / (xlsx.stem + ".pdf")
             write_atomically(target, made.read_bytes())
         except (subprocess.SubprocessError, OSError) as exc:
+            target.unlink(missing_ok=True)  # the name claimed for it
             return None, f"未生成 PDF：LibreOffice 转换失败（{type(exc).__name__}）"
     return target, f"已生成 PDF：{target}"
 
@@ -181,8 +182,13 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
 def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,
            make_pdf: bool = True) -> Exported:
     """Write the submission .xlsx (never over an existing file) and, if possible, its PDF."""
-    xlsx = free_path(out_dir / f"{file_stem(inputs, day)}.xlsx")
-    write_atomically(xlsx, SubmissionWriter(checked, inputs, day).build())
+    data = SubmissionWriter(checked, inputs, day).build()
+    xlsx = claim(out_dir / f"{file_stem(inputs, day)}.xlsx")
+    try:
+        write_atomically(xlsx, data)
+    except BaseException:
+        xlsx.unlink(missing_ok=True)
+        raise
     if not make_pdf:
         return Exported(xlsx, None, "")
     pdf, note = pdf_with_libreoffice(xlsx)
