@@ -1,6 +1,7 @@
 """The installed `jieshui` command, run for real as an official or a script would."""
 
 import json
+import os
 
 import pytest
 
@@ -84,3 +85,18 @@ def test_broken_province_standard_exits_2(tmp_path):
     province.write_text("version = 1\n", encoding="utf-8")
     out = run("score", EXAMPLE, "--standard", province)
     assert out.returncode == 2 and "评价标准文件" in out.stderr
+
+
+@pytest.mark.parametrize("command, name", [("score", "county.toml"), ("score", "county.xlsm"),
+                                           ("check", "county.xlsm"), ("export", "county.xlsm")])
+def test_a_pipe_named_like_a_file_is_refused_without_blocking(tmp_path, command, name):
+    fifo = tmp_path / name
+    os.mkfifo(fifo)
+    out = run(command, fifo)  # run() times out after 120 s: a blocking read fails the test
+    assert out.returncode == 2 and "不是普通文件" in out.stderr and "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("workers", ["-1", "0", "1000"])
+def test_collect_refuses_a_worker_count_out_of_range(tmp_path, workers):
+    out = run("collect", tmp_path, "--json", "--workers", workers)
+    assert out.returncode == 2 and "--workers 应为 1 到 64 之间的整数" in out.stderr

@@ -29,6 +29,7 @@ from .report import prerequisites_table, render, render_problems, standard_table
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
+MAX_WORKERS = 64
 
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
                   no_args_is_help=True, rich_markup_mode=None)
@@ -178,6 +179,8 @@ def collect_command(
     """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总。"""
     if output is None and not as_json:
         raise _fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise _fail(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {workers}）")
     std = _standard(standard)
     files = find_workbooks(paths)
     if not files:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,7 +75,10 @@ def read_county_file(path: str | Path) -> dict[str, Any]:
     """Parse a county TOML file into raw values; raises DataFileError when it is unreadable."""
     path = Path(path)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the read
+            raise DataFileError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择县域数据文件（.toml）")
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             raise DataFileError(f"文件 {path} 过大（{size} 字节），县域数据文件不应超过 1 MB")
         text = path.read_bytes().decode("utf-8-sig")

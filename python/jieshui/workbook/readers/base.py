@@ -8,6 +8,7 @@ Also the screening every reader of an untrusted file does before unpacking anyth
 from __future__ import annotations
 
 import datetime as dt
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,9 +136,12 @@ def describe_file(path: Path) -> str:
 def screen(path: Path) -> None:
     """The checks every reader makes before it unpacks anything from an untrusted file."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
     except FileNotFoundError as exc:
         raise WorkbookError(f"找不到文件 {path}") from exc
+    if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the first read
+        raise WorkbookError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择县域复核工作簿（.xlsm）")
+    size = status.st_size
     if size > MAX_WORKBOOK_BYTES:
         raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
     if not zipfile.is_zipfile(path):
