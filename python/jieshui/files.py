@@ -16,7 +16,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def _mode_for(path: Path) -> int:
+def mode_of(path: Path) -> int:
     """An existing file keeps its mode; a new one gets the umask's."""
     try:
         return stat.S_IMODE(path.stat().st_mode)
@@ -43,7 +43,7 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
     The file keeps its own mode (or gets `mode`, or the umask's when new), not mkstemp's 0600."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    mode = _mode_for(path) if mode is None else mode
+    mode = mode_of(path) if mode is None else mode
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:

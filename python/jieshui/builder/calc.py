@@ -12,7 +12,7 @@ The visible cell never shows the hidden B's error, and the defined names out_* p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..workbook.contract import SHEET_CALC
@@ -33,7 +33,6 @@ class Calc:
     tolerance: float
     inputs: tuple[str, ...]  # every range a UDF reads (see JS_PYTHON above)
     row: int = FIRST_ROW
-    flags: list[str] = field(default_factory=list)  # the DIFFERS cells
 
     def __post_init__(self) -> None:
         ws = self.book.sheets[SHEET_CALC]
@@ -80,7 +79,6 @@ class Calc:
         if compare != "none":
             differs = if_(self.python, if_(self._same(udf_x, twin_x, compare), 0, 1), 0)
             self.book.formula(calc, k, DIFFERS, differs.text, lambda: evaluate(differs), None)
-            self.flags.append(ref(SHEET_CALC, k, DIFFERS))
             ws.conditional_format(row, col, row, col, {
                 "type": "formula", "criteria": f"={ref(SHEET_CALC, k, DIFFERS)}=1",
                 "format": self.book.styles.bad})

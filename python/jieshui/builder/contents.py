@@ -75,8 +75,8 @@ class _Arguments:
     """A content's value formula (empty for item rules) and the inputs JS_SCORE/JS_GAP take."""
 
     value_formula: str
-    value_compute: Callable[[], Any] | None
-    value_twin: X | None
+    value_compute: Callable[[], Any]
+    value_twin: X | None  # None: an item rule, whose value column shows a dash
     inputs: str
     input_values: list[Any]
 
@@ -93,7 +93,7 @@ def _arguments(content: Content, data: InputCells, twins: Twins) -> _Arguments:
                           twins.county_leakage(data.r_bl, data.supplies), "in_utilities",
                           [data.utilities])
     keys = list(content.input_keys)
-    return _Arguments("", None, None, data.refs(keys), data.values_of(keys))
+    return _Arguments("", lambda: None, None, data.refs(keys), data.values_of(keys))
 
 
 def target_text(content: Content) -> str:
@@ -142,7 +142,7 @@ def _content_row(book: Book, ws: Any, content: Content, params: Params, data: In
     ws.write(row, Col.RULE, describe_rule(content.rule), styles.text)
     ws.write(row, Col.TARGET, target_text(content), styles.center)
     args = _arguments(content, data, twins)
-    if args.value_compute is not None and args.value_twin is not None:
+    if args.value_twin is not None:
         value_twin = calc.pair(ws, row, Col.VALUE, args.value_formula, args.value_compute,
                                args.value_twin, styles.percent)
         value, value_text = book.value_at(ws.name, row, Col.VALUE), ref(ws.name, row, Col.VALUE)

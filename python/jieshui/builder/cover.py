@@ -72,10 +72,11 @@ def _pair(ws: Any, row: int, label: str, value: Any, fmt: Any) -> None:
 def _engine_rows(book: Book, ws: Any, row: int, calc: Calc) -> int:
     """计算方式 (which engine the shown results come from) and 结果核对 (whether Python and the
     built-in formulas agree where both ran); returns the row after them."""
+    differing = calc.disagreements()
+    agreement = if_(differing.gt(0), "Python 与内置公式结果不一致：" & differing & " 处（已标红）",
+                    "Python 与内置公式结果一致")
     shown = (("计算方式", if_(calc.python, "Python（" & calc.version & "）", "内置公式（未连接 Python）")),
-             ("结果核对", if_(calc.python, if_(calc.disagreements().gt(0), "Python 与内置公式结果不一致："
-                                                 & calc.disagreements() & " 处（已标红）",
-                                                 "Python 与内置公式结果一致"), "—")))
+             ("结果核对", if_(calc.python, agreement, "—")))
     for label, expression in shown:
         _pair(ws, row, label, None, book.styles.text)
         book.formula(ws, row, VALUE, expression.text, lambda e=expression: evaluate(e), book.styles.text)

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from .book import area, ref
+from .book import area, excel_serial, ref
 
 
 class NativeError(ValueError):
@@ -216,7 +216,7 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "AND": lambda *xs: all(_truth(x.eval()) for x in xs),
     "OR": lambda *xs: any(_truth(x.eval()) for x in xs),
     "NOT": lambda x: not _truth(x.eval()),
-    "ISNUMBER": lambda x: isinstance(x.eval(), (int, float)) and not isinstance(x.eval(), bool),
+    "ISNUMBER": lambda x: _numbers([x.eval()]) != [],
     "MIN": lambda *xs: min(_flat(xs)),
     "MAX": lambda *xs: max(_flat(xs)),
     "ABS": lambda x: abs(_number(x.eval())),
@@ -232,8 +232,7 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "SUM": lambda r: sum(_numbers(r.values())),
     "SUMIF": lambda r, c, s: sum(_numbers(v for k, v in zip(r.values(), s.values())
                                           if _matches(k, c.eval()))),
-    "DATE": lambda y, m, d: float((dt.date(int(_number(y.eval())), int(_number(m.eval())),
-                                           int(_number(d.eval()))) - dt.date(1899, 12, 30)).days),
+    "DATE": lambda y, m, d: excel_serial(dt.date(*(int(_number(v.eval())) for v in (y, m, d)))),
     "SUMPRODUCT": lambda a, b: sum(x * y for x, y in zip(
         [v if isinstance(v, float) else 0.0 for v in a.values()],
         [v if isinstance(v, float) else 0.0 for v in b.values()])),

@@ -16,7 +16,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from .. import __version__
 from ..engine import DataFileError, Standard, StandardError, assess, load_standard, read_county_file
-from ..files import claim, write_atomically
+from ..files import claim, mode_of, write_atomically
 from ..review.check import check
 from ..review.collect import find_workbooks, score_files, to_json as collect_json
 from ..review.export import export
@@ -100,7 +100,7 @@ def recalc(
         raise _fail(str(exc)) from exc
     if in_place:
         backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
-        write_atomically(backup, workbook.read_bytes(), mode=workbook.stat().st_mode & 0o7777)
+        write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))
         write_atomically(workbook, data)
         typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
         return
