@@ -53,3 +53,10 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def crash_log(text: str) -> Path:
+    """Keep an unexpected failure's details in a file for support; the user sees its path."""
+    path = claim(Path(tempfile.gettempdir()) / f"jieshui-错误-{os.getpid()}.log")
+    write_atomically(path, text.encode("utf-8"))
+    return path

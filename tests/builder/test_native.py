@@ -23,7 +23,7 @@ from jieshui.workbook.cached_values import sheet_parts
 from jieshui.workbook.contract import Param, param_row
 from jieshui.workbook.functions import FUNCTIONS
 from jieshui.workbook.inputs import example_extras, from_county_raw
-from jieshui.workbook.readers import read_fast
+from jieshui.workbook.readers import read_workbook
 
 COUNTIES = 200
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-uno: LibreOffice's Python bridge
@@ -72,7 +72,7 @@ def same(shown, expected):
 
 
 def differences(path, raw, std):
-    data, result = read_fast(path, std), assess(raw, std)
+    data, result = read_workbook(path, std), assess(raw, std)
     shown = data.claimed
     wrong = [(f"内容 {c.id}", shown["out_points"][i], c.points)
              for i, c in enumerate(result.contents) if not same(shown["out_points"][i], c.points)]
@@ -136,7 +136,7 @@ def test_an_edited_standard_row_acts_as_in_the_udf(tmp_path, std, example):
     path = tmp_path / "edited.xlsm"
     book.save(path)
     result = recalculate([path], tmp_path / "out", batches=1)[path]
-    shown = read_fast(result, std).claimed["out_points"]
+    shown = read_workbook(result, std).claimed["out_points"]
     values = {c.id: c.value for c in assess(example, std).contents}
     for content_id in (5, 7):
         row = [float(v) if isinstance(v, int) else v for v in param_row(std.content(content_id))]

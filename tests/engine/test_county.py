@@ -1,5 +1,9 @@
 """Every kind of bad county data gets a Chinese message naming the field; nothing is lost."""
 
+import datetime as dt
+import math
+import re
+
 import pytest
 
 from jieshui.engine import DataFileError, assess, read_county_file, validate
@@ -19,7 +23,7 @@ def test_missing_keys_are_all_listed_and_verdict_is_incomplete(std, example):
     result = assess(example, std)
     assert result.verdict == "数据不完整"
     assert messages(result, "inputs.permits_total") == [
-        "缺少“水资源论证、取水许可审批总数”（permits_total）：请填写数值（单位：件）"]
+        "缺少“水资源论证、取水许可审批总数”：请填写数值（单位：件）"]
     assert messages(result, "inputs.campaign_media")[0].startswith("缺少“利用电视、报刊")
     # The contents that need them are unscored, never a silent 0; the total is withheld.
     assert result.contents[0].points is None and result.contents[22].points is None
@@ -42,7 +46,10 @@ def test_unknown_key_without_likeness(std, example):
 
 
 @pytest.mark.parametrize("key, value, fragment", [
-    ("permits_total", "四十", "应为数字，当前填的是 '四十'"),
+    ("permits_total", "四十", "应为数字，当前填的是 “四十”"),
+    ("permits_total", 10 ** 400, "数值过大（一个 401 位的数）"),
+    ("permits_total", dt.date(2025, 7, 20), "应为数字，当前填的是 2025-07-20"),
+    ("tiered_price_issued", None, "缺少“城镇居民阶梯水价制度已出台”：请填“是”或“否”"),
     ("permits_total", "40", "请去掉引号、单位或百分号，只填数字"),
     ("permits_total", True, "应为数字"),
     ("permits_total", -3, "不能为负数（当前为 -3）"),
@@ -80,7 +87,7 @@ def test_numerator_above_denominator(std, example):
     example["inputs"]["communities_certified"] = 90  # of 85 communities
     result = assess(example, std)
     assert messages(result, "inputs.communities_certified") == [
-        "“已建成节水型居民小区数”（communities_certified） 90 大于“居民小区总数”（communities_total） 85"
+        "“已建成节水型居民小区数” 90 大于“居民小区总数” 85"
         "（评价内容 16）：分子不能大于分母，请核对两项数据"]
     assert result.contents[15].points is None
 
@@ -119,7 +126,7 @@ def test_no_utilities(std, example):
 def test_county_section_checked(std, example):
     example["county"] = {"name": "", "year": "2024年"}
     result = validate(example, std)
-    assert "县（旗、区）名称（county.name）未填写" in messages(result, "county.name")[0]
+    assert "县（旗、区）名称未填写" in messages(result, "county.name")[0]
     assert messages(result, "county.province")
     assert "应为四位年份" in messages(result, "county.year")[0]
 
@@ -144,3 +151,30 @@ def test_unreadable_files(tmp_path):
     big.write_bytes(b"#" * 1_000_001)
     with pytest.raises(DataFileError, match="过大"):
         read_county_file(big)
+
+
+def test_a_fraction_a_hair_above_one_is_one(std, example):
+    """A sum of shares in binary floating point can land one step above 1 (1.0000000000000002)."""
+    example["inputs"]["irrigation_efficiency"] = math.nextafter(1.0, 2.0)
+    data = validate(example, std)
+    assert not messages(data, "inputs.irrigation_efficiency")
+    assert data.inputs["irrigation_efficiency"] == 1.0
+
+
+@pytest.mark.parametrize("value", [None, "abc", dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 8, 30),
+                                   [1, 2], {"a": 1}, 10 ** 30, float("inf"), -1, "85%"])
+def test_messages_never_show_python(std, example, value):
+    """Every input given every kind of wrong value: no repr, no key, no English word."""
+    for key in std.inputs:
+        raw = example_with(example, key, value)
+        for error in validate(raw, std).errors:
+            text = error.message
+            assert not any(word in text for word in ("None", "datetime", "'", "[", "{", key)), text
+            assert not re.search(r"[A-Za-z]{4,}", text.replace("jieshui standard", "")), text
+
+
+def example_with(example, key, value):
+    raw = {**example, "inputs": {**example["inputs"], key: value}}
+    if value is None:
+        del raw["inputs"][key]
+    return raw

@@ -60,7 +60,7 @@ def test_scores_shown_that_do_not_follow_from_the_figures(tmp_path, std):
     path.write_bytes(patch_workbook(EXAMPLE.read_bytes(), {sheet: {points[4]: 5.0, total: 97.5}}))
     found = [p for p in problems(path, std) if p.kind == "赋分与数据不符"]
     assert [p.cell for p in found] == [f"{sheet}!{points[4]}", f"{sheet}!{total}"]
-    assert "显示得分 5.0，按填报数据应为 4" in found[0].message
+    assert "显示得分 5，按填报数据应为 4" in found[0].message  # both as the sheet shows them
 
 
 def test_check_command_exit_codes_and_json(tmp_path):

@@ -2,12 +2,17 @@
 cross-checked, every bad file reported, nothing crashes."""
 
 import json
+import os
+import signal
+import subprocess
+import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from helpers import coordinates, run
+from helpers import EXAMPLE_WORKBOOK, JIESHUI, coordinates, run
 from jieshui.buildtime.samples import counties, county_workbook, template_vba
 from jieshui.engine import assess, default_standard
 from jieshui.review.collect import find_workbooks, score_file, score_files
@@ -53,16 +58,22 @@ def folder(tmp_path_factory):
         archive.writestr("xl/workbook.xml", laughs)
         archive.writestr("xl/_rels/workbook.xml.rels", "<Relationships/>")
     (bad / "~$锁定文件.xlsm").write_bytes(b"lock")
+    (bad / "旧版.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
+    (bad / "自评报告.pdf").write_bytes(b"%PDF-1.7\n")
+    backup = sorted(expected)[0]
+    Path(backup).with_name(Path(backup).stem + "_备份.xlsm").write_bytes(Path(backup).read_bytes())
     return root, expected, inflated
 
 
 BAD = {"损坏.xlsm", "加密.xlsx", "会议纪要.xlsm", "财务.xlsx", "炸弹.xlsm", "实体炸弹.xlsm"}
+SKIPPED = {"~$锁定文件.xlsm", "旧版.xls", "自评报告.pdf"}  # and the one backup
 
 
 @pytest.fixture(scope="module")
 def results(folder):
     root, _, _ = folder
-    return score_files(find_workbooks([root]), workers=2)
+    found = find_workbooks([root])
+    return score_files(found.workbooks, workers=2) + found.skipped
 
 
 def test_every_county_is_scored_right(folder, results):
@@ -76,14 +87,22 @@ def test_every_county_is_scored_right(folder, results):
 
 
 def test_every_bad_file_is_reported_with_its_reason(results):
-    errors = {r.file.rsplit("/", 1)[1]: r.error for r in results if r.error}
-    assert set(errors) == BAD  # the ~$ lock file is not a workbook to review
+    errors = {r.file.rsplit("/", 1)[1]: r.error for r in results if r.error_kind == "无法读取"}
+    assert set(errors) == BAD
     assert "已损坏" in errors["损坏.xlsm"] or "无法作为 Excel 工作簿读取" in errors["损坏.xlsm"]
     assert "旧版 Excel（.xls）文件或加密的工作簿" in errors["加密.xlsx"]
     assert "不是 Excel 工作簿" in errors["会议纪要.xlsm"]
     assert "不是由 jieshui 模板生成" in errors["财务.xlsx"]
     assert "疑似压缩炸弹" in errors["炸弹.xlsm"]
-    assert "不安全的 XML" in errors["实体炸弹.xlsm"] and "EntitiesForbidden" in errors["实体炸弹.xlsm"]
+    assert "不安全的 XML" in errors["实体炸弹.xlsm"] and "实体" in errors["实体炸弹.xlsm"]
+
+
+def test_every_other_file_is_listed_with_why_it_was_not_read(results):
+    skipped = {r.file.rsplit("/", 1)[1]: r.error for r in results if r.error_kind == "未读取"}
+    backups = [name for name in skipped if "_备份" in name]
+    assert set(skipped) - set(backups) == SKIPPED and len(backups) == 1
+    assert "另存为 .xlsm" in skipped["旧版.xls"] and "PDF" in skipped["自评报告.pdf"]
+    assert "临时锁定文件" in skipped["~$锁定文件.xlsm"] and "备份" in skipped[backups[0]]
 
 
 def test_an_inflated_claim_is_flagged_with_both_numbers(folder, results):
@@ -93,7 +112,7 @@ def test_an_inflated_claim_is_flagged_with_both_numbers(folder, results):
     content = inflated[flagged[0].file]
     flag = next(f for f in flagged[0].flags if f["kind"] == "赋分与数据不符")
     assert flag["cell"] == f"附件3 技术评估指标!H{3 + content.id}"
-    assert (f"显示得分 {content.max_points!r}，按填报数据应为 {content.points:g}") in flag["message"]
+    assert (f"显示得分 {content.max_points:g}，按填报数据应为 {content.points:g}") in flag["message"]
 
 
 def test_planted_data_errors_and_prerequisites_are_flagged(results):
@@ -108,7 +127,7 @@ def test_summary_workbook_and_json(folder, tmp_path):
     out = run("collect", root, "-o", target, "--json")
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    assert len(doc["counties"]) == COUNTIES and len(doc["problems"]) == len(BAD)
+    assert len(doc["counties"]) == COUNTIES and len(doc["problems"]) == len(BAD) + len(SKIPPED) + 1
     assert set(doc["counties"][0]) >= {"file", "name", "total", "claimed_total", "verdict", "flags"}
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["汇总", "明细", "问题清单", "统计"]
@@ -143,3 +162,59 @@ def test_an_oversized_file_is_refused_without_reading_it(tmp_path):
     with open(huge, "wb") as handle:  # sparse: 60 MB on paper, nothing on disk
         handle.truncate(60_000_000)
     assert "过大" in score_file(str(huge)).error
+
+
+def test_the_same_county_twice_is_one_row_and_a_problem_naming_both(tmp_path):
+    first, second = tmp_path / "a" / "示例旗.xlsm", tmp_path / "b" / "示例旗（修改）.xlsm"
+    for path in (first, second):
+        path.parent.mkdir()
+        path.write_bytes(EXAMPLE_WORKBOOK.read_bytes())
+    doc = json.loads(run("collect", tmp_path, "--json").stdout)
+    assert [c["file"] for c in doc["counties"]] == [str(first)]
+    (problem,) = doc["problems"]
+    assert problem["kind"] == "重复" and problem["file"] == str(second)
+    assert str(first) in problem["message"] and "示例旗" in problem["message"]
+
+
+def _children(pid):
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_killed_by_the_system_loses_nothing(tmp_path):
+    """SIGKILL one worker process mid-run (as the out-of-memory killer would): the run goes on,
+    the files it had in flight are read again, every file is in the result."""
+    folder = tmp_path / "province"
+    folder.mkdir()
+    data = EXAMPLE_WORKBOOK.read_bytes()
+    for n in range(400):
+        (folder / f"县{n:03d}.xlsm").write_bytes(data)
+    process = subprocess.Popen([JIESHUI, "collect", str(folder), "--json", "--workers", "2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not (workers := _children(process.pid)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)
+    assert workers and process.poll() is None, "the run must still be going when a worker dies"
+    os.kill(workers[0], signal.SIGKILL)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    doc = json.loads(out)
+    listed = [c["file"] for c in doc["counties"]] + [p["file"] for p in doc["problems"]]
+    assert sorted(listed) == sorted(str(p) for p in folder.iterdir())
+    assert {p["kind"] for p in doc["problems"]} == {"重复"}  # copies of one county; none lost
+
+
+def test_an_unwritable_summary_fails_before_anything_is_read(tmp_path):
+    # /sys refuses new files even to root, as a read-only share refuses an official.
+    out = run("collect", EXAMPLE_WORKBOOK, "-o", "/sys/汇总.xlsx")
+    assert out.returncode == 2 and "无法在 /sys 中写出汇总工作簿" in out.stderr
+    assert "复核" not in out.stderr.replace("无法在", "")  # no progress bar: nothing was read
+    assert "Traceback" not in out.stderr

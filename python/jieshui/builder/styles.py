@@ -49,6 +49,8 @@ class Styles:
         self.warning = add({**heading, "font_size": 12, "bold": True, "font_color": "#C00000"})
         self.warning_text = add({**body, "font_size": 10, "border": 0, "font_color": "#C00000",
                                  "valign": "top"})
+        self.hint = add({**heading, "font_size": 12, "bold": True, "font_color": "#7F6000"})
+        self.hint_text = add({**body, "font_size": 10, "border": 0, "valign": "top"})
         self._inputs(add, body)
         self.lost = add({"bg_color": "#F8CBAD", "font_color": "#9C0006"})
         self.bad, self.good, self.neutral = add(BAD), add(GOOD), add(NEUTRAL)

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import Counter
 import os
+import signal
 import sys
+import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
@@ -16,23 +20,25 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 
 from .. import __version__
 from ..engine import DataFileError, Standard, StandardError, assess, load_standard, read_county_file
-from ..files import claim, mode_of, write_atomically
+from ..engine.words import os_reason
+from ..files import claim, crash_log, mode_of, write_atomically
 from ..review.check import check
-from ..review.collect import find_workbooks, score_files, to_json as collect_json
+from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
+                              to_json as collect_json)
 from ..review.export import export
-from ..review.recalc import recalculated
+from ..review.recalc import Recalculated, recalculated
 from ..review.summary import SummaryWriter
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .report import prerequisites_table, render, render_problems, standard_table, to_dict
 
-EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 MAX_WORKERS = 64
 
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
-                  no_args_is_help=True, rich_markup_mode=None)
+                  no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
 
 StandardOption = Annotated[
     Optional[Path],
@@ -89,26 +95,46 @@ def recalc(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）")] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
+    use_workbook_rules: Annotated[bool, typer.Option(
+        "--use-workbook-rules", help="评价标准表被修改过时，按工作簿中的评价标准计算（与 Excel 中的公式一致）；"
+                                     "默认按官方标准")] = False,
 ) -> None:
     """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
     if (output is None) == (not in_place):
         raise _fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
+    if output is not None and (output.exists() or output.is_symlink()):
+        raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
     std = _standard(None)
     try:
-        data = recalculated(workbook, std)
+        done = recalculated(workbook, std, use_workbook_rules)
     except WorkbookError as exc:
         raise _fail(str(exc)) from exc
+    _warn_edited_rules(done)
     if in_place:
         backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
         write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))
-        write_atomically(workbook, data)
+        write_atomically(workbook, done.data)
         typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
         return
     assert output is not None
-    if output.resolve() == workbook.resolve() or output.exists():
+    target = claim(output)
+    if target != output:  # made by someone else between the check and now
+        target.unlink()
         raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-    write_atomically(output, data)
+    write_atomically(target, done.data)
     typer.echo(f"已写出 {output}")
+
+
+def _warn_edited_rules(done: Recalculated) -> None:
+    if not done.edited_rules:
+        return
+    cells = "、".join(p.cell for p in done.edited_rules[:6]) + ("等" if len(done.edited_rules) > 6 else "")
+    basis = ("按工作簿中的评价标准计算（与 Excel 中的公式一致）" if done.used_workbook_rules else
+             "按官方标准计算；Excel 中的公式按工作簿中修改后的评价标准计算，两者会不同，"
+             "如需一致请加 --use-workbook-rules")
+    Console(stderr=True, highlight=False, soft_wrap=True).print(
+        f"注意：工作簿的评价标准有 {len(done.edited_rules)} 处与官方标准不同（{cells}）。本次{basis}。",
+        style="yellow", markup=False)
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
@@ -143,6 +169,8 @@ def export_command(
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise _fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
     std = _standard(None)
     data = _read_workbook(workbook, std)
     checked = check(data, std)
@@ -150,9 +178,13 @@ def export_command(
     console = _console()
     console.print(f"已导出：{exported.xlsx}", markup=False)
     console.print(exported.pdf_note, markup=False)
-    if checked.problems:
-        console.print(f"数据检查未通过：{len(checked.problems)} 项（已写入报送表末尾，运行 jieshui check 查看）",
+    data_problems = sum(1 for p in checked.problems if not p.is_hint)
+    if data_problems:
+        console.print(f"数据问题 {data_problems} 项：请改正后重新导出（已列在报送表末尾，运行 jieshui check 查看）",
                       style="bold red", markup=False)
+    if len(checked.problems) > data_problems:
+        console.print(f"复核提示 {len(checked.problems) - data_problems} 项（必备条件、佐证材料），已列在报送表末尾",
+                      style="yellow", markup=False)
 
 
 @app.command("standard")
@@ -182,25 +214,47 @@ def collect_command(
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
         raise _fail(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {workers}）")
     std = _standard(standard)
-    files = find_workbooks(paths)
-    if not files:
+    found = find_workbooks(paths)
+    if not found.workbooks:
         raise _fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
-                        console=Console(stderr=True), transient=as_json)
-    with progress:
-        task = progress.add_task("复核", total=len(files))
-        results = score_files(files, str(standard) if standard else None, workers,
-                              lambda _: progress.advance(task))
-    if output is not None:
-        summary = SummaryWriter(results, std).build()
-        target = claim(output)
-        write_atomically(target, summary)
-        bad = sum(1 for r in results if r.error)
-        Console(stderr=True).print(f"已写出汇总：{target}（{len(results) - bad} 个县，{bad} 个文件无法读取）",
-                                   markup=False)
+    target = _claim_output(output) if output is not None else None  # before hours of reading
+    try:
+        results = _score_with_progress(found.workbooks, standard, workers, as_json)
+        results += found.skipped
+        if target is not None:
+            write_atomically(target, SummaryWriter(results, std).build())
+    except BaseException:
+        if target is not None and not target.stat().st_size:
+            target.unlink(missing_ok=True)
+        raise
+    if target is not None:
+        counts = Counter(r.error_kind for r in results if r.error)
+        Console(stderr=True).print(
+            f"已写出汇总：{target}（{sum(1 for r in results if not r.error)} 个县；无法读取 {counts[UNREADABLE]} 个，"
+            f"未读取 {counts[SKIPPED]} 个，重复 {counts[DUPLICATE]} 个，见“问题清单”）", markup=False)
     if as_json:
         typer.echo(json.dumps(collect_json(results), ensure_ascii=False, indent=2))
+
+
+def _claim_output(output: Path) -> Path:
+    """The summary's name, claimed now: a folder that cannot be written fails in a second."""
+    if output.is_dir():
+        raise _fail(f"{output} 是文件夹：-o 请给出汇总工作簿的文件名，如 {output / '汇总.xlsx'}")
+    try:
+        return claim(output)
+    except OSError as exc:
+        raise _fail(f"无法在 {output.parent} 中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
+
+
+def _score_with_progress(files: list[Path], standard: Path | None, workers: int | None,
+                         quiet: bool) -> list[CountyResult]:
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
+                        console=Console(stderr=True), transient=quiet)
+    with progress:
+        task = progress.add_task("复核", total=len(files))
+        return score_files(files, str(standard) if standard else None, workers,
+                           lambda _: progress.advance(task))
 
 
 excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,
@@ -247,4 +301,29 @@ def version() -> None:
 
 
 def main() -> None:
-    app()
+    """Every way out is a documented exit code and Chinese words: an unexpected failure is exit
+    2 with a pointer to a log file, never a traceback and never exit 1 (data errors)."""
+    signal.signal(signal.SIGTERM, _stop)  # so that cleanup (LibreOffice, claimed names) runs
+    try:
+        code = app(standalone_mode=False)  # click would print "Aborted!" and exit 1 itself
+    except click.ClickException as exc:  # a usage error: click's own (English) usage text
+        exc.show()
+        code = EXIT_UNREADABLE
+    except OSError as exc:
+        raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
+    except Exception:
+        log = crash_log(traceback.format_exc())
+        raise SystemExit(_say(f"错误：程序内部出错，没有写出结果文件。详细信息已保存到 {log}，"
+                              "请把该文件发给技术支持")) from None
+    raise SystemExit(code or 0)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _say(message: str, code: int = EXIT_UNREADABLE) -> int:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    return code

@@ -10,14 +10,14 @@ import difflib
 import math
 import re
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
 from .rates import Leakage, RateError, leakage, ratio
 from .standard import InputSpec, Standard, UTILITY_FIELDS
-from .words import NO, YES
+from .tomlfile import TomlProblem, loads
+from .words import NO, YES, os_reason, shown
 
 TRUE_WORDS = {YES, "true", "yes", "y", "1"}
 FALSE_WORDS = {NO, "false", "no", "n", "0"}
@@ -87,11 +87,11 @@ def read_county_file(path: str | Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         raise DataFileError(f"文件 {path} 不是 UTF-8 编码的文本文件，请用 UTF-8 保存") from exc
     except OSError as exc:
-        raise DataFileError(f"无法读取文件 {path}：{exc.strerror}") from exc
+        raise DataFileError(f"无法读取文件 {path}：{os_reason(exc)}") from None
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise DataFileError(f"文件 {path} 不是有效的 TOML 县域数据文件：{exc}") from exc
+        return loads(text)
+    except TomlProblem as exc:
+        raise DataFileError(f"文件 {path} 不是有效的 TOML 县域数据文件：{exc}") from None
 
 
 def validate(raw: Mapping[str, Any], std: Standard) -> CountyData:
@@ -116,10 +116,10 @@ def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
     name, province, city = (raw.get(k, "") for k in ("name", "province", "city"))
     for key, value, label in (("name", name, "县（旗、区）名称"), ("province", province, "省份")):
         if not isinstance(value, str) or not value.strip():
-            errors.append(FieldError(f"county.{key}", f"{label}（county.{key}）未填写，请填写文字"))
+            errors.append(FieldError(f"county.{key}", f"{label}未填写，请填写文字"))
     year = raw.get("year")
     if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors.append(FieldError("county.year", f"评价年度（county.year）应为四位年份，如 2024，当前为 {year!r}"))
+        errors.append(FieldError("county.year", f"评价年度应为四位年份，如 2024，当前为 {shown(year)}"))
         year = None
     for key in raw:
         if key not in ("name", "province", "city", "year"):
@@ -238,7 +238,7 @@ def _coerce_bool(value: Any) -> tuple[Any, str]:
         return value, ""
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS, ""
-    return None, f"应填“是”或“否”（数据文件中写 true 或 false），当前为 {value!r}"
+    return None, f"应填“是”或“否”，当前为 {shown(value)}"
 
 
 def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
@@ -246,8 +246,11 @@ def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
     if kind is not float and kind is not int and (isinstance(value, bool)
                                                   or not isinstance(value, (int, float))):
         hint = "，请去掉引号、单位或百分号，只填数字" if isinstance(value, str) and NUMBERISH.match(value) else ""
-        return None, f"应为数字，当前填的是 {value!r}{hint}"
-    value = float(value)
+        return None, f"应为数字，当前填的是 {shown(value)}{hint}"
+    try:
+        value = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None, f"数值过大（{shown(value)}），请检查单位和位数"
     if not math.isfinite(value):
         return None, "不是有效数字，请填写具体数值"
     if abs(value) > MAX_NUMBER:
@@ -256,6 +259,8 @@ def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
         return None, f"不能为负数（当前为 {value:g}），请填写不小于 0 的{_unit_phrase(spec)}"
     if spec.kind == "count" and value != int(value):
         return None, f"应为整数（当前为 {value:g}），请填写{_unit_phrase(spec)}"
+    if spec.max is not None and spec.max < value <= spec.max * (1 + 1e-9):
+        value = spec.max  # a sum of shares in floating point can land one step above 1
     problem = _range_problem(value, spec)
     return (None, problem) if problem else (value, "")
 
@@ -275,7 +280,7 @@ def _range_problem(value: float, spec: InputSpec) -> str:
 
 
 def _name(spec: InputSpec) -> str:
-    return f"“{spec.label}”（{spec.key}）"
+    return f"“{spec.label}”"  # the key is the field path beside it, or the cell
 
 
 def _unit_phrase(spec: InputSpec) -> str:
@@ -284,7 +289,7 @@ def _unit_phrase(spec: InputSpec) -> str:
 
 def _expect(spec: InputSpec) -> str:
     if spec.kind == "bool":
-        return "请填“是”或“否”（数据文件中写 true 或 false）"
+        return "请填“是”或“否”"
     if spec.kind == "text":
         return "请填写文字"
     if spec.kind in ("fraction", "coefficient"):

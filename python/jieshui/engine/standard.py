@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
+
+from .tomlfile import TomlProblem, loads
+from .words import os_reason
 
 RATE_RULES = ("higher_better", "lower_better")
 ITEM_RULES = ("checklist", "bonus")
@@ -144,12 +146,14 @@ def load_standard(path: str | Path | None = None) -> Standard:
         where = str(path)
         try:
             text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise StandardError(f"无法读取评价标准文件 {where}：{exc}") from exc
+        except OSError as exc:
+            raise StandardError(f"无法读取评价标准文件 {where}：{os_reason(exc)}") from None
+        except UnicodeDecodeError:
+            raise StandardError(f"评价标准文件 {where} 不是 UTF-8 编码的文本文件，请用 UTF-8 保存") from None
     try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise StandardError(f"评价标准文件 {where} 不是有效的 TOML：{exc}") from exc
+        raw = loads(text)
+    except TomlProblem as exc:
+        raise StandardError(f"评价标准文件 {where} 不是有效的 TOML：{exc}") from None
     return parse_standard(raw, where)
 
 

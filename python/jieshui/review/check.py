@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..engine import Assessment, Standard, assess
+from ..engine.words import shown
 from ..workbook.contract import EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION, param_row
 from ..workbook.readers import WorkbookData, field_cells
+
+
+REVIEW_HINTS = ("必备条件不满足", "赋分无佐证")
 
 
 @dataclass(frozen=True)
@@ -15,6 +19,11 @@ class Problem:
     cell: str       # "sheet!A1", or "" when the problem has no single cell
     kind: str       # 数据错误, 赋分无佐证, 必备条件不满足, 版本不符, 评价标准被修改, 赋分与数据不符
     message: str
+
+    @property
+    def is_hint(self) -> bool:
+        """A 复核提示 (the county's status, for the reviewer), not a 数据问题 to correct."""
+        return self.kind in REVIEW_HINTS
 
     @property
     def sheet(self) -> str:
@@ -36,7 +45,7 @@ def check(data: WorkbookData, std: Standard) -> CheckResult:
     result = assess(data.inputs.to_county_raw(), std)
     problems = _versions(data, std) + _data_errors(data, std, result)
     problems += _prerequisites(data, std, result) + _evidence(data, std, result)
-    problems += _standard_table(data, std) + _claims(data, std, result)
+    problems += standard_table_changes(data, std) + _claims(data, std, result)
     return CheckResult(result, problems)
 
 
@@ -83,7 +92,8 @@ def _same(a: Any, b: Any, tol: float) -> bool:
     return (a in (None, "") and b in (None, "")) or a == b
 
 
-def _standard_table(data: WorkbookData, std: Standard) -> list[Problem]:
+def standard_table_changes(data: WorkbookData, std: Standard) -> list[Problem]:
+    """Every 评价标准 cell that differs from the official standard."""
     problems = []
     for i, content in enumerate(std.contents):
         row = data.standard_table[i] if i < len(data.standard_table) else []
@@ -92,8 +102,8 @@ def _standard_table(data: WorkbookData, std: Standard) -> list[Problem]:
             if not _same(found, expected, std.tolerance):
                 problems.append(Problem(
                     data.cell("std_table", i, col), "评价标准被修改",
-                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {found!r}，"
-                    f"官方标准为 {expected!r}"))
+                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {shown(found)}，"
+                    f"官方标准为 {shown(expected)}"))
     return problems
 
 
@@ -108,11 +118,11 @@ def _claims(data: WorkbookData, std: Standard, result: Assessment) -> list[Probl
         claimed = data.claimed["out_points"][i] if i < len(data.claimed["out_points"]) else None
         if content.points is not None and not _same(claimed, content.points, std.tolerance):
             problems.append(Problem(data.cell("out_points", i), "赋分与数据不符",
-                                    f"评价内容 {content.id} 显示得分 {claimed!r}，按填报数据应为 "
+                                    f"评价内容 {content.id} 显示得分 {shown(claimed)}，按填报数据应为 "
                                     f"{content.points:g}（请全部重算或刷新）"))
     if result.total is not None and not _same(data.claimed["out_total"], result.total, std.tolerance):
         problems.append(Problem(data.cell("out_total"), "赋分与数据不符",
-                                f"显示总分 {data.claimed['out_total']!r}，按填报数据应为 {result.total:g}"))
+                                f"显示总分 {shown(data.claimed['out_total'])}，按填报数据应为 {result.total:g}"))
     return problems
 
 

@@ -10,13 +10,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from concurrent.futures.process import BrokenProcessPool
+
 from ..engine import Standard, default_standard, load_standard
-from ..workbook.readers import WorkbookError, read_fast
+from ..engine.words import shown
+from ..workbook.readers import WorkbookError, read_workbook
 from .check import check
 
 SUFFIXES = (".xlsm", ".xlsx")
 IN_FLIGHT_PER_WORKER = 8
 SERIAL_BELOW = 8  # starting worker processes costs more than reading a handful of files
+
+
+# What a row that is not a scored county is: the 问题清单 category.
+UNREADABLE, SKIPPED, DUPLICATE = "无法读取", "未读取", "重复"
 
 
 @dataclass
@@ -35,17 +42,48 @@ class CountyResult:
     claimed_points: list[Any] = field(default_factory=list)
     flags: list[dict[str, str]] = field(default_factory=list)
     error: str = ""
+    error_kind: str = ""  # UNREADABLE, SKIPPED or DUPLICATE when `error` is set
 
 
-def find_workbooks(paths: Iterable[Path]) -> list[Path]:
-    """Every .xlsm/.xlsx under the paths (Excel's ~$ lock files skipped), in a stable order."""
-    found: set[Path] = set()
+@dataclass
+class Found:
+    """What lies under the paths: workbooks to score, and every other file with why not."""
+    workbooks: list[Path]
+    skipped: list[CountyResult]
+
+
+BACKUP_MARK = "_备份"  # recalc --in-place keeps the original as <name>_备份[_n].xlsm
+
+
+def _why_not(path: Path) -> str:
+    """Why a file found in a folder is not read ("" when it is a workbook to score)."""
+    suffix = path.suffix.lower()
+    if path.name.startswith("~$"):
+        return "Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是县域工作簿"
+    if suffix in SUFFIXES:
+        return "备份文件（jieshui recalc --in-place 生成），不重复计入" if BACKUP_MARK in path.stem else ""
+    if suffix in (".xls", ".et"):
+        return "旧版 Excel 或 WPS 表格格式：请用 Excel 或 WPS 打开后另存为 .xlsm 再提交"
+    if suffix == ".pdf":
+        return "PDF 文件，不是县域复核工作簿（无法从中读取数据）"
+    return f"不是 Excel 工作簿（{suffix or '无扩展名'}），未读取"
+
+
+def find_workbooks(paths: Iterable[Path]) -> Found:
+    """Every file under the paths, in a stable order: .xlsm/.xlsx to score, the rest listed.
+    A file named on the command line is always read (its reader says what is wrong with it)."""
+    named: set[Path] = set()
+    under: set[Path] = set()
     for path in paths:
         if path.is_dir():
-            found.update(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif path.exists():
-            found.add(path)
-    return sorted((p for p in found if not p.name.startswith("~$")), key=lambda p: str(p))
+            under.update(p for p in path.rglob("*") if p.is_file() or p.is_symlink())
+        elif path.exists() or path.is_symlink():
+            named.add(path)
+    skipped = [CountyResult(str(p), error=_why_not(p), error_kind=SKIPPED)
+               for p in sorted(under - named, key=str) if _why_not(p)]
+    skipped_files = {r.file for r in skipped}
+    workbooks = sorted((p for p in named | under if str(p) not in skipped_files), key=str)
+    return Found(workbooks, skipped)
 
 
 _STANDARD: Standard | None = None
@@ -57,19 +95,20 @@ def _init_worker(standard_path: str | None) -> None:
 
 
 def _plain(value: Any) -> Any:
-    return value if isinstance(value, (int, float, str)) or value is None else str(value)
+    return value if isinstance(value, (int, float, str)) or value is None else shown(value)
 
 
 def score_file(path: str) -> CountyResult:
     """Read, recompute and cross-check one workbook; any failure is the result's `error`."""
     std = _STANDARD or default_standard()
     try:
-        data = read_fast(path, std)
+        data = read_workbook(path, std)
         checked = check(data, std)
     except WorkbookError as exc:
-        return CountyResult(path, error=str(exc))
-    except Exception as exc:  # an untrusted file must never stop the batch
-        return CountyResult(path, error=f"无法读取（{type(exc).__name__}：{exc}）")
+        return CountyResult(path, error=str(exc), error_kind=UNREADABLE)
+    except Exception:  # an untrusted file must never stop the batch
+        return CountyResult(path, error="读取时程序内部出错（文件内容异常）：请用 Excel 或 WPS 打开后另存一次，"
+                                        "或运行 jieshui check 查看", error_kind=UNREADABLE)
     county, result = data.inputs.county, checked.assessment
     return CountyResult(
         file=path, name=str(county.get("name") or ""), province=str(county.get("province") or ""),
@@ -81,12 +120,32 @@ def score_file(path: str) -> CountyResult:
         flags=[{"kind": p.kind, "cell": p.cell, "message": p.message} for p in checked.problems])
 
 
+def mark_duplicates(results: list[CountyResult]) -> list[CountyResult]:
+    """The same county (name, province, year) twice: the first file stays a row, each later one
+    becomes a problem naming both files."""
+    first: dict[tuple[str, str, str], CountyResult] = {}
+    marked = []
+    for r in results:
+        key = (r.name.strip(), r.province.strip(), str(r.year))
+        if r.error or not r.name.strip():
+            marked.append(r)
+        elif key in first:
+            marked.append(CountyResult(r.file, name=r.name, province=r.province, city=r.city, year=r.year,
+                                       error_kind=DUPLICATE,
+                                       error=f"与 {first[key].file} 是同一个县（{r.name}，{r.province}，"
+                                             f"{shown(r.year)} 年度），只计入前一份；请确认哪一份是最终报送的"))
+        else:
+            first[key] = r
+            marked.append(r)
+    return marked
+
+
 def score_files(paths: list[Path], standard_path: str | None = None, workers: int | None = None,
                 on_done: Callable[[CountyResult], None] | None = None) -> list[CountyResult]:
     """Score every file, in parallel when there are enough of them; results in input order."""
     results = list(_run(paths, standard_path, workers or os.cpu_count() or 1, on_done))
     order = {str(p): i for i, p in enumerate(paths)}
-    return sorted(results, key=lambda r: order[r.file])
+    return mark_duplicates(sorted(results, key=lambda r: order[r.file]))
 
 
 def _run(paths: list[Path], standard_path: str | None, workers: int,
@@ -99,20 +158,58 @@ def _run(paths: list[Path], standard_path: str | None, workers: int,
             done(result)
             yield result
         return
-    pending: set[futures.Future[CountyResult]] = set()
+    lost: list[str] = []
+    for result in _pooled([str(p) for p in paths], standard_path, workers, lost):
+        done(result)
+        yield result
+    for path in lost:  # alone in a fresh process each: an innocent file in flight scores now
+        retried = list(_pooled([path], standard_path, 1, []))
+        result = retried[0] if retried else CountyResult(path, error_kind=UNREADABLE, error=WORKER_DIED)
+        done(result)
+        yield result
+
+
+WORKER_DIED = ("读取这个文件时工作进程被系统终止（可能是内存不足或文件异常），"
+               "请单独运行 jieshui check 检查该文件")
+
+
+def _pooled(paths: list[str], standard_path: str | None, workers: int,
+            lost: list[str]) -> Iterator[CountyResult]:
+    """Score in a process pool; a pool broken by a killed worker is replaced, and the files it
+    had in flight are added to `lost`."""
     queue = iter(paths)
-    with futures.ProcessPoolExecutor(workers, initializer=_init_worker,
-                                     initargs=(standard_path,)) as pool:
-        for path in queue:
-            pending.add(pool.submit(score_file, str(path)))
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                finished, pending = futures.wait(pending, return_when=futures.FIRST_COMPLETED)
-                for future in finished:
-                    done(future.result())
-                    yield future.result()
-        for future in futures.as_completed(pending):
-            done(future.result())
-            yield future.result()
+    while True:
+        pending: dict[futures.Future[CountyResult], str] = {}
+        pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(standard_path,))
+        try:
+            for path in queue:
+                try:
+                    pending[pool.submit(score_file, path)] = path
+                except BrokenProcessPool:
+                    lost.append(path)
+                    raise
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    yield from _drain(pending, lost, futures.FIRST_COMPLETED)
+            yield from _drain(pending, lost, futures.ALL_COMPLETED)
+        except BrokenProcessPool:
+            lost.extend(pending.values())
+            continue
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
+        return
+
+
+def _drain(pending: dict[futures.Future[CountyResult], str], lost: list[str],
+           when: str) -> Iterator[CountyResult]:
+    finished, _ = futures.wait(pending, return_when=when)
+    for future in finished:
+        path = pending.pop(future)
+        try:
+            result = future.result()
+        except BrokenProcessPool:
+            lost.append(path)
+            raise
+        yield result
 
 
 def to_json(results: list[CountyResult]) -> dict[str, Any]:
@@ -120,4 +217,5 @@ def to_json(results: list[CountyResult]) -> dict[str, Any]:
                           "year": r.year, "total": r.total, "base": r.base, "bonus": r.bonus,
                           "claimed_total": r.claimed_total, "verdict": r.verdict, "flags": r.flags}
                          for r in results if not r.error],
-            "problems": [{"file": r.file, "message": r.error} for r in results if r.error]}
+            "problems": [{"file": r.file, "kind": r.error_kind, "message": r.error}
+                         for r in results if r.error]}

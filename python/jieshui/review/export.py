@@ -8,7 +8,6 @@ import io
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +19,11 @@ from ..engine.words import BLANK, NOT_APPLICABLE, met_word
 from ..files import claim, write_atomically
 from ..workbook.inputs import WorkbookInputs
 from .check import CheckResult
+from .office import PDF_TIMEOUT, OfficeRun
 
 TITLE = "节水型社会达标建设复核自评赋分表"
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
+NAME_CHARS = 30  # a county name is a few characters; a longer one must not exceed the 255-byte file name
 
 
 @dataclass
@@ -33,7 +34,8 @@ class Exported:
 
 
 def file_stem(inputs: WorkbookInputs, day: dt.date) -> str:
-    county = UNSAFE_NAME.sub("", str(inputs.county.get("name") or "")).lstrip("=+-@.") or "未填县名"
+    county = UNSAFE_NAME.sub("", str(inputs.county.get("name") or "")).lstrip("=+-@.")[:NAME_CHARS]
+    county = county or "未填县名"
     return f"{county}_{TITLE}_{day:%Y%m%d}"
 
 
@@ -145,14 +147,22 @@ class SubmissionWriter:
         return row + 1
 
     def problem_list(self, ws: Any, row: int) -> int:
-        ws.merge_range(row, 0, row, 5, f"数据检查未通过：{len(self.problems)} 项", self.styles.warning)
-        row += 1
-        for n, problem in enumerate(self.problems, start=1):
-            where = f"（{problem.cell}）" if problem.cell else ""
-            line = f"{n}. [{problem.kind}] {problem.message}{where}"
-            ws.merge_range(row, 0, row, 5, line, self.styles.warning_text)
-            ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
+        """数据问题 (to correct before submitting) apart from 复核提示 (what the reviewer will see)."""
+        data = [p for p in self.problems if not p.is_hint]
+        hints = [p for p in self.problems if p.is_hint]
+        for problems, title, style, text_style in (
+                (data, f"数据问题：{len(data)} 项（请改正后重新导出）", self.styles.warning, self.styles.warning_text),
+                (hints, f"复核提示：{len(hints)} 项", self.styles.hint, self.styles.hint_text)):
+            if not problems:
+                continue
+            ws.merge_range(row, 0, row, 5, title, style)
             row += 1
+            for n, problem in enumerate(problems, start=1):
+                where = f"（{problem.cell}）" if problem.cell else ""
+                line = f"{n}. [{problem.kind}] {problem.message}{where}"
+                ws.merge_range(row, 0, row, 5, line, text_style)
+                ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
+                row += 1
         return row
 
 
@@ -166,16 +176,16 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
     if office is None:
         return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请在 Excel 中点“导出报送表”，由 Excel 生成 PDF）"
     target = claim(xlsx.with_suffix(".pdf"))
-    with tempfile.TemporaryDirectory() as tmp:
-        try:
-            subprocess.run([office, f"-env:UserInstallation=file://{tmp}/profile", "--headless",
-                            "--convert-to", "pdf", "--outdir", tmp, str(xlsx)],
-                           check=True, capture_output=True, timeout=300)
-            made = Path(tmp) / (xlsx.stem + ".pdf")
+    try:
+        with OfficeRun() as run:
+            made = run.convert(office, xlsx, "pdf")
             write_atomically(target, made.read_bytes())
-        except (subprocess.SubprocessError, OSError) as exc:
-            target.unlink(missing_ok=True)  # the name claimed for it
-            return None, f"未生成 PDF：LibreOffice 转换失败（{type(exc).__name__}）"
+    except subprocess.TimeoutExpired:
+        target.unlink(missing_ok=True)  # the name claimed for it
+        return None, f"未生成 PDF：LibreOffice 超过 {PDF_TIMEOUT} 秒未完成，已停止（可在 Excel 或 WPS 中打印为 PDF）"
+    except (subprocess.SubprocessError, OSError):
+        target.unlink(missing_ok=True)
+        return None, "未生成 PDF：LibreOffice 转换失败（可在 Excel 或 WPS 中打开 .xlsx 后打印为 PDF）"
     return target, f"已生成 PDF：{target}"
 
 

@@ -115,7 +115,7 @@ class SummaryWriter:
         rows: list[list[str]] = []
         for r in self.results:
             if r.error:
-                rows.append([r.name, "无法读取", "", r.error, r.file])
+                rows.append([r.name, r.error_kind, "", r.error, r.file])
             rows += [[r.name, f["kind"], f["cell"], f["message"], r.file] for f in r.flags]
         self.sheet_start(ws, f"问题清单（{len(rows)} 项）", headers)
         for i, values in enumerate(rows):

@@ -19,10 +19,13 @@ from defusedxml import ElementTree
 MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-CELL = re.compile(r'<c r="(?P<ref>[A-Z]+[0-9]+)"(?P<attrs>[^>]*?)>'
-                  r'(?P<f><f[^>]*/>|<f[^>]*>.*?</f>)(?:<v>.*?</v>|<v/>)?(?P<rest>(?:(?!</c>).)*)</c>',
-                  re.S)
+# A formula cell as any writer leaves it: attributes in any order, and no value, `<v>…</v>`,
+# `<v/>` or `<v />` (openpyxl) after the formula; exactly that one value is replaced.
+CELL = re.compile(r'<c\b(?P<attrs>[^>]*?\br="(?P<ref>[A-Z]+[0-9]+)"[^>]*?)>'
+                  r'(?P<f><f\b[^>]*/>|<f\b[^>]*>.*?</f>)(?:<v\b[^>]*/>|<v\b[^>]*>.*?</v>)?'
+                  r'(?P<rest>(?:(?!</c>).)*)</c>', re.S)
 TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
+REF_ATTR = re.compile(r'\s*\br="[^"]*"')
 
 
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -47,16 +50,28 @@ def _typed(value: Any) -> tuple[str, str]:
     return ' t="str"', escape("" if value is None else str(value))
 
 
+class PatchError(Exception):
+    """A formula cell the patch did not find: writing the rest would leave stale numbers."""
+
+
 def patch_sheet_xml(xml: str, values: Mapping[str, Any]) -> str:
+    found: set[str] = set()
+
     def replace(match: re.Match[str]) -> str:
         ref = match.group("ref")
         if ref not in values:
             return match.group(0)
+        found.add(ref)
         kind, text = _typed(values[ref])
-        attrs = TYPE_ATTR.sub("", match.group("attrs")) + kind
-        return f'<c r="{ref}"{attrs}>{match.group("f")}<v>{text}</v>{match.group("rest")}</c>'
+        attrs = REF_ATTR.sub("", TYPE_ATTR.sub("", match.group("attrs")))
+        return f'<c r="{ref}"{" " if attrs else ""}{attrs.strip()}{kind}>{match.group("f")}<v>{text}</v>' \
+               f'{match.group("rest")}</c>'
 
-    return CELL.sub(replace, xml)
+    patched = CELL.sub(replace, xml)
+    missing = sorted(set(values) - found)
+    if missing:
+        raise PatchError("、".join(missing[:5]))
+    return patched
 
 
 def patch_workbook(data: bytes, values: Mapping[str, Mapping[str, Any]]) -> bytes:

@@ -1,10 +1,10 @@
-"""Workbook readers: one interface (base.NameSource), one module per backend."""
+"""Workbook readers: one interface (base.NameSource), one module per backend: file_reader (a
+workbook file, no Excel) and xlwings_reader (the workbook open in Excel)."""
 
 from __future__ import annotations
 
 from .base import NameSource, WorkbookData, WorkbookError, field_cells, read_from, screen
-from .openpyxl_reader import read_workbook
-from .zip_reader import read_fast
+from .file_reader import read_workbook
 
-__all__ = ["NameSource", "WorkbookData", "WorkbookError", "field_cells", "read_fast",
-           "read_from", "read_workbook", "screen"]
+__all__ = ["NameSource", "WorkbookData", "WorkbookError", "field_cells", "read_from",
+           "read_workbook", "screen"]

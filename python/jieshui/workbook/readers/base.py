@@ -1,7 +1,7 @@
 """The one interface every workbook reader implements (`NameSource`: a defined name's value and
 address) and what is read through it: the official's inputs, the results the workbook shows,
-its versions and its 评价标准 table. Backends: openpyxl_reader (a file, no Excel), zip_reader
-(a batch, straight from the zip) and xlwings_reader (the running Excel, for the buttons).
+its versions and its 评价标准 table. Backends: file_reader (a workbook file, no Excel, straight
+from the zip) and xlwings_reader (the running Excel, for the buttons).
 
 Also the screening every reader of an untrusted file does before unpacking anything."""
 
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
+from openpyxl.utils.datetime import from_excel
 
 from ...engine import UTILITY_FIELDS, Standard
 from ..contract import COUNTY_FIELDS, OUTPUT_NAMES, county_name, required_names
@@ -23,7 +24,6 @@ from ..inputs import WorkbookInputs
 MAX_WORKBOOK_BYTES = 50_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
 MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
-EXCEL_EPOCH = dt.date(1899, 12, 30)  # what Excel serials count from, for any date after Feb 1900
 
 
 class WorkbookError(Exception):
@@ -47,10 +47,14 @@ def _cell(value: Any) -> Any:
 
 
 def _date(value: Any) -> Any:
-    """A date cell: readers that see no number formats (the zip reader) give its serial."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value < 2_958_466:
-        return EXCEL_EPOCH + dt.timedelta(days=int(value))
-    return value
+    """A date cell: the file reader sees no number formats, so it gives the serial; converted
+    as Excel's 1900 date system does (openpyxl's from_excel), an impossible serial as #VALUE!."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return value
+    try:
+        return _cell(from_excel(value))
+    except (OverflowError, ValueError):
+        return "#VALUE!"
 
 
 def rows(value: Any) -> list[list[Any]]:
@@ -113,7 +117,7 @@ def refuse_bombs(path: Path) -> None:
     try:
         entries = zipfile.ZipFile(path).infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError(f"文件 {path} 已损坏，无法作为 Excel 工作簿读取：{exc}") from exc
+        raise WorkbookError(f"文件 {path.name} 已损坏（压缩包目录无法读取），无法作为 Excel 工作簿读取") from exc
     unpacked = sum(e.file_size for e in entries)
     ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
     if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
