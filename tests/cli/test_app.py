@@ -2,10 +2,13 @@
 
 import json
 import os
+import re
+import zipfile
 
 import pytest
 
-from helpers import EXAMPLE, ROOT, run
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK, ROOT, coordinates, planted, run, set_named
+from jieshui.workbook.cached_values import sheet_parts
 
 
 def test_score_prints_a_chinese_report():
@@ -100,3 +103,98 @@ def test_a_pipe_named_like_a_file_is_refused_without_blocking(tmp_path, command,
 def test_collect_refuses_a_worker_count_out_of_range(tmp_path, workers):
     out = run("collect", tmp_path, "--json", "--workers", workers)
     assert out.returncode == 2 and "--workers 应为 1 到 64 之间的整数" in out.stderr
+
+
+def _rezipped(tmp_path, name, change):
+    """A copy of the example workbook with one part's bytes changed by `change(part, data)`."""
+    path = tmp_path / name
+    with zipfile.ZipFile(EXAMPLE_WORKBOOK) as source, zipfile.ZipFile(path, "w") as target:
+        for info in source.infolist():
+            target.writestr(info, change(info.filename, source.read(info)))
+    return path
+
+
+def _truncated_sheet(part, data):
+    return data[: len(data) // 2] if part == "xl/worksheets/sheet2.xml" else data
+
+
+NAME_SHEET, (NAME_CELL,) = coordinates("in_county_name")
+
+
+def _string_past_the_table(part, data):
+    with zipfile.ZipFile(EXAMPLE_WORKBOOK) as archive:
+        if part != sheet_parts(archive)[NAME_SHEET]:
+            return data
+    changed = re.sub(rf'(<c r="{NAME_CELL}"[^>]*t="s"[^>]*><v>)\d+'.encode(), rb"\g<1>99999", data)
+    assert changed != data
+    return changed
+
+
+@pytest.mark.parametrize("command", ["score", "check", "export", "recalc"])
+@pytest.mark.parametrize("change, fragment", [
+    (_truncated_sheet, "已损坏（内部 XML 不完整或无效）"),
+    (_string_past_the_table, f"单元格 {NAME_SHEET}!{NAME_CELL} 引用了不存在的共享字符串"),
+])
+def test_a_damaged_workbook_is_exit_2_with_words_not_a_traceback(tmp_path, command, change, fragment):
+    path = _rezipped(tmp_path, "damaged.xlsm", change)
+    extra = {"export": ["-o", tmp_path / "out"], "recalc": ["-o", tmp_path / "out.xlsm"]}.get(command, [])
+    out = run(command, path, *extra)
+    assert out.returncode == 2, out.stderr
+    assert fragment in out.stderr and "Traceback" not in out.stderr + out.stdout
+    assert not (tmp_path / "out.xlsm").exists() and not list((tmp_path / "out").glob("*"))
+
+
+def test_a_deeply_nested_toml_is_refused_in_words(tmp_path):
+    deep = tmp_path / "deep.toml"
+    deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    for args in (["score", deep], ["score", EXAMPLE, "--standard", deep], ["standard", "--standard", deep]):
+        out = run(*args)
+        assert out.returncode == 2 and "嵌套过深" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr
+
+
+def test_a_400_digit_number_is_a_data_error_not_a_crash(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace("permits_total = 40", "permits_total = " + "9" * 400)
+    path = tmp_path / "county.toml"
+    path.write_text(text, encoding="utf-8")
+    out = run("score", path, "--json")
+    assert out.returncode == 1, out.stderr
+    (error,) = json.loads(out.stdout)["errors"]
+    assert error["field"] == "inputs.permits_total" and "数值过大（一个 400 位的数）" in error["message"]
+
+
+def test_a_toml_syntax_error_is_named_by_line_in_chinese(tmp_path):
+    path = tmp_path / "county.toml"
+    path.write_text("[county]\nname = \"示例旗\nyear = 2024\n", encoding="utf-8")
+    out = run("score", path)
+    assert out.returncode == 2 and "第 2 行" in out.stderr and "语法错误" in out.stderr
+    assert not re.search(r"[A-Za-z]{5,}", out.stderr.replace(str(path), "")), out.stderr
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["export", EXAMPLE_WORKBOOK, "-o", "/sys/报送"], "/sys/报送"),
+    (["recalc", EXAMPLE_WORKBOOK, "-o", "/sys/县.xlsm"], "/sys/县.xlsm"),
+    (["collect", EXAMPLE_WORKBOOK, "-o", "/sys/汇总.xlsx"], "/sys"),
+])
+def test_a_folder_that_cannot_be_written_is_exit_2(args, fragment):
+    # /sys refuses new files even to root, as a read-only share refuses an official.
+    out = run(*args)
+    assert out.returncode == 2 and fragment in out.stderr and "Traceback" not in out.stderr
+    assert "没有权限" in out.stderr or "不存在" in out.stderr
+
+
+def test_output_names_that_are_not_what_they_should_be(tmp_path):
+    existing = tmp_path / "已有.xlsx"
+    existing.write_bytes(b"x")
+    out = run("export", EXAMPLE_WORKBOOK, "-o", existing)  # a file where a folder belongs
+    assert out.returncode == 2 and "是一个文件" in out.stderr and existing.read_bytes() == b"x"
+    out = run("collect", EXAMPLE_WORKBOOK, "-o", tmp_path)  # a folder where a file belongs
+    assert out.returncode == 2 and "是文件夹" in out.stderr
+
+
+def test_a_county_name_too_long_for_a_file_name_is_shortened(tmp_path):
+    path = planted(tmp_path, set_named("in_county_name", "很长的县名" * 60))
+    out = run("export", path, "-o", tmp_path / "out")
+    assert out.returncode == 0, out.stderr
+    (made,) = (tmp_path / "out").glob("*.xlsx")
+    assert made.name.startswith("很长的县名" * 6 + "_") and len(made.name.encode()) < 255

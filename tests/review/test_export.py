@@ -1,19 +1,24 @@
 """导出报送表 / `jieshui export`: a clean, values-only submission and its PDF."""
 
 import datetime as dt
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK as EXAMPLE, planted, run, set_named
+from helpers import EXAMPLE_WORKBOOK as EXAMPLE, JIESHUI, planted, run, set_named
 from jieshui.engine import assess
 from jieshui.review.check import check
 from jieshui.review.export import export
 from jieshui.workbook.readers import read_workbook
+
 TODAY = dt.date.today().strftime("%Y%m%d")
 
 
@@ -127,3 +132,50 @@ def test_typed_formulas_stay_text(tmp_path, std):
     assert "<f>" not in sheet
     assert 'quotePrefix="1"' in archive.read("xl/styles.xml").decode()
     assert re.match(r"HYPERLINK.*_节水型社会达标建设复核自评赋分表_20250720\.xlsx", result.xlsx.name)
+
+
+def _office_processes(folder):
+    mark = str(folder).encode()
+    found = []
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            if mark in (entry / "cmdline").read_bytes():
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def _export_until_office_runs(tmp_path):
+    """An export started with its own temporary folder, returned once LibreOffice is running."""
+    temp = tmp_path / "tmp"
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, "TMPDIR": str(temp)}
+    process = subprocess.Popen([JIESHUI, "export", str(EXAMPLE), "-o", str(tmp_path / "out")], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        folders = list(temp.glob("jieshui-office-*"))
+        if folders and _office_processes(folders[0]):
+            return process, folders[0], env
+        time.sleep(0.02)
+    raise AssertionError("LibreOffice never started")
+
+
+def test_an_export_stopped_during_the_pdf_leaves_nothing_behind(tmp_path):
+    process, folder, _ = _export_until_office_runs(tmp_path)
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "已中断" in err and "Traceback" not in err
+    assert not folder.exists() and not _office_processes(folder)
+    assert not list((tmp_path / "out").glob("*.pdf"))  # no empty PDF left under the claimed name
+
+
+def test_what_a_killed_export_left_is_swept_by_the_next(tmp_path):
+    process, folder, env = _export_until_office_runs(tmp_path)
+    process.kill()  # SIGKILL: nothing runs in the process, so the next run must clean up
+    process.wait(timeout=30)
+    again = run("export", EXAMPLE, "-o", tmp_path / "again", env=env)
+    assert again.returncode == 0, again.stderr
+    assert not folder.exists() and not _office_processes(folder)
+    assert not list((tmp_path / "tmp").glob("jieshui-office-*"))

@@ -1,16 +1,18 @@
 """`jieshui score WORKBOOK` and `jieshui recalc`: workbooks read and refreshed without Excel."""
 
 import io
+import re
 import shutil
 import zipfile
 
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK as WORKBOOK, coordinates, named, run
+from helpers import EXAMPLE_WORKBOOK as WORKBOOK, coordinates, named, run, set_named
 from jieshui.engine import assess
 from jieshui.review.recalc import recalculated
-from jieshui.workbook.readers import WorkbookError
+from jieshui.workbook.contract import Param
+from jieshui.workbook.readers import WorkbookError, read_workbook
 
 
 def entries(path):
@@ -19,7 +21,7 @@ def entries(path):
 
 
 def test_recalc_of_an_unchanged_workbook_changes_nothing(std):
-    refreshed = recalculated(WORKBOOK, std)
+    refreshed = recalculated(WORKBOOK, std).data
     archive = zipfile.ZipFile(io.BytesIO(refreshed))
     assert {n: archive.read(n) for n in archive.namelist()} == entries(WORKBOOK)
 
@@ -73,3 +75,46 @@ def test_recalc_refuses_a_changed_formula(tmp_path, std):
     book.save(path)
     with pytest.raises(WorkbookError, match=f"{sheet}!{points[0]} 的公式已被改动"):
         recalculated(path, std)
+
+
+def test_every_empty_value_encoding_gets_one_value_per_cell(tmp_path):
+    # What writers leave after a formula they did not compute: openpyxl <v></v>, ElementTree
+    # <v />, others <v/>, and attributes in another order. Each must be replaced, never kept
+    # beside the new <v> (the schema allows one).
+    saved = tmp_path / "saved.xlsm"
+    openpyxl.load_workbook(WORKBOOK, keep_vba=True).save(saved)
+    variants = iter([b"<v />", b"<v/>", b"<v></v>"] * 10_000)
+    rewritten = tmp_path / "rewritten.xlsm"
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(rewritten, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb"<v></v>", lambda _: next(variants), data)
+                data = re.sub(rb'<c r="([A-Z]+[0-9]+)" s="([0-9]+)"><f>', rb'<c s="\2" r="\1"><f>', data)
+            target.writestr(info, data)
+    sheets = [n for n in entries(rewritten) if n.startswith("xl/worksheets/sheet")]
+    assert sum(entries(rewritten)[n].count(b"<v />") for n in sheets) > 10
+    out = tmp_path / "out.xlsm"
+    assert run("recalc", rewritten, "-o", out).returncode == 0
+    for name in sheets:
+        for cell in re.findall(rb"<c\b.*?(?:/>|</c>)", entries(out)[name], re.S):
+            assert cell.count(b"<v") <= 1, cell[:200]
+    assert named(openpyxl.load_workbook(out, data_only=True), "out_total").value == 96.5
+
+
+def test_edited_rules_are_named_and_can_be_used(tmp_path, std, example):
+    # 内容 5 (77.06 %) with its target raised to 85 % in the workbook's 评价标准: two whole 5 pp
+    # steps short of it at 1 point a step, 5 - 2 = 3 points (see test_native for the UDF).
+    book = openpyxl.load_workbook(WORKBOOK, keep_vba=True)
+    set_named("std_table", 0.85, 4, Param.TARGET)(book)
+    edited = tmp_path / "edited.xlsm"
+    book.save(edited)
+    official = assess(example, std).contents[4].points
+    assert official != 3.0
+    plain = run("recalc", edited, "-o", tmp_path / "official.xlsm")
+    assert plain.returncode == 0 and "评价标准有 1 处与官方标准不同" in plain.stderr
+    assert coordinates("std_table")[0] in plain.stderr and "--use-workbook-rules" in plain.stderr
+    assert read_workbook(tmp_path / "official.xlsm", std).claimed["out_points"][4] == official
+    own = run("recalc", edited, "-o", tmp_path / "own.xlsm", "--use-workbook-rules")
+    assert own.returncode == 0 and "按工作簿中的评价标准计算" in own.stderr
+    assert read_workbook(tmp_path / "own.xlsm", std).claimed["out_points"][4] == 3.0

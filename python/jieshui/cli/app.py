@@ -303,7 +303,8 @@ def version() -> None:
 def main() -> None:
     """Every way out is a documented exit code and Chinese words: an unexpected failure is exit
     2 with a pointer to a log file, never a traceback and never exit 1 (data errors)."""
-    signal.signal(signal.SIGTERM, _stop)  # so that cleanup (LibreOffice, claimed names) runs
+    for stop in (signal.SIGTERM, signal.SIGINT):  # so that cleanup (LibreOffice, claimed names) runs
+        signal.signal(stop, _stop)
     try:
         code = app(standalone_mode=False)  # click would print "Aborted!" and exit 1 itself
     except click.ClickException as exc:  # a usage error: click's own (English) usage text
@@ -311,7 +312,7 @@ def main() -> None:
         code = EXIT_UNREADABLE
     except OSError as exc:
         raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
-    except (KeyboardInterrupt, click.exceptions.Abort):
+    except (Stopped, click.exceptions.Abort):
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
     except Exception:
         log = crash_log(traceback.format_exc())
@@ -320,8 +321,13 @@ def main() -> None:
     raise SystemExit(code or 0)
 
 
+class Stopped(BaseException):
+    """Ctrl+C or a termination request. Not KeyboardInterrupt: typer turns that into a silent
+    exit, and not Exception: a batch's per-file guard must not swallow it."""
+
+
 def _stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    raise Stopped
 
 
 def _say(message: str, code: int = EXIT_UNREADABLE) -> int:

@@ -178,15 +178,16 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
     target = claim(xlsx.with_suffix(".pdf"))
     try:
         with OfficeRun() as run:
-            made = run.convert(office, xlsx, "pdf")
-            write_atomically(target, made.read_bytes())
+            write_atomically(target, run.convert(office, xlsx, "pdf").read_bytes())
+        return target, f"已生成 PDF：{target}"
     except subprocess.TimeoutExpired:
-        target.unlink(missing_ok=True)  # the name claimed for it
-        return None, f"未生成 PDF：LibreOffice 超过 {PDF_TIMEOUT} 秒未完成，已停止（可在 Excel 或 WPS 中打印为 PDF）"
+        failure = f"LibreOffice 超过 {PDF_TIMEOUT} 秒未完成，已停止"
     except (subprocess.SubprocessError, OSError):
-        target.unlink(missing_ok=True)
-        return None, "未生成 PDF：LibreOffice 转换失败（可在 Excel 或 WPS 中打开 .xlsx 后打印为 PDF）"
-    return target, f"已生成 PDF：{target}"
+        failure = "LibreOffice 转换失败"
+    finally:
+        if not target.stat().st_size:  # stopped or failed: give the claimed name back
+            target.unlink(missing_ok=True)
+    return None, f"未生成 PDF：{failure}（可在 Excel 或 WPS 中打开 .xlsx 后打印为 PDF）"
 
 
 def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,
