@@ -21,6 +21,7 @@ import openpyxl
 from jieshui.buildtime.samples import counties, county_workbook, template_vba
 from jieshui.engine import default_standard
 from jieshui.review.collect import find_workbooks, score_files
+from jieshui.workbook.readers import read_workbook
 
 
 def _write(args: tuple[int, dict, str, bytes]) -> None:
@@ -45,11 +46,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.dir or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
-        if len(find_workbooks([folder])) < args.counties:
+        if len(find_workbooks([folder]).workbooks) < args.counties:
             start = time.perf_counter()
             generate(args.counties, folder)
             print(f"generated {args.counties} workbooks in {time.perf_counter() - start:.0f} s")
-        files = find_workbooks([folder])[:args.counties]
+        files = find_workbooks([folder]).workbooks[:args.counties]
         start = time.perf_counter()
         results = score_files(files)
         ours = time.perf_counter() - start
@@ -65,6 +66,23 @@ def main() -> None:
         print(f"openpyxl loop:   {len(sample)} workbooks in {plain:.1f} s -> "
               f"{len(sample) / plain:.1f} workbooks/s (one process, full load, no scoring)")
         print(f"ratio: {(len(files) / ours) / (len(sample) / plain):.1f}x")
+        single_reads(files[:200])
+
+
+def single_reads(files: list[Path]) -> None:
+    """What `score`/`check` on one workbook spend reading it: the file reader against the
+    openpyxl data-only load they used before issue 12, one process, same files."""
+    std = default_standard()
+    start = time.perf_counter()
+    for path in files:
+        read_workbook(path, std)
+    ours = (time.perf_counter() - start) / len(files)
+    start = time.perf_counter()
+    for path in files:
+        openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    plain = (time.perf_counter() - start) / len(files)
+    print(f"one workbook read: file reader {ours * 1000:.1f} ms, openpyxl data-only load "
+          f"{plain * 1000:.1f} ms -> {plain / ours:.1f}x")
 
 
 if __name__ == "__main__":

@@ -155,7 +155,7 @@ def test_export_writes_next_to_the_workbook_and_asks_excel_for_the_pdf(caller, t
     assert exported[0].with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     title, text = book.alerts[0]
     assert title == "导出报送表" and "已导出报送表" in text and "已生成 PDF" in text
-    assert "数据检查未通过" not in text
+    assert "数据问题" not in text and "复核提示" not in text
 
 
 def test_recalculate_falls_back_to_calculate(caller):

@@ -43,7 +43,7 @@ def test_js_rate(args, expected):
 
 
 def test_text_in_a_number_cell():
-    assert call("JS_RATE", "960万", 32600.0, 5.0).startswith("错误：农业灌溉计量水量应为数字，当前填的是 '960万'")
+    assert call("JS_RATE", "960万", 32600.0, 5.0).startswith("错误：农业灌溉计量水量应为数字，当前填的是 “960万”")
 
 
 UTILITY = ("城区供水公司", 1000.0, 850.0, 500.0, 80.0, 0.4, 1.8)

@@ -44,7 +44,7 @@ def test_export_of_the_example(tmp_path, std, example):
     assert points == pytest.approx(shown)
     totals = {r[0]: r[4] for r in rows if r[0] in ("基本分", "加分", "总分", "结论")}
     assert totals == {"基本分": 91.5, "加分": 5.0, "总分": 96.5, "结论": "资料复核合格，进入现场复核"}
-    assert not any("数据检查未通过" in str(r[0]) for r in rows)
+    assert not any(str(r[0]).startswith(("数据问题", "复核提示")) for r in rows)
     assert any(r[0] == "填报人：" for r in rows)
 
 
@@ -91,17 +91,44 @@ def test_default_folder_is_the_workbooks(tmp_path):
     assert len(list(tmp_path.glob("示例旗_*.xlsx"))) == 1
 
 
-def test_problems_travel_with_the_submission(tmp_path, std):
-    path = planted(tmp_path, set_named("in_no_major_violation", "否"))
-    count = len(check(read_workbook(path, std), std).problems)
+def refreshed(path):
+    """The planted workbook with its cached results computed again (openpyxl dropped them)."""
+    fresh = path.with_name(f"fresh_{path.name}")
+    assert run("recalc", path, "-o", fresh).returncode == 0
+    return fresh
+
+
+def test_review_hints_are_not_data_problems(tmp_path, std):
+    # An unmet prerequisite is the county's state, for the reviewer; the data are in order.
+    path = refreshed(planted(tmp_path, set_named("in_no_major_violation", "否")))
+    problems = check(read_workbook(path, std), std).problems
+    assert problems and all(p.is_hint for p in problems)
     out_dir = tmp_path / "out"
     out = run("export", path, "-o", out_dir)
-    assert out.returncode == 0 and f"数据检查未通过：{count} 项" in out.stdout
+    assert out.returncode == 0 and f"复核提示 {len(problems)} 项" in out.stdout
+    assert "数据问题" not in out.stdout
     rows = exported_rows(next(out_dir.glob("*.xlsx")))
     flat = [str(r[0]) for r in rows]
-    assert f"数据检查未通过：{count} 项（见表后清单）" in flat
+    assert f"复核提示：{len(problems)} 项（见表后清单）" in flat
+    assert not any("数据问题" in line or "未通过" in line for line in flat)
     assert any(line.startswith("1. [必备条件不满足] 必备条件 P4 不满足") for line in flat)
     assert {r[0]: r[4] for r in rows}["结论"] == "不具备达标条件"
+
+
+def test_data_problems_come_first_and_say_to_correct_them(tmp_path, std):
+    path = refreshed(planted(tmp_path, set_named("in_permits_total", "四十")))
+    change = set_named("in_no_major_violation", "否")  # and a prerequisite unmet: a hint
+    path = refreshed(planted(tmp_path, change, "both.xlsm", source=path))
+    problems = check(read_workbook(path, std), std).problems
+    data = [p for p in problems if not p.is_hint]
+    assert data and len(data) < len(problems)
+    out_dir = tmp_path / "out"
+    out = run("export", path, "-o", out_dir)
+    assert f"数据问题 {len(data)} 项：请改正后重新导出" in out.stdout
+    flat = [str(r[0]) for r in exported_rows(next(out_dir.glob("*.xlsx")))]
+    assert f"数据问题：{len(data)} 项，请改正后重新导出（见表后清单）" in flat
+    lists = [line for line in flat if line.startswith(("数据问题：", "复核提示："))]
+    assert lists[-2].startswith("数据问题：") and lists[-1].startswith("复核提示：")
 
 
 def test_a_file_that_is_not_our_workbook_is_refused(tmp_path):

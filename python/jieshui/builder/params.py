@@ -10,7 +10,7 @@ from ..engine import Standard
 from ..workbook.contract import PARAM_HEADERS, SHEET_PARAMS, Param, param_row
 from .book import Book, area, as_number, protect, ref
 from .native import X, cell
-from .styles import print_setup
+from .styles import print_setup, text_height
 
 FIRST_ROW = 3
 WIDTHS = (5, 12, 30, 9, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 50)
@@ -61,6 +61,7 @@ def write(book: Book, std: Standard) -> Params:
         for col, value in enumerate(values):
             fmt = styles.percent if col in PERCENT_COLUMNS and value is not None else styles.center
             book.write(ws, row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
+        ws.set_row(row, text_height([(values[col], WIDTHS[col]) for col in TEXT_COLUMNS]))
     params = Params(rows, FIRST_ROW + len(std.contents) - 1, book.value_at)
     book.name("std_table", params.table_ref())
     book.widths(ws, WIDTHS)

@@ -4,7 +4,9 @@ same colours for good and bad, and one A4 print setup."""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+import unicodedata
+from typing import Any, Iterable
 
 YELLOW = "#FFF2CC"
 HEADER_BLUE = "#D9E1F2"
@@ -67,14 +69,37 @@ class Styles:
 
 
 def print_setup(ws: Any, landscape: bool, repeat: tuple[int, int] | None = None,
-                one_page: bool = False) -> None:
+                one_page: bool = False, across: tuple[int, int] | None = None) -> None:
     """A4, a page wide (and one page tall when `one_page`), centred, numbered pages, and the
-    rows `repeat` (first, last) on every page."""
+    rows `repeat` (first, last) on every page. A table too wide for one legible page prints
+    `across` pages at full size instead, its columns `across` (first, last) on every page."""
     ws.set_paper(A4)
     ws.set_landscape() if landscape else ws.set_portrait()
     ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
-    ws.fit_to_pages(1, 1 if one_page else 0)
+    if across is None:
+        ws.fit_to_pages(1, 1 if one_page else 0)
+    else:
+        ws.repeat_columns(*across)
     ws.center_horizontally()
     ws.set_footer("&C第 &P 页，共 &N 页")
     if repeat is not None:
         ws.repeat_rows(*repeat)
+
+
+LINE_PT = 14.5  # one line of 10.5-11 pt 宋体 with its leading
+
+
+def text_height(cells: Iterable[tuple[Any, float]], minimum: float = 2 * LINE_PT) -> float:
+    """The row height (pt) that shows every wrapped (text, column width) of a row in full: a
+    row does not grow by itself in a file no spreadsheet program has opened, and a fixed height
+    cuts the third line. Column width counts narrow characters; a Chinese one takes two."""
+    lines = 1
+    for text, width in cells:
+        usable = max(width - 1.5, 1.0)  # cell padding
+        count = sum(max(1, math.ceil(_display_width(part) / usable)) for part in str(text).split("\n"))
+        lines = max(lines, count)
+    return max(minimum, lines * LINE_PT + 4)
+
+
+def _display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -15,7 +15,7 @@ from .book import Book, cell, numeral, protect
 from .contents import Col as ContentCol, ContentCells
 from .prereqs import Col as PrereqCol, PrereqCells
 from .progress import ReportCounts
-from .styles import print_setup
+from .styles import print_setup, text_height
 
 FIRST_ROW = 3
 WIDTHS = (6, 10, 40, 7, 8, 8, 30, 10)
@@ -93,7 +93,8 @@ class _Sources:
         source, value = evidence
         book.formula(ws, row, EVIDENCE, f'IF({source}="","{UNMARKED}",{source})',
                      lambda: UNMARKED if value is None else value, styles.center)
-        ws.set_row(row, 30)
+        title = f"{item.id} {item.title}" if isinstance(item, Prerequisite) else f"{item.indicator}：{item.title}"
+        ws.set_row(row, text_height([(title, WIDTHS[2]), ("、".join(item.evidence), WIDTHS[EVIDENCE_LIST])]))
 
     @staticmethod
     def _copy(book: Book, ws: Any, row: int, col: int, source: str, value: Any) -> None:

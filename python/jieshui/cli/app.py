@@ -25,7 +25,7 @@ from ..files import claim, crash_log, mode_of, write_atomically
 from ..review.check import check
 from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
                               to_json as collect_json)
-from ..review.export import export
+from ..review.export import export, problem_notes
 from ..review.recalc import Recalculated, recalculated
 from ..review.summary import SummaryWriter
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
@@ -178,13 +178,8 @@ def export_command(
     console = _console()
     console.print(f"已导出：{exported.xlsx}", markup=False)
     console.print(exported.pdf_note, markup=False)
-    data_problems = sum(1 for p in checked.problems if not p.is_hint)
-    if data_problems:
-        console.print(f"数据问题 {data_problems} 项：请改正后重新导出（已列在报送表末尾，运行 jieshui check 查看）",
-                      style="bold red", markup=False)
-    if len(checked.problems) > data_problems:
-        console.print(f"复核提示 {len(checked.problems) - data_problems} 项（必备条件、佐证材料），已列在报送表末尾",
-                      style="yellow", markup=False)
+    for text, is_data in problem_notes(checked.problems):
+        console.print(text, style="bold red" if is_data else "yellow", markup=False)
 
 
 @app.command("standard")

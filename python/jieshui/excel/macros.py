@@ -22,7 +22,7 @@ from .. import __version__
 from ..engine import default_standard
 from ..files import claim, write_atomically
 from ..review.check import RESULT_HEADERS, check, link_target, result_rows
-from ..review.export import export
+from ..review.export import export, problem_notes
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
 from ..workbook.readers.xlwings_reader import read_book
@@ -87,8 +87,7 @@ def export_submission(active: bool = False) -> None:
     exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
     pdf_note = excel_pdf(book.app, exported.xlsx)
     lines = [f"已导出报送表：{exported.xlsx}", pdf_note]
-    if checked.problems:
-        lines.append(f"数据检查未通过：{len(checked.problems)} 项，已列在报送表末尾；请点“检查数据”查看。")
+    lines += [text for text, _ in problem_notes(checked.problems)]
     book.app.alert("\n".join(lines), title="导出报送表")
 
 

@@ -18,7 +18,7 @@ from ..builder.styles import Styles, print_setup
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
 from ..files import claim, write_atomically
 from ..workbook.inputs import WorkbookInputs
-from .check import CheckResult
+from .check import CheckResult, Problem
 from .office import PDF_TIMEOUT, OfficeRun
 
 TITLE = "节水型社会达标建设复核自评赋分表"
@@ -93,8 +93,12 @@ class SubmissionWriter:
         ws.write(2, 4, text(report_date.isoformat() if isinstance(report_date, dt.date) else report_date or BLANK),
                  self.styles.plain)
         row = 3
-        if self.problems:
-            ws.merge_range(row, 0, row, 5, f"数据检查未通过：{len(self.problems)} 项（见表后清单）", self.styles.warning)
+        data = sum(1 for p in self.problems if not p.is_hint)
+        if data:
+            ws.merge_range(row, 0, row, 5, f"数据问题：{data} 项，请改正后重新导出（见表后清单）", self.styles.warning)
+            row += 1
+        elif self.problems:
+            ws.merge_range(row, 0, row, 5, f"复核提示：{len(self.problems)} 项（见表后清单）", self.styles.hint)
             row += 1
         self.header_row = row
         ws.write_row(row, 0, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "计算值"], self.styles.header)
@@ -164,6 +168,17 @@ class SubmissionWriter:
                 ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
                 row += 1
         return row
+
+
+def problem_notes(problems: list[Problem]) -> list[tuple[str, bool]]:
+    """What to tell the official after an export: (text, is a data problem)."""
+    data = sum(1 for p in problems if not p.is_hint)
+    notes = []
+    if data:
+        notes.append((f"数据问题 {data} 项：请改正后重新导出（已列在报送表末尾，可用“检查数据”查看）", True))
+    if len(problems) > data:
+        notes.append((f"复核提示 {len(problems) - data} 项（必备条件、佐证材料），已列在报送表末尾", False))
+    return notes
 
 
 def libreoffice() -> str | None:

@@ -14,6 +14,7 @@ from ..engine import Standard
 from ..engine.words import BLANK
 from .collect import CountyResult
 
+CHART_COLUMN = 7
 BINS = ((0, 60, "60 分以下"), (60, 70, "60～70"), (70, 80, "70～80"), (80, 85, "80～85"),
         (85, 90, "85～90"), (90, 95, "90～95"), (95, 100, "95～100"), (100, 110.001, "100 分以上"))
 
@@ -44,11 +45,12 @@ class SummaryWriter:
         book.close()
         return stream.getvalue()
 
-    def sheet_start(self, ws: Any, title: str, headers: list[str]) -> None:
+    def sheet_start(self, ws: Any, title: str, headers: list[str],
+                    across: tuple[int, int] | None = None) -> None:
         ws.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, self.styles.title)
         ws.write_row(1, 0, headers, self.styles.header)
         ws.freeze_panes(2, 0)
-        print_setup(ws, landscape=True, repeat=(1, 1))
+        print_setup(ws, landscape=True, repeat=(1, 1), across=across)
 
     def value(self, ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -89,7 +91,8 @@ class SummaryWriter:
         headers = ["县（旗、区）", "市（盟、州）"]
         for c in self.std.contents:
             headers += [f"{c.id} 自评", f"{c.id} 复算"]
-        self.sheet_start(ws, "各县 24 项评价内容得分：自评（工作簿显示）与复算", headers)
+        # 50 columns: across pages at full size, county and city repeated on each.
+        self.sheet_start(ws, "各县 24 项评价内容得分：自评（工作簿显示）与复算", headers, across=(0, 1))
         for i, r in enumerate(self.counties):
             row = 2 + i
             ws.write_string(row, 0, r.name, self.styles.line)
@@ -137,7 +140,8 @@ class SummaryWriter:
         chart.set_title({"name": "总分分布", "name_font": {"name": "宋体", "size": 12}})
         chart.set_legend({"none": True})
         chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}})
-        ws.insert_chart(1, 3, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        # Right of both tables (the city table has 2 + 4 columns), so it covers none of them.
+        ws.insert_chart(1, CHART_COLUMN, chart, {"x_scale": 1.3, "y_scale": 1.1})
         self.city_table(ws, 4 + len(BINS))
         ws.set_column(0, 0, 16)
         ws.set_column(1, 6, 12)

@@ -83,8 +83,8 @@ def _guard(f: Callable[..., Any]) -> Callable[..., Any]:
             return f(*args)
         except CellProblem as problem:
             return str(problem)
-        except Exception as exc:  # a cell shows a message, never a traceback
-            return f"{ERROR_PREFIX}计算失败（{type(exc).__name__}），请检查输入"
+        except Exception:  # a cell shows a message, never a traceback or a Python class name
+            return f"{ERROR_PREFIX}计算失败，请检查本行引用的输入是否为数字，或点“检查数据”"
 
     return run
 
