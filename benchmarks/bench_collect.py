@@ -18,7 +18,8 @@ from pathlib import Path
 
 import openpyxl
 
-from jieshui.buildtime.samples import counties, county_workbook, template_vba
+from jieshui.buildtime.samples import counties, county_workbook
+from jieshui.builder import shipped_vba
 from jieshui.engine import default_standard
 from jieshui.review.collect import find_workbooks, score_files
 from jieshui.workbook.readers import read_workbook
@@ -30,7 +31,7 @@ def _write(args: tuple[int, dict, str, bytes]) -> None:
 
 
 def generate(n: int, folder: Path) -> None:
-    vba = template_vba()
+    vba = shipped_vba()
     jobs = ((i, raw, str(folder), vba) for i, raw in enumerate(counties(n, 7, default_standard())))
     with futures.ProcessPoolExecutor(os.cpu_count()) as pool:
         list(pool.map(_write, jobs, chunksize=16))

@@ -13,7 +13,8 @@ import openpyxl
 import pytest
 
 from helpers import EXAMPLE_WORKBOOK, JIESHUI, coordinates, run
-from jieshui.buildtime.samples import counties, county_workbook, template_vba
+from jieshui.buildtime.samples import counties, county_workbook
+from jieshui.builder import shipped_vba
 from jieshui.engine import assess, default_standard
 from jieshui.review.collect import find_workbooks, score_file, score_files
 from jieshui.workbook.cached_values import patch_workbook
@@ -25,7 +26,7 @@ COUNTIES = 12  # above the serial threshold, so the process pool is exercised
 def folder(tmp_path_factory):
     std = default_standard()
     root = tmp_path_factory.mktemp("province")
-    vba = template_vba()
+    vba = shipped_vba()
     expected, inflated = {}, {}
     for i, raw in enumerate(counties(COUNTIES, 11, std)):
         city = root / raw["county"]["city"]

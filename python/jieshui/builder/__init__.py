@@ -4,6 +4,6 @@ styles, and workbook.build() setting the order."""
 from __future__ import annotations
 
 from .book import FormulaCell
-from .workbook import build_workbook, cached_map, formula_cells
+from .workbook import build_workbook, cached_map, formula_cells, shipped_vba
 
-__all__ = ["FormulaCell", "build_workbook", "cached_map", "formula_cells"]
+__all__ = ["FormulaCell", "build_workbook", "cached_map", "formula_cells", "shipped_vba"]

@@ -100,8 +100,8 @@ def target_text(content: Content) -> str:
     rule = content.rule
     if not rule.is_rate:
         return BLANK
-    sign = "≥" if rule.type == "higher_better" else "≤"
-    return f"{sign}{round(rule.target * 100, 6):g}%"
+    sign = "≥" if rule.higher else "≤"
+    return f"{sign}{round(rule.full_at * 100, 6):g}%"
 
 
 def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, params: Params,

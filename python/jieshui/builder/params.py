@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..engine import Standard
-from ..workbook.contract import PARAM_HEADERS, SHEET_PARAMS, Param, param_row
+from ..workbook.contract import BAND_COLUMNS, PARAM_HEADERS, SHEET_PARAMS, Param, param_row
 from .book import Book, area, as_number, protect, ref
 from .native import X, cell
 from .styles import print_setup, text_height
 
 FIRST_ROW = 3
-WIDTHS = (5, 12, 30, 9, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 50)
-PERCENT_COLUMNS = (Param.TARGET, Param.STEP)
-TEXT_COLUMNS = (Param.INDICATOR, Param.TITLE, Param.TEXT)
+WIDTHS = (5, 12, 30, 11, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 50, 10)
+PERCENT_COLUMNS = (Param.TARGET, Param.STEP, Param.CUTOFF, *BAND_COLUMNS)
+TEXT_COLUMNS = (Param.INDICATOR, Param.TITLE, Param.TEXT, Param.SOURCE)
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,23 @@ def write(book: Book, std: Standard) -> Params:
             book.write(ws, row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
         ws.set_row(row, text_height([(values[col], WIDTHS[col]) for col in TEXT_COLUMNS]))
     params = Params(rows, FIRST_ROW + len(std.contents) - 1, book.value_at)
+    _prerequisite_sources(book, ws, std, params.last_row + 2)
     book.name("std_table", params.table_ref())
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, Param.TITLE + 1)
     print_setup(ws, landscape=True, repeat=(0, 2))
     protect(ws)
     return params
+
+
+def _prerequisite_sources(book: Book, ws: Any, std: Standard, top: int) -> None:
+    """Where each prerequisite's wording comes from, below the table (it has no rule numbers)."""
+    styles = book.styles
+    ws.merge_range(top, 0, top, Param.TEXT, "必备条件的来源（附件2；实施方案、评价标准原文、复核公开报道"
+                   "或本软件默认，本软件默认的须按省级细则核对）", styles.group)
+    for n, prereq in enumerate(std.prerequisites, start=1):
+        ws.write(top + n, 0, prereq.id, styles.center)
+        ws.merge_range(top + n, 1, top + n, Param.TEXT, prereq.title, styles.text)
+        ws.write(top + n, Param.SOURCE, prereq.source, styles.center)
+        width = sum(WIDTHS[1:Param.TEXT + 1])
+        ws.set_row(top + n, text_height([(prereq.title, width)]))

@@ -13,7 +13,9 @@ from typing import Any, Callable, Sequence
 from ..engine import UTILITY_FIELDS, Condition, Content, InputSpec, Standard, rates
 from ..engine.county import MAX_NUMBER
 from ..engine.words import ERROR_PREFIX, INVALID, MET, MISSING, NO, NOT_APPLICABLE, UNMET, YES
-from ..workbook.contract import ITEM_COLUMNS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param
+from ..engine.standard import STEP_RULES
+from ..workbook.contract import (BAND_COLUMNS, ITEM_COLUMNS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param,
+                                  rule_key)
 from .native import X, call, cases, if_, lift
 
 
@@ -136,31 +138,58 @@ class Twins:
         """The 评价标准 row's checks JS_SCORE makes: its rule type, and numbers ≥ 0."""
         rule = self.param(content.id, Param.RULE)
         message = self._bad_params(content)
-        pairs = [(rule.ne(RULE_NAMES[content.rule.type]),
-                  f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为“{RULE_NAMES[content.rule.type]}”")]
+        name = RULE_NAMES[rule_key(content.rule)]
+        pairs = [(rule.ne(name), f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为“{name}”")]
         for column in columns:
             x = self.param(content.id, column)
             pairs.append((if_(call("ISNUMBER", x), x.lt(0), True), message))
+        if content.rule.type in STEP_RULES:  # an optional cut-off: blank, or a number ≥ 0
+            cut = self.param(content.id, Param.CUTOFF)
+            pairs.append((if_(call("ISNUMBER", cut), cut.lt(0), call("NOT", blank(cut))), message))
         return pairs
 
     def score(self, content: Content, value: X) -> X:
         return self._rate_score(content, value) if content.rule.is_rate else self._item_score(content)
 
+    def _reaches(self, content: Content, value: X, limit: X) -> X:
+        """rules.reaches: at the limit or on its better side."""
+        return value.ge(limit - self.tol()) if content.rule.higher else value.le(limit + self.tol())
+
     def _rate_score(self, content: Content, value: X) -> X:
         p = lambda column: self.param(content.id, column)  # noqa: E731
+        rule = content.rule
+        not_number = if_(value.eq(NOT_APPLICABLE),
+                         if_(p(Param.NOT_APPLICABLE).eq(NA_NAMES["zero"]), 0, p(Param.MAX_POINTS)),
+                         if_(call("LEFT", value, len(MISSING)).eq(MISSING), MISSING, INVALID))
+        if rule.type == "threshold":
+            checks = self._params_problem(content, (Param.MAX_POINTS, Param.TARGET))
+            points = if_(self._reaches(content, value, p(Param.TARGET)), p(Param.MAX_POINTS), 0)
+            return cases(checks + [(call("NOT", call("ISNUMBER", value)), not_number)], points)
+        if rule.type == "ladder":
+            bands = list(zip(BAND_COLUMNS, ITEM_COLUMNS))[:len(rule.bands)]
+            checks = self._params_problem(content, [Param.MAX_POINTS, *(c for band in bands for c in band)])
+            points = call("MAX", 0, *(if_(self._reaches(content, value, p(limit)), p(points), 0)
+                                      for limit, points in bands))
+            return cases(checks + [(call("NOT", call("ISNUMBER", value)), not_number)], points)
         tol = self.tol()
-        shortfall = (p(Param.TARGET) - value) if content.rule.type == "higher_better" \
-            else (value - p(Param.TARGET))
+        shortfall = (p(Param.TARGET) - value) if rule.higher else (value - p(Param.TARGET))
         steps = if_(p(Param.PARTIAL).eq(PARTIAL_NAMES["linear"]), shortfall / p(Param.STEP),
                     ceiling(shortfall / p(Param.STEP) - tol))
         points = if_(shortfall.le(tol), p(Param.MAX_POINTS),
                      call("MAX", 0, p(Param.MAX_POINTS) - steps * p(Param.DEDUCT)))
+        cut = p(Param.CUTOFF)
+        points = if_(call("ISNUMBER", cut), if_(self._reaches(content, value, cut), points, 0), points)
         checks = self._params_problem(content, (Param.MAX_POINTS, Param.TARGET, Param.STEP, Param.DEDUCT))
-        not_number = if_(value.eq(NOT_APPLICABLE),
-                         if_(p(Param.NOT_APPLICABLE).eq(NA_NAMES["zero"]), 0, p(Param.MAX_POINTS)),
-                         if_(call("LEFT", value, len(MISSING)).eq(MISSING), MISSING, INVALID))
         return cases(checks + [(call("NOT", call("ISNUMBER", value)), not_number),
                                (p(Param.STEP).le(0), self._bad_params(content))], points)
+
+    def _full_at(self, content: Content) -> X:
+        """The cell of the value that earns full points: the target, or a ladder's best band."""
+        rule = content.rule
+        if rule.type != "ladder":
+            return self.param(content.id, Param.TARGET)
+        best = max(range(len(rule.bands)), key=lambda k: rule.bands[k][1])
+        return self.param(content.id, BAND_COLUMNS[best])
 
     def item_met(self, item: Condition) -> X:
         if item.input is not None:
@@ -196,7 +225,7 @@ class Twins:
         if not content.rule.is_rate:
             return self._items_gap(content, points)
         p = lambda column: self.param(content.id, column)  # noqa: E731
-        target, tol = p(Param.TARGET), self.tol()
+        target, tol = self._full_at(content), self.tol()
         not_number = if_(value.eq(NOT_APPLICABLE), if_(
             p(Param.NOT_APPLICABLE).eq(NA_NAMES["zero"]), "不适用：分母为 0，计 0 分", "不适用：分母为 0，按满分计"),
             if_(call("LEFT", value, len(MISSING)).eq(MISSING), MISSING, INVALID))

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from typing import Any
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from .. import __version__
 from ..engine import Standard
+from ..workbook import assets
 from ..workbook.cached_values import patch_workbook
 from ..workbook.contract import SHEET_COVER, TEMPLATE_VERSION
 from ..workbook.inputs import WorkbookInputs
@@ -74,6 +76,13 @@ def build_workbook(std: Standard, inputs: WorkbookInputs, vba_project: bytes | N
     stream = io.BytesIO()
     book = build(stream, std, inputs, vba_project)
     return patch_workbook(stream.getvalue(), cached_map(book.cells))
+
+
+def shipped_vba() -> bytes:
+    """The VBA project of the shipped template: it does not depend on the standard, so a
+    workbook built for a province's standard reuses it (no VBA tooling needed at run time)."""
+    template = assets.asset(assets.TEMPLATE).read_bytes()
+    return zipfile.ZipFile(io.BytesIO(template)).read("xl/vbaProject.bin")
 
 
 def formula_cells(std: Standard, inputs: WorkbookInputs) -> list[FormulaCell]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import Condition, Standard, describe_rule
+from ..engine import Condition, Standard, describe_rule, source_text
 
 
 OP_TEXT = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
@@ -28,20 +28,23 @@ def render_markdown(std: Standard) -> str:
         "# 评价标准（由 standard-2023.toml 生成，请勿手工修改）", "",
         f"- 版本：{std.version}",
         f"- 来源：{std.source}",
+        "- 每项的“来源”：实施方案（县级复核工作实施方案）、评价标准原文、复核公开报道（近年复核的公开报道），"
+        "或本软件默认（待按省级赋分细则核对替换）；评价内容写作“内容来源／分值与规则来源”。",
         f"- 基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，总分 "
         f"{std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。",
         f"- 结论：任一必备条件不满足为“{std.verdicts['veto']}”；否则总分不低于 {std.pass_mark:g} 分为"
         f"“{std.verdicts['pass']}”，低于为“{std.verdicts['fail']}”；数据缺失或有误为“{std.verdicts['incomplete']}”。",
         "", "## 必备条件（附件2）", "",
-        _row("编号", "必备条件", "判定", "牵头单位", "配合单位", "佐证材料"),
-        _row(*["---"] * 6),
+        _row("编号", "必备条件", "判定", "牵头单位", "配合单位", "佐证材料", "来源"),
+        _row(*["---"] * 7),
     ]
     for p in std.prerequisites:
         lines.append(_row(p.id, p.title, "；".join(_condition(c, std) for c in p.conditions),
-                          p.lead, "、".join(p.coop), "、".join(p.evidence)))
+                          p.lead, "、".join(p.coop), "、".join(p.evidence), p.source))
     lines += ["", "## 技术评估指标（附件3）", "",
-              _row("序号", "指标", "评价内容", "分值", "评分规则", "输入数据", "牵头单位", "配合单位", "佐证材料"),
-              _row(*["---"] * 9)]
+              _row("序号", "指标", "评价内容", "分值", "评分规则", "输入数据", "牵头单位", "配合单位", "佐证材料",
+                   "来源"),
+              _row(*["---"] * 10)]
     for c in std.contents:
         if c.measure == "leakage":
             inputs = "各供水单位数据（见下表），按 CJJ 92-2016 计算修正后漏损率"
@@ -50,7 +53,7 @@ def render_markdown(std: Standard) -> str:
         else:
             inputs = "；".join(f"{i.label}：{_condition(i, std)}" for i in c.rule.items)
         lines.append(_row(c.id, c.indicator, c.title, f"{c.max_points:g}", describe_rule(c.rule),
-                          inputs, c.lead, "、".join(c.coop), "、".join(c.evidence)))
+                          inputs, c.lead, "、".join(c.coop), "、".join(c.evidence), source_text(c)))
     lines += ["", "## 输入数据", "", _row("键名", "名称", "单位", "说明"), _row(*["---"] * 4)]
     for spec in std.inputs.values():
         lines.append(_row(f"`{spec.key}`", spec.label, spec.unit, spec.definition))

@@ -4,9 +4,7 @@ varied at random, booleans flipped, 1-5 utilities, and one in twenty with a plan
 from __future__ import annotations
 
 import copy
-import io
 import random
-import zipfile
 from importlib import resources
 from typing import Any, Iterator
 
@@ -65,11 +63,6 @@ def _vary_inputs(inputs: dict[str, Any], std: Standard, rng: random.Random, keep
             inputs[content.numerator] = int(numerator) if count else numerator
 
 
-def template_vba() -> bytes:
-    template = assets.asset(assets.TEMPLATE).read_bytes()
-    return zipfile.ZipFile(io.BytesIO(template)).read("xl/vbaProject.bin")
-
-
 def county_workbook(raw: dict[str, Any], std: Standard, vba: bytes) -> bytes:
     """A filled county workbook for these figures, as an official would hand it in."""
     return build_workbook(std, example_extras(from_county_raw(raw, std), std), vba)
@@ -105,10 +98,11 @@ def _at_boundary(inputs: dict[str, Any], content: Any, std: Standard, case: str,
     rule, num_key, den_key = content.rule, content.numerator, content.denominator
     count = std.inputs[num_key].kind == "count"
     den = float(rng.choice([100, 200, 300])) if count else round(rng.uniform(50, 5000), 2)
-    sign = 1 if rule.type == "higher_better" else -1
-    share = {"zero": 0.0, "at": rule.target, "below": rule.target - sign * rule.step,
-             "above": rule.target + sign * rule.step, "half": rule.target - sign * rule.step / 2,
-             "below_by_hair": rule.target - sign * 1e-7,
+    sign = 1 if rule.higher else -1
+    target, step = rule.full_at, rule.step or 0.05  # a threshold or ladder has no step
+    share = {"zero": 0.0, "at": target, "below": target - sign * step,
+             "above": target + sign * step, "half": target - sign * step / 2,
+             "below_by_hair": target - sign * 1e-7,
              "random": rng.uniform(0.5, 1.0)}[case]
     share = min(max(share, 0.0), 1.0)
     num = share * den

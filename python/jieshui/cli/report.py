@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import Assessment, Standard, describe_rule
+from ..engine import Assessment, Standard, describe_rule, source_text
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
 
 
@@ -125,7 +125,7 @@ def render_problems(problems: Sequence[Any], console: Console) -> None:
 def standard_table(std: Standard) -> Table:
     table = Table(title=f"节水型社会评价标准（{std.version}）", show_lines=True, expand=True)
     for name, ratio in (("序号", 1), ("指标", 2), ("评价内容", 4), ("分值", 1), ("评分规则", 6),
-                        ("输入数据", 6), ("牵头单位", 2), ("配合单位", 3)):
+                        ("输入数据", 6), ("牵头单位", 2), ("配合单位", 3), ("来源", 2)):
         table.add_column(name, overflow="fold", ratio=ratio)
     for c in std.contents:
         if c.measure == "leakage":
@@ -133,14 +133,15 @@ def standard_table(std: Standard) -> Table:
         else:
             inputs = "\n".join(f"{std.inputs[k].label}（{k}）" for k in dict.fromkeys(c.input_keys))
         table.add_row(str(c.id), c.indicator, c.title, f"{c.max_points:g}",
-                      describe_rule(c.rule), inputs, c.lead, "、".join(c.coop))
+                      describe_rule(c.rule), inputs, c.lead, "、".join(c.coop), source_text(c))
     return table
 
 
 def prerequisites_table(std: Standard) -> Table:
     table = Table(title="必备条件（一票否决）", show_lines=True)
-    for name in ("编号", "必备条件", "判定", "牵头单位", "配合单位"):
+    for name in ("编号", "必备条件", "判定", "牵头单位", "配合单位", "来源"):
         table.add_column(name, overflow="fold")
     for p in std.prerequisites:
-        table.add_row(p.id, p.title, "\n".join(c.label for c in p.conditions), p.lead, "、".join(p.coop))
+        table.add_row(p.id, p.title, "\n".join(c.label for c in p.conditions), p.lead, "、".join(p.coop),
+                      p.source)
     return table

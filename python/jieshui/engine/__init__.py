@@ -8,7 +8,7 @@ from . import gaps, words
 from .county import (CountyData, CountyInfo, DataFileError, FieldError, Utility, check_utility,
                      coerce, read_county_file, validate)
 from .rates import Leakage, RateError, county_leakage, leakage, pressure_correction, ratio
-from .rules import describe_rule, higher_better, item_points, lower_better, rate_points
+from .rules import describe_rule, higher_better, item_points, lower_better, rate_points, source_text
 from .scoring import (Assessment, ContentResult, PrerequisiteResult, assess, condition_met,
                       score, verdict_of)
 from .standard import (UTILITY_FIELDS, Condition, Content, InputSpec, Prerequisite, Rule, Stage,
@@ -21,5 +21,5 @@ __all__ = [
     "assess", "check_utility", "coerce", "condition_met", "county_leakage", "default_standard",
     "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",
     "lower_better", "parse_standard", "pressure_correction", "rate_points", "ratio",
-    "read_county_file", "score", "validate", "verdict_of", "words",
+    "read_county_file", "score", "source_text", "validate", "verdict_of", "words",
 ]

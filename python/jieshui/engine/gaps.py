@@ -20,7 +20,7 @@ def quantity(amount: float, kind: str, tol: float) -> str:
 
 def ratio_gap(content: Content, std: Standard, numerator: float, denominator: float,
               value: float | None) -> str:
-    target = content.rule.target
+    target = content.rule.full_at
     if value is None or value >= target - std.tolerance:
         return ""
     spec = std.inputs[content.numerator or ""]
@@ -31,7 +31,7 @@ def ratio_gap(content: Content, std: Standard, numerator: float, denominator: fl
 
 
 def leakage_gap(content: Content, value: float | None, supply: float, tol: float) -> str:
-    target = content.rule.target
+    target = content.rule.full_at
     if value is None or value <= target + tol:
         return ""
     excess = value - target

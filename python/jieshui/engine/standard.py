@@ -12,7 +12,13 @@ from typing import Any, Literal
 from .tomlfile import TomlProblem, loads
 from .words import os_reason
 
-RATE_RULES = ("higher_better", "lower_better")
+# Rules scored from a value: points fall by steps (higher/lower_better, optionally to 0 beyond a
+# cut-off), all or nothing at a target (threshold), or by bands of value (ladder).
+STEP_RULES = ("higher_better", "lower_better")
+RATE_RULES = STEP_RULES + ("threshold", "ladder")
+# Where a content, prerequisite or rule comes from, so an official knows what to check against
+# the province's text; 复核公开报道: reports of recent reviews (wording of the prerequisites).
+SOURCES = ("实施方案", "评价标准原文", "复核公开报道", "本软件默认")
 ITEM_RULES = ("checklist", "bonus")
 OPERATORS = ("<=", ">=", "<", ">")
 NUMBER_KINDS = ("count", "volume", "area", "money", "fraction", "coefficient",
@@ -62,10 +68,25 @@ class Rule:
     not_applicable: Literal["full", "zero"] = "full"
     items: tuple[Condition, ...] = ()
     cap: float = 0.0
+    better: Literal["higher", "lower"] = "higher"   # threshold and ladder; implied by the others
+    cutoff: float | None = None                      # step rules: beyond it the content scores 0
+    bands: tuple[tuple[float, float], ...] = ()      # ladder: (limit, points), worst band first
 
     @property
     def is_rate(self) -> bool:
         return self.type in RATE_RULES
+
+    @property
+    def higher(self) -> bool:
+        """Whether a higher value is better."""
+        return self.type == "higher_better" or (self.type not in STEP_RULES and self.better == "higher")
+
+    @property
+    def full_at(self) -> float:
+        """The value that earns full points (a ladder's best band)."""
+        if self.type == "ladder" and self.bands:
+            return max(self.bands, key=lambda band: band[1])[0]
+        return self.target
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +104,8 @@ class Content:
     denominator: str | None = None
     gap_action: str = ""
     input_keys: tuple[str, ...] = ()
+    source: str = "本软件默认"        # where the content itself comes from (SOURCES)
+    rule_source: str = "本软件默认"   # where its points and rule numbers come from
 
     @property
     def is_bonus(self) -> bool:
@@ -98,6 +121,7 @@ class Prerequisite:
     coop: tuple[str, ...]
     evidence: tuple[str, ...]
     input_keys: tuple[str, ...] = ()
+    source: str = "本软件默认"
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,12 +238,15 @@ def _condition(raw: dict[str, Any]) -> Condition:
 
 
 def _rule(raw: dict[str, Any]) -> Rule:
+    cutoff = raw.get("cutoff")
     return Rule(type=raw["type"], target=float(raw.get("target", 0.0)),
                 step=float(raw.get("step", 0.0)), deduct=float(raw.get("deduct", 0.0)),
                 partial=raw.get("partial", "ceil"),
                 not_applicable=raw.get("not_applicable", "full"),
                 items=tuple(_condition(i) for i in raw.get("items", ())),
-                cap=float(raw.get("cap", 0.0)))
+                cap=float(raw.get("cap", 0.0)), better=raw.get("better", "higher"),
+                cutoff=None if cutoff is None else float(cutoff),
+                bands=tuple((float(limit), float(points)) for limit, points in raw.get("bands", ())))
 
 
 def _content(raw: dict[str, Any]) -> Content:
@@ -234,7 +261,8 @@ def _content(raw: dict[str, Any]) -> Content:
                    coop=tuple(raw.get("coop", ())), evidence=tuple(raw.get("evidence", ())),
                    measure=measure, numerator=raw.get("numerator"),
                    denominator=raw.get("denominator"), gap_action=raw.get("gap_action", ""),
-                   input_keys=keys)
+                   input_keys=keys, source=raw.get("source", SOURCES[-1]),
+                   rule_source=raw.get("rule_source", SOURCES[-1]))
 
 
 def _prerequisite(raw: dict[str, Any]) -> Prerequisite:
@@ -242,7 +270,8 @@ def _prerequisite(raw: dict[str, Any]) -> Prerequisite:
     return Prerequisite(id=raw["id"], title=raw["title"], conditions=conditions,
                         lead=raw["lead"], coop=tuple(raw.get("coop", ())),
                         evidence=tuple(raw.get("evidence", ())),
-                        input_keys=tuple(k for c in conditions for k in c.keys))
+                        input_keys=tuple(k for c in conditions for k in c.keys),
+                        source=raw.get("source", SOURCES[-1]))
 
 
 def _check(std: Standard) -> list[str]:
@@ -269,6 +298,7 @@ def _check(std: Standard) -> list[str]:
     for content in std.contents:
         problems += _check_content(std, content)
     for prereq in std.prerequisites:
+        problems += _check_source(f"必备条件 {prereq.id}", prereq.source)
         problems += _check_conditions(std, f"必备条件 {prereq.id}", prereq.conditions)
         problems += _check_units(std, f"必备条件 {prereq.id}", prereq.lead, prereq.coop)
     base = sum(c.max_points for c in std.contents if not c.is_bonus)
@@ -283,6 +313,7 @@ def _check(std: Standard) -> list[str]:
 def _check_content(std: Standard, c: Content) -> list[str]:
     where = f"评价内容 {c.id}"
     problems = _check_units(std, where, c.lead, c.coop)
+    problems += _check_source(where, c.source) + _check_source(where, c.rule_source)
     rule = c.rule
     if c.indicator not in std.indicators:
         problems.append(f"{where}：指标“{c.indicator}”不在 indicators 列表中")
@@ -290,6 +321,8 @@ def _check_content(std: Standard, c: Content) -> list[str]:
         problems.append(f"{where}：分值 max_points 应大于 0")
     if rule.is_rate:
         problems += _check_rate_rule(where, c)
+        if rule.higher != (c.measure != "leakage"):  # the gap hints are written for these
+            problems.append(f"{where}：比率类内容应越高越好，漏损率应越低越好（better 写错了）")
         if c.measure == "ratio":
             problems += _check_declared(std, where, (c.numerator, c.denominator), number=True)
         elif c.measure != "leakage":
@@ -305,23 +338,57 @@ def _check_content(std: Standard, c: Content) -> list[str]:
                                      or abs(rule.cap - c.max_points) > std.tolerance):
             problems.append(f"{where}：加分上限 cap 应大于 0、不超过 {std.bonus_cap:g} 且等于分值")
     else:
-        problems.append(f"{where}：规则类型“{rule.type}”无效，应为 higher_better、lower_better、checklist 或 bonus")
+        problems.append(f"{where}：规则类型“{rule.type}”无效，应为 {'、'.join(RATE_RULES + ITEM_RULES)} 之一")
     return problems
 
 
 def _check_rate_rule(where: str, c: Content) -> list[str]:
     rule, problems = c.rule, []
+    if rule.not_applicable not in ("full", "zero"):
+        problems.append(f"{where}：not_applicable 应为 full 或 zero")
+    if rule.type in ("threshold", "ladder") and rule.better not in ("higher", "lower"):
+        problems.append(f"{where}：better 应为 higher（越高越好）或 lower（越低越好）")
+    if rule.type == "ladder":
+        return problems + _check_bands(where, c)
     if not 0 <= rule.target <= 1:
         problems.append(f"{where}：目标值 target = {rule.target:g} 应在 0 与 1 之间（如 80% 写 0.80）")
+    if rule.type == "threshold":
+        return problems
     if not 0 < rule.step <= 1:
         problems.append(f"{where}：步长 step = {rule.step:g} 应在 0 与 1 之间（5 个百分点写 0.05）")
     if not 0 < rule.deduct <= c.max_points:
         problems.append(f"{where}：每步扣分 deduct = {rule.deduct:g} 应大于 0 且不超过分值 {c.max_points:g}")
     if rule.partial not in ("ceil", "linear"):
         problems.append(f"{where}：partial 应为 ceil 或 linear")
-    if rule.not_applicable not in ("full", "zero"):
-        problems.append(f"{where}：not_applicable 应为 full 或 zero")
+    if rule.cutoff is not None and not (0 <= rule.cutoff <= 1 and (
+            rule.cutoff < rule.target if rule.higher else rule.cutoff > rule.target)):
+        side = "低于" if rule.higher else "高于"
+        problems.append(f"{where}：不得分界限 cutoff = {rule.cutoff:g} 应在 0 与 1 之间且{side}目标值 {rule.target:g}")
     return problems
+
+
+MAX_BANDS = 4  # the 评价标准 row has four band columns
+
+
+def _check_bands(where: str, c: Content) -> list[str]:
+    bands, problems = c.rule.bands, []
+    if not 1 <= len(bands) <= MAX_BANDS:
+        return [f"{where}：分档 bands 应有 1 到 {MAX_BANDS} 档，如 [[0.05, 1], [0.10, 2]]"]
+    limits, points = [b[0] for b in bands], [b[1] for b in bands]
+    ordered = limits == sorted(limits) if c.rule.higher else limits == sorted(limits, reverse=True)
+    if not ordered or len(set(limits)) != len(limits):
+        problems.append(f"{where}：分档界限应从差到好排列且不重复（越高越好时从小到大）")
+    if any(not 0 <= x <= 1 for x in limits):
+        problems.append(f"{where}：分档界限应在 0 与 1 之间（如 5% 写 0.05）")
+    if points != sorted(points) or any(x <= 0 for x in points) or abs(points[-1] - c.max_points) > 1e-9:
+        problems.append(f"{where}：各档分值应大于 0、逐档增加，最高一档等于分值 {c.max_points:g}")
+    return problems
+
+
+def _check_source(where: str, source: str) -> list[str]:
+    if source in SOURCES:
+        return []
+    return [f"{where}：来源“{source}”无效，应为 {'、'.join(SOURCES)} 之一"]
 
 
 def _check_conditions(std: Standard, where: str, conditions: tuple[Condition, ...]) -> list[str]:

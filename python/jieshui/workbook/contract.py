@@ -7,11 +7,11 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from ..engine import Content, Standard, describe_rule
+from ..engine import Content, Rule, Standard, describe_rule, source_text
 
 # 2025.2: the VBA calls jieshui.excel.udfs and jieshui.excel.macros (2025.1 named jieshui.udfs
 # and jieshui.macros, which no longer exist), and the name out_values was added.
-TEMPLATE_VERSION = "2025.2"
+TEMPLATE_VERSION = "2025.3"
 
 SHEET_COVER = "说明"
 SHEET_INPUTS = "基础数据"
@@ -43,7 +43,10 @@ LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
 EVIDENCE_CHOICES = ("提供", "缺")
 REPORT_CHOICES = ("已报", "未报")
 
+# A rule's name in the 评价标准 row (rule_key: a threshold or ladder also names its direction).
 RULE_NAMES = {"higher_better": "越高越好", "lower_better": "越低越好",
+              "threshold_higher": "达标得分（越高越好）", "threshold_lower": "达标得分（越低越好）",
+              "ladder_higher": "分档得分（越高越好）", "ladder_lower": "分档得分（越低越好）",
               "checklist": "逐项得分", "bonus": "加分项"}
 PARTIAL_NAMES = {"ceil": "不足一档按一档", "linear": "按比例"}
 NA_NAMES = {"full": "满分", "zero": "零分"}
@@ -68,13 +71,34 @@ class Param(IntEnum):
     ITEM_2 = 12
     ITEM_3 = 13
     ITEM_4 = 14
-    TEXT = 15
+    CUTOFF = 15
+    BAND_1 = 16
+    BAND_2 = 17
+    BAND_3 = 18
+    BAND_4 = 19
+    TEXT = 20
+    SOURCE = 21
 
 
 PARAM_HEADERS = ("序号", "评价指标", "评价内容", "规则类型", "分值", "目标值", "步长", "每步扣分",
-                 "部分得分", "分母为0时", "加分上限", "第1项分值", "第2项分值", "第3项分值",
-                 "第4项分值", "评分规则说明")
+                 "部分得分", "分母为0时", "加分上限", "第1项(档)分值", "第2项(档)分值", "第3项(档)分值",
+                 "第4项(档)分值", "不得分界限", "第1档界限", "第2档界限", "第3档界限", "第4档界限",
+                 "评分规则说明", "来源（内容／分值与规则）")
+# A checklist's item points, or a ladder's band points (its limits in BAND_COLUMNS).
 ITEM_COLUMNS = (Param.ITEM_1, Param.ITEM_2, Param.ITEM_3, Param.ITEM_4)
+BAND_COLUMNS = (Param.BAND_1, Param.BAND_2, Param.BAND_3, Param.BAND_4)
+
+
+def rule_kind(key: str) -> str:
+    """The rule type a RULE_NAMES key names."""
+    return key.rsplit("_", 1)[0] if key.startswith(("threshold_", "ladder_")) else key
+
+
+def rule_key(rule: Rule) -> str:
+    """The key of RULE_NAMES for a rule."""
+    if rule.type in ("threshold", "ladder"):
+        return f"{rule.type}_{rule.better}"
+    return rule.type
 
 
 def param_row(content: Content) -> list[Any]:
@@ -83,16 +107,23 @@ def param_row(content: Content) -> list[Any]:
     rule = content.rule
     row: list[Any] = [None] * len(Param)
     row[Param.ID], row[Param.INDICATOR], row[Param.TITLE] = content.id, content.indicator, content.title
-    row[Param.RULE], row[Param.MAX_POINTS] = RULE_NAMES[rule.type], content.max_points
+    row[Param.RULE], row[Param.MAX_POINTS] = RULE_NAMES[rule_key(rule)], content.max_points
     if rule.is_rate:
-        row[Param.TARGET], row[Param.STEP], row[Param.DEDUCT] = rule.target, rule.step, rule.deduct
-        row[Param.PARTIAL] = PARTIAL_NAMES[rule.partial]
         row[Param.NOT_APPLICABLE] = NA_NAMES[rule.not_applicable]
+    if rule.type in ("higher_better", "lower_better", "threshold"):
+        row[Param.TARGET] = rule.target
+    if rule.type in ("higher_better", "lower_better"):
+        row[Param.STEP], row[Param.DEDUCT] = rule.step, rule.deduct
+        row[Param.PARTIAL] = PARTIAL_NAMES[rule.partial]
+        row[Param.CUTOFF] = rule.cutoff
     if content.is_bonus:
         row[Param.CAP] = rule.cap
     for column, item in zip(ITEM_COLUMNS, rule.items):
         row[column] = item.points
+    for limit_column, points_column, (limit, points) in zip(BAND_COLUMNS, ITEM_COLUMNS, rule.bands):
+        row[limit_column], row[points_column] = limit, points
     row[Param.TEXT] = describe_rule(rule)
+    row[Param.SOURCE] = source_text(content)
     return row
 
 

@@ -20,8 +20,9 @@ from ..engine import (UTILITY_FIELDS, Content, FieldError, InputSpec, RateError,
                       rate_points, ratio, verdict_of)
 from ..engine.words import (BLANK, ERROR_PREFIX, INVALID, MET, MISSING, NOT_APPLICABLE, REACHED,
                             UNMET)
-from .contract import (ITEM_COLUMNS, LEAK_PARTS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param,
-                       reverse)
+from ..engine.standard import RATE_RULES
+from .contract import (BAND_COLUMNS, ITEM_COLUMNS, LEAK_PARTS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param,
+                       reverse, rule_kind)
 
 CATEGORY = "节水复核"
 # Arguments that take a range: xlwings hands them over as 2-D lists whatever their shape.
@@ -98,14 +99,19 @@ def _content_id(value: Cell) -> int:
 
 
 def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
-    """The content with the rule numbers of its 评价标准 row (so an edited row takes effect)."""
+    """The content with the rule of its 评价标准 row (so an edited row takes effect): the rule
+    type and numbers come from the row, the inputs it reads from the standard."""
     row = list(params[0]) if params else []
     if len(row) < Param.TEXT:
         raise CellProblem(f"{ERROR_PREFIX}评价标准参数行不完整")
     content = default_standard().content(_content_id(row[Param.ID]))
-    if reverse(RULE_NAMES).get(row[Param.RULE], "") != content.rule.type:
-        raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为"
-                          f"“{RULE_NAMES[content.rule.type]}”")
+    key = reverse(RULE_NAMES).get(row[Param.RULE], "")
+    kind = rule_kind(key)
+    allowed = [k for k in RULE_NAMES if (rule_kind(k) in RATE_RULES if content.rule.is_rate
+                                         else k == content.rule.type)]
+    if key not in allowed:  # a rate content takes any rate rule; items stay items
+        names = "”“".join(RULE_NAMES[k] for k in allowed)
+        raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为“{names}”之一")
 
     def number(column: Param) -> float:
         return _number(row[column], content.id)
@@ -113,16 +119,31 @@ def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
     rule = content.rule
     items = tuple(dataclasses.replace(item, points=number(column))
                   for column, item in zip(ITEM_COLUMNS, rule.items))
-    rate = rule.is_rate
+    steps = kind in ("higher_better", "lower_better")
+    cutoff = row[Param.CUTOFF] if len(row) > Param.CUTOFF else None
     rule = dataclasses.replace(
-        rule, items=items,
-        target=number(Param.TARGET) if rate else 0.0,
-        step=number(Param.STEP) if rate else 0.0,
-        deduct=number(Param.DEDUCT) if rate else 0.0,
+        rule, type=kind, items=items, better="lower" if key.endswith("_lower") else "higher",
+        target=number(Param.TARGET) if kind in ("higher_better", "lower_better", "threshold") else 0.0,
+        step=number(Param.STEP) if steps else 0.0,
+        deduct=number(Param.DEDUCT) if steps else 0.0,
         partial=reverse(PARTIAL_NAMES).get(row[Param.PARTIAL], "ceil"),
         not_applicable=reverse(NA_NAMES).get(row[Param.NOT_APPLICABLE], "full"),
-        cap=number(Param.CAP) if content.is_bonus else 0.0)
+        cap=number(Param.CAP) if content.is_bonus else 0.0,
+        cutoff=number(Param.CUTOFF) if steps and cutoff not in (None, "") else None,
+        bands=_bands(row, content.id) if kind == "ladder" else ())
     return dataclasses.replace(content, rule=rule, max_points=number(Param.MAX_POINTS))
+
+
+def _bands(row: list[Cell], content_id: int) -> tuple[tuple[float, float], ...]:
+    """A ladder's (limit, points) from the row's band columns, up to the first blank limit."""
+    bands = []
+    for limit_column, points_column in zip(BAND_COLUMNS, ITEM_COLUMNS):
+        if row[limit_column] in (None, ""):
+            break
+        bands.append((_number(row[limit_column], content_id), _number(row[points_column], content_id)))
+    if not bands:
+        raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content_id} 项没有填写分档界限")
+    return tuple(bands)
 
 
 def _number(value: Cell, content_id: int) -> float:
