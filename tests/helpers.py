@@ -5,6 +5,9 @@ defined names (the template's contract) rather than literal cell addresses."""
 from __future__ import annotations
 
 import copy
+import zipfile
+import re
+import concurrent.futures as futures
 import shutil
 import subprocess
 import sysconfig
@@ -60,6 +63,45 @@ def convert(source: Path, out_dir: Path, target: str, infilter: str | None = Non
     subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless", *options,
                     "--convert-to", target, "--outdir", str(out_dir), str(source)],
                    check=True, capture_output=True, timeout=180)
+
+
+# LibreOffice recalculates every formula of an OOXML file on load with this setting.
+RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
+<value>0</value></prop></item>
+</oor:items>
+"""
+CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"')
+
+
+def recalculate(sources, out_dir, batches=4):
+    """LibreOffice headless opens each file, recalculates everything, saves it as .xlsx; a
+    few batches, two soffice processes at a time (each with its own profile)."""
+    def run(k, files):
+        profile = out_dir.parent / f"profile{k}"
+        (profile / "user").mkdir(parents=True, exist_ok=True)
+        (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
+        subprocess.run([soffice(), f"-env:UserInstallation=file://{profile}", "--headless",
+                        "--convert-to", "xlsx", "--outdir", str(out_dir), *map(str, files)],
+                       check=True, capture_output=True, timeout=1800)
+
+    chunks = [sources[k::batches] for k in range(batches)]
+    with futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(run, range(batches), chunks))
+    return {path: out_dir / (path.stem + ".xlsx") for path in sources}
+
+
+def visible_errors(path):
+    """[sheet!cell] of every error value on a visible sheet."""
+    from jieshui.workbook.cached_values import sheet_parts
+
+    archive = zipfile.ZipFile(path)
+    workbook = archive.read("xl/workbook.xml").decode("utf-8")
+    hidden = set(re.findall(r'<sheet[^>]*name="([^"]+)"[^>]*state="(?:hidden|veryHidden)"', workbook))
+    return [f"{sheet}!{c}" for sheet, part in sheet_parts(archive).items() if sheet not in hidden
+            for c in CELL.findall(archive.read(part).decode("utf-8"))]
 
 
 # -- VBA ---------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ ALLOWED = {
     "builder": {"engine", "workbook"},
     "review": {"engine", "workbook", "builder"},
     "excel": {"engine", "workbook", "review"},
-    "cli": {"engine", "workbook", "review"},
+    "cli": {"engine", "workbook", "builder", "review"},
     "buildtime": {"engine", "workbook", "builder"},
 }
 SHARED = {"", "files"}

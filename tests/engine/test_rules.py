@@ -98,3 +98,64 @@ def test_linear_is_never_harsher_than_ceil(p, value):
     ceil = dict(p, partial="ceil")
     linear = dict(p, partial="linear")
     assert higher_better(value, **linear) >= higher_better(value, **ceil) - 1e-12
+
+
+# The rule kinds of published 赋分细则, each with its value at and around its limits.
+def rule(**fields):
+    return Rule(**fields)
+
+
+@pytest.mark.parametrize("better, value, expected", [
+    ("lower", 0.09, 8.0),       # 漏损率 9 %: at the standard, full points
+    ("lower", 0.0900000001, 8.0),  # within the tolerance of the limit
+    ("lower", 0.095, 0.0),      # "高于标准不得分": 9.5 % gives 0 (the step rule gave 6)
+    ("higher", 0.80, 5.0),
+    ("higher", 0.7999, 0.0),    # "低于目标值不得分"
+])
+def test_threshold_is_all_or_nothing(better, value, expected):
+    threshold = rule(type="threshold", better=better, target=0.09 if better == "lower" else 0.80)
+    points = 8.0 if better == "lower" else 5.0
+    assert rate_points(threshold, points, value, tol=TOL) == expected
+
+
+LADDER = rule(type="ladder", better="higher", bands=((0.05, 1.0), (0.10, 2.0), (0.15, 3.0)))
+
+
+@pytest.mark.parametrize("value, expected", [
+    (0.0, 0.0), (0.0499, 0.0),   # below the first band: nothing
+    (0.05, 1.0), (0.0999, 1.0),  # "达到5%得1分"
+    (0.10, 2.0), (0.15, 3.0),    # "达到10%得2分；达到15%以上得3分"
+    (0.40, 3.0),
+])
+def test_ladder_bands_higher(value, expected):
+    assert rate_points(LADDER, 3.0, value, tol=TOL) == expected
+
+
+@pytest.mark.parametrize("value, expected", [(0.08, 4.0), (0.10, 4.0), (0.11, 2.0), (0.12, 2.0), (0.13, 0.0)])
+def test_ladder_bands_lower(value, expected):
+    lower = rule(type="ladder", better="lower", bands=((0.12, 2.0), (0.10, 4.0)))  # ≤12 % 2, ≤10 % 4
+    assert rate_points(lower, 4.0, value, tol=TOL) == expected
+
+
+@pytest.mark.parametrize("value, expected", [
+    (0.80, 5.0), (0.75, 4.0),   # the steps as without a cut-off
+    (0.70, 3.0),                # at the cut-off: still scored by steps (two steps short)
+    (0.6999, 0.0),              # below it: 0, where the steps alone give 2
+])
+def test_cutoff_ends_the_steps(value, expected):
+    cut = rule(type="higher_better", target=0.80, step=0.05, deduct=1.0, cutoff=0.70)
+    assert rate_points(cut, 5.0, value, tol=TOL) == expected
+
+
+def test_new_rules_read_as_the_annex_writes_them():
+    assert describe_rule(rule(type="threshold", better="lower", target=0.09)).startswith("≤9% 得满分，否则不得分")
+    assert describe_rule(LADDER).startswith("达到5%得1分；达到10%得2分；达到15%得3分；其余不得分")
+    cut = rule(type="lower_better", target=0.09, step=0.01, deduct=2.0, cutoff=0.12)
+    assert "高于12% 不得分" in describe_rule(cut)
+
+
+def test_not_applicable_applies_to_every_rate_rule():
+    for kind in (rule(type="threshold", target=0.5), LADDER, rule(type="lower_better", target=0.1, step=0.01,
+                                                                   deduct=1.0, not_applicable="zero")):
+        expected = 0.0 if kind.not_applicable == "zero" else 3.0
+        assert rate_points(kind, 3.0, None, tol=TOL) == expected

@@ -57,6 +57,19 @@ def test_every_input_is_used_and_labelled(std):
     (lambda r: r["contents"][0]["rule"].update(type="best"), "规则类型“best”无效"),
     (lambda r: r.pop("verdicts"), "缺少字段 verdicts"),
     (lambda r: r["inputs"]["permits_total"].update(kind="integer"), "kind = \"integer\" 无效"),
+    (lambda r: r["contents"][4]["rule"].update(cutoff=0.9), "不得分界限 cutoff = 0.9 应在 0 与 1 之间且低于目标值"),
+    (lambda r: r["contents"][16].update(rule={"type": "threshold", "better": "higher", "target": 0.09}),
+     "漏损率应越低越好"),
+    (lambda r: r["contents"][20].update(rule={"type": "ladder", "better": "higher",
+                                              "bands": [[0.10, 2.0], [0.05, 1.0], [0.2, 5.0]]}),
+     "分档界限应从差到好排列"),
+    (lambda r: r["contents"][20].update(rule={"type": "ladder", "better": "higher",
+                                              "bands": [[0.05, 1.0], [0.10, 2.0]]}),
+     "最高一档等于分值 5"),
+    (lambda r: r["contents"][20].update(rule={"type": "ladder", "better": "higher", "bands": []}),
+     "分档 bands 应有 1 到 4 档"),
+    (lambda r: r["contents"][0].update(source="网上"), "来源“网上”无效"),
+    (lambda r: r["prerequisites"][2].update(source="省里"), "必备条件 P3：来源“省里”无效"),
 ])
 def test_inconsistent_standard_is_refused_with_the_reason(change, fragment):
     with pytest.raises(StandardError) as info:
@@ -80,3 +93,12 @@ def test_unreadable_standard_files(tmp_path):
         load_standard(bad)
     with pytest.raises(StandardError, match="无法读取评价标准文件"):
         load_standard(tmp_path / "missing.toml")
+
+
+def test_every_content_and_prerequisite_names_its_source(std):
+    assert {c.source for c in std.contents} == {"实施方案"}  # the plan lists the 24 contents
+    assert {c.rule_source for c in std.contents} == {"本软件默认"}  # no official table read
+    sources = {p.id: p.source for p in std.prerequisites}
+    assert sources == {"P1": "复核公开报道", "P2": "复核公开报道", "P3": "本软件默认", "P4": "复核公开报道"}
+    assert "总量" in std.prerequisites[0].title and "强度" in std.prerequisites[1].title
+    assert "巡视、审计、督查" in std.prerequisites[3].title

@@ -19,7 +19,8 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
                            TimeRemainingColumn)
 
 from .. import __version__
-from ..engine import DataFileError, Standard, StandardError, assess, load_standard, read_county_file
+from ..engine import DataFileError, Standard, assess, load_standard, read_county_file
+from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason
 from ..files import claim, crash_log, mode_of, write_atomically
 from ..review.check import check
@@ -28,39 +29,21 @@ from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find
 from ..review.export import export, problem_notes
 from ..review.recalc import Recalculated, recalculated
 from ..review.summary import SummaryWriter
+from ..workbook.inputs import WorkbookInputs, from_county_raw
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
-from .report import prerequisites_table, render, render_problems, standard_table, to_dict
+from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
+                     make_console, read_standard)
+from .report import render, render_problems, to_dict
+from .standard_commands import standard_app
 
-EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 MAX_WORKERS = 64
 
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
                   no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
-
-StandardOption = Annotated[
-    Optional[Path],
-    typer.Option("--standard", help="评价标准文件（TOML）；默认使用随软件发布的标准。"),
-]
-
-
-def _console() -> Console:
-    return Console(width=160 if not sys.stdout.isatty() else None, highlight=False)
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"错误：{message}", markup=False)
-    return typer.Exit(EXIT_UNREADABLE)
-
-
-def _standard(path: Path | None) -> Standard:
-    try:
-        return load_standard(path)
-    except StandardError as exc:
-        raise _fail(str(exc)) from exc
-
+app.add_typer(standard_app, name="standard")
 
 @app.command()
 def score(
@@ -72,7 +55,7 @@ def score(
 
     退出码：0 已评分（无论结论如何）；1 数据有错误；2 文件无法读取。
     """
-    std = _standard(standard)
+    std = read_standard(standard)
     cells: dict[str, str] = {}
     try:
         if file.suffix.lower() in WORKBOOK_SUFFIXES:
@@ -81,12 +64,12 @@ def score(
         else:
             raw = read_county_file(file)
     except (DataFileError, WorkbookError) as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     result = assess(raw, std)
     if as_json:
         typer.echo(json.dumps(to_dict(result, cells), ensure_ascii=False, indent=2))
     else:
-        render(result, _console(), cells)
+        render(result, make_console(), cells)
     raise typer.Exit(EXIT_DATA_ERRORS if result.errors else EXIT_SCORED)
 
 
@@ -98,17 +81,18 @@ def recalc(
     use_workbook_rules: Annotated[bool, typer.Option(
         "--use-workbook-rules", help="评价标准表被修改过时，按工作簿中的评价标准计算（与 Excel 中的公式一致）；"
                                      "默认按官方标准")] = False,
+    standard: StandardOption = None,
 ) -> None:
     """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
     if (output is None) == (not in_place):
-        raise _fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
+        raise fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
     if output is not None and (output.exists() or output.is_symlink()):
-        raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-    std = _standard(None)
+        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    std = read_standard(standard)
     try:
         done = recalculated(workbook, std, use_workbook_rules)
     except WorkbookError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     _warn_edited_rules(done)
     if in_place:
         backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
@@ -120,7 +104,7 @@ def recalc(
     target = claim(output)
     if target != output:  # made by someone else between the check and now
         target.unlink()
-        raise _fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
     write_atomically(target, done.data)
     typer.echo(f"已写出 {output}")
 
@@ -141,25 +125,26 @@ def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
     try:
         return read_workbook(workbook, std)
     except WorkbookError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
 
 
 @app.command("check")
 def check_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    standard: StandardOption = None,
 ) -> None:
     """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
 
     退出码：0 未发现问题；1 有问题；2 文件无法读取或不是县域复核工作簿。
     """
-    std = _standard(None)
+    std = read_standard(standard)
     problems = check(_read_workbook(workbook, std), std).problems
     if as_json:
         typer.echo(json.dumps([{"cell": p.cell, "kind": p.kind, "message": p.message} for p in problems],
                               ensure_ascii=False, indent=2))
     else:
-        render_problems(problems, _console())
+        render_problems(problems, make_console())
     raise typer.Exit(EXIT_DATA_ERRORS if problems else EXIT_SCORED)
 
 
@@ -167,32 +152,47 @@ def check_command(
 def export_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+    standard: StandardOption = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
     if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise _fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
-    std = _standard(None)
+        raise fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
+    std = read_standard(standard)
     data = _read_workbook(workbook, std)
     checked = check(data, std)
     exported = export(checked, data.inputs, out_dir or workbook.parent, dt.date.today())
-    console = _console()
+    console = make_console()
     console.print(f"已导出：{exported.xlsx}", markup=False)
     console.print(exported.pdf_note, markup=False)
     for text, is_data in problem_notes(checked.problems):
         console.print(text, style="bold red" if is_data else "yellow", markup=False)
 
 
-@app.command("standard")
-def show_standard(standard: StandardOption = None) -> None:
-    """显示评价标准：24 项评价内容的分值、评分规则、输入数据和责任单位，以及必备条件。"""
-    std = _standard(standard)
-    console = _console()
-    console.print(f"版本：{std.version}")
-    console.print(f"来源：{std.source}", markup=False)
-    console.print(standard_table(std))
-    console.print(prerequisites_table(std))
-    console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
-                  f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+@app.command("template")
+def template_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="新工作簿（.xlsm，不能已存在）")],
+    standard: StandardOption = None,
+    county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）")] = None,
+) -> None:
+    """生成县域复核工作簿：按给定的评价标准（如省级细则）生成“评价标准”表和全部公式，可预填县域数据。"""
+    if output.suffix.lower() != ".xlsm":
+        raise fail("输出文件应以 .xlsm 结尾（含宏的 Excel 工作簿）")
+    if output.exists() or output.is_symlink():
+        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    std = read_standard(standard)
+    inputs = WorkbookInputs()
+    if county is not None:
+        try:
+            inputs = from_county_raw(read_county_file(county), std)  # figures only: no evidence marks
+        except DataFileError as exc:
+            raise fail(str(exc)) from exc
+    data = build_workbook(std, inputs, shipped_vba())
+    target = claim(output)
+    if target != output:
+        target.unlink()
+        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    write_atomically(target, data)
+    typer.echo(f"已生成 {output}（评价标准 {std.version}）")
 
 
 @app.command("collect")
@@ -205,13 +205,13 @@ def collect_command(
 ) -> None:
     """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总。"""
     if output is None and not as_json:
-        raise _fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
+        raise fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
     if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise _fail(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {workers}）")
-    std = _standard(standard)
+        raise fail(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {workers}）")
+    std = read_standard(standard)
     found = find_workbooks(paths)
     if not found.workbooks:
-        raise _fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
+        raise fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
     target = _claim_output(output) if output is not None else None  # before hours of reading
     try:
         results = _score_with_progress(found.workbooks, standard, workers, as_json)
@@ -234,11 +234,11 @@ def collect_command(
 def _claim_output(output: Path) -> Path:
     """The summary's name, claimed now: a folder that cannot be written fails in a second."""
     if output.is_dir():
-        raise _fail(f"{output} 是文件夹：-o 请给出汇总工作簿的文件名，如 {output / '汇总.xlsx'}")
+        raise fail(f"{output} 是文件夹：-o 请给出汇总工作簿的文件名，如 {output / '汇总.xlsx'}")
     try:
         return claim(output)
     except OSError as exc:
-        raise _fail(f"无法在 {output.parent} 中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
+        raise fail(f"无法在 {output.parent} 中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
 
 
 def _score_with_progress(files: list[Path], standard: Path | None, workers: int | None,
@@ -260,18 +260,18 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或�
 
 def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
     if not dry_run and not on_windows():
-        raise _fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
+        raise fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
     try:
         check_plan(actions, ansi_code_page())
     except InstallError as exc:
-        raise _fail(str(exc)) from exc
+        raise fail(str(exc)) from exc
     for action in actions:
         typer.echo(("将" if dry_run else "") + action.describe())
     if not dry_run:
         try:
             apply(actions)
         except InstallError as exc:
-            raise _fail(str(exc)) from exc
+            raise fail(str(exc)) from exc
         typer.echo(done)
 
 

@@ -12,10 +12,11 @@ from typing import Any, Callable, Iterable, Iterator
 
 from concurrent.futures.process import BrokenProcessPool
 
-from ..engine import Standard, default_standard, load_standard
+from ..engine import Standard, default_standard
 from ..engine.words import shown
 from ..workbook.readers import WorkbookError, read_workbook
 from .check import check
+from .standard_import import load_any_standard
 
 SUFFIXES = (".xlsm", ".xlsx")
 IN_FLIGHT_PER_WORKER = 8
@@ -91,7 +92,7 @@ _STANDARD: Standard | None = None
 
 def _init_worker(standard_path: str | None) -> None:
     global _STANDARD
-    _STANDARD = load_standard(standard_path) if standard_path else default_standard()
+    _STANDARD = load_any_standard(standard_path) if standard_path else default_standard()
 
 
 def _plain(value: Any) -> Any:

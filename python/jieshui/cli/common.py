@@ -1,0 +1,37 @@
+"""What every command shares: exit codes, the --standard option, the console, failing in words."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from ..engine import Standard, StandardError
+from ..review.standard_import import load_any_standard
+
+EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+StandardOption = Annotated[
+    Optional[Path],
+    typer.Option("--standard", help="评价标准文件（.toml，或 jieshui standard export 导出后修改的 .xlsx）；"
+                                    "默认使用随软件发布的标准。"),
+]
+
+
+def make_console() -> Console:
+    return Console(width=160 if not sys.stdout.isatty() else None, highlight=False)
+
+
+def fail(message: str) -> typer.Exit:
+    Console(stderr=True, highlight=False, soft_wrap=True).print(f"错误：{message}", markup=False)
+    return typer.Exit(EXIT_UNREADABLE)
+
+
+def read_standard(path: Path | None) -> Standard:
+    try:
+        return load_any_standard(path)
+    except StandardError as exc:
+        raise fail(str(exc)) from exc

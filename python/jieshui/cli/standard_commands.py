@@ -1,0 +1,109 @@
+"""`jieshui standard`: show the standard, hand it to a province as a workbook, take the edited
+workbook back as a standard file, and say what a province changed."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..engine import Standard, StandardError, load_standard
+from ..engine.standard import DEFAULT_STANDARD
+from ..files import claim, write_atomically
+from ..review.standard_book import export_standard
+from ..review.standard_diff import differences
+from ..review.standard_import import read_standard_book
+from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, read_standard
+from .report import prerequisites_table, standard_table
+
+DEFAULT_WORD = "默认"  # `jieshui standard diff 默认 省级.xlsx`: the packaged standard
+
+standard_app = typer.Typer(help="评价标准：显示、导出为可编辑的工作簿、导入、比较。", rich_markup_mode=None,
+                           invoke_without_command=True)
+
+
+@standard_app.callback()
+def show(ctx: typer.Context, standard: StandardOption = None) -> None:
+    """显示评价标准：24 项评价内容的分值、评分规则、输入数据、责任单位和来源，以及必备条件。"""
+    if ctx.invoked_subcommand is not None:
+        return
+    std = read_standard(standard)
+    console = make_console()
+    console.print(f"版本：{std.version}")
+    console.print(f"来源：{std.source}", markup=False)
+    console.print(standard_table(std))
+    console.print(prerequisites_table(std))
+    console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
+                  f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+
+
+def _new_file(output: Path, suffix: str) -> Path:
+    if output.suffix.lower() != suffix:
+        raise fail(f"输出文件应以 {suffix} 结尾")
+    target = claim(output)
+    if target != output:  # never over an existing file
+        target.unlink()
+        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+    return target
+
+
+def _standard_text(path: Path | None) -> str:
+    """The standard file's text, for the workbook to carry (an edited workbook's, rewritten)."""
+    if path is None:
+        return (resources.files("jieshui") / "data" / DEFAULT_STANDARD).read_text(encoding="utf-8")
+    if path.suffix.lower() == ".xlsx":
+        import tomli_w
+
+        return tomli_w.dumps(read_standard_book(path)[0])
+    return path.read_text(encoding="utf-8")
+
+
+@standard_app.command("export")
+def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）")],
+                standard: StandardOption = None) -> None:
+    """把评价标准导出为省级官员可编辑的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
+    std = read_standard(standard)
+    try:
+        data = export_standard(std, _standard_text(standard))
+    except StandardError as exc:
+        raise fail(str(exc)) from exc
+    target = _new_file(output, ".xlsx")
+    write_atomically(target, data)
+    typer.echo(f"已导出评价标准 {std.version}：{target}")
+
+
+@standard_app.command("import")
+def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评价标准工作簿（.xlsx）", metavar="工作簿")],
+                output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）")]) -> None:
+    """检查修改后的评价标准工作簿（逐个单元格指出问题），通过后写成评价标准文件（.toml）。"""
+    import tomli_w
+
+    try:
+        raw, std = read_standard_book(workbook)
+    except StandardError as exc:
+        raise fail(str(exc)) from exc
+    header = f"# 由 jieshui standard import 从 {workbook.name} 生成；评价标准 {std.version}\n"
+    target = _new_file(output, ".toml")
+    write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))
+    typer.echo(f"已写出 {target}（评价标准 {std.version}，检查通过）")
+
+
+def _either(name: str) -> Standard:
+    return load_standard() if name == DEFAULT_WORD else read_standard(Path(name))
+
+
+@standard_app.command("diff")
+def diff(old: Annotated[str, typer.Argument(help=f"原标准（.toml/.xlsx，或“{DEFAULT_WORD}”）", metavar="原标准")],
+         new: Annotated[str, typer.Argument(help="新标准（.toml/.xlsx）", metavar="新标准")],
+         quiet: Annotated[Optional[bool], typer.Option("--quiet", help="只用退出码表示是否不同")] = False) -> None:
+    """列出两个评价标准之间的全部差异（分值、规则、目标值、必备条件……）。退出码：0 相同；1 有差异。"""
+    a, b = _either(old), _either(new)
+    lines = differences(a, b)
+    if not quiet:
+        console = make_console()
+        console.print(f"{a.version} → {b.version}：{len(lines)} 处不同" if lines else "两个评价标准相同", markup=False)
+        for n, line in enumerate(lines, start=1):
+            console.print(f"{n}. {line}", markup=False)
+    raise typer.Exit(EXIT_DATA_ERRORS if lines else 0)

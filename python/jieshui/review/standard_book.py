@@ -1,0 +1,234 @@
+"""The standard as a workbook a province official edits (`jieshui standard export`): what a
+赋分细则 sets (points, rule types and numbers, ladder bands, cut-offs, item points, prerequisites,
+verdict texts, units, evidence, lead units, sources) in yellow cells with validation and notes;
+the structure the formulas rely on (which inputs each content reads) locked. The exported
+standard file itself rides along in a very hidden sheet, so that an import overlays the
+edits on exactly what was exported. Reading it back: standard_import.py."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import xlsxwriter
+
+from ..builder.styles import Styles, print_setup
+from ..engine import Content, Standard, describe_rule
+from ..engine.standard import MAX_BANDS, RATE_RULES, SOURCES
+from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, rule_key, rule_kind
+
+BASE_SHEET = "_base"
+CHUNK = 30_000  # characters per cell (a cell holds 32,767)
+SHEET_GENERAL, SHEET_CONTENTS, SHEET_ITEMS = "总体", "评价内容", "得分项"
+SHEET_PREREQS, SHEET_UNITS, SHEET_GUIDE = "必备条件", "责任单位", "说明"
+LIST_SEPARATOR = "、"
+YELLOW = "#FFF2CC"
+
+# (key in the general sheet, label, note)
+GENERAL = (("version", "版本", "本细则的版本号，如 2025.1-某某省.1；报送表和工作簿显示此版本"),
+           ("source", "来源说明", "细则的文件名、文号和发布日期"),
+           ("base_max", "基本分", "各基本项分值之和，应等于“评价内容”表中非加分项分值之和"),
+           ("bonus_cap", "加分上限", "加分项累计不超过的分值"),
+           ("pass_mark", "合格分", "总分不低于此分为资料复核合格"),
+           ("verdicts.veto", "结论：必备条件不满足", "任一必备条件不满足时的结论"),
+           ("verdicts.pass", "结论：合格", "总分达到合格分时的结论"),
+           ("verdicts.fail", "结论：不合格", "总分低于合格分时的结论"),
+           ("verdicts.incomplete", "结论：数据不完整", "数据缺失或有误时的结论"))
+
+# The 评价内容 columns: (header, note). Order is the import's contract.
+CONTENT_COLUMNS = (
+    ("序号", "评价内容序号（不可修改）"), ("评价指标", "不可修改"), ("评价内容", "可按细则修改文字"),
+    ("内容来源", "实施方案、评价标准原文、复核公开报道或本软件默认"), ("分值", "本项满分"),
+    ("规则类型", "越高越好/越低越好：按步长扣分；达标得分：达到目标得满分，否则 0 分；分档得分：达到某档得该档分值"),
+    ("目标值", "得满分的值（百分比）；越高越好、越低越好、达标得分用"),
+    ("步长", "每差多少扣一次分（百分点），如 5%"), ("每步扣分", "每差一个步长扣的分"),
+    ("部分得分", "不足一个步长时：不足一档按一档，或按比例"), ("分母为0时", "分母为 0（不适用）时得满分或零分"),
+    ("不得分界限", "可空；越高越好时低于此值、越低越好时高于此值，本项 0 分"),
+    *((f"第{k}档界限", "分档得分用：达到（越低越好时不超过）此值得本档分值；从最差一档填起，不用的档留空")
+      for k in range(1, MAX_BANDS + 1)),
+    *((f"第{k}档分值", "分档得分用：本档得分；最高一档等于分值") for k in range(1, MAX_BANDS + 1)),
+    ("加分上限", "加分项用：累计不超过的分值"), ("分值与规则来源", "本项分值和规则依据的文件"),
+    ("牵头单位", "从“责任单位”表中选择"), ("配合单位", "多个单位用顿号（、）分隔"),
+    ("佐证材料", "多项用顿号（、）分隔"), ("差距措施用语", "差距分析中“还需……”的说法"),
+    ("评分规则（按本行生成）", "导出时按本行参数写出，供核对；修改后以参数列为准"),
+)
+RATE_RULE_NAMES = tuple(name for key, name in RULE_NAMES.items() if rule_kind(key) in RATE_RULES)
+PERCENT_HEADERS = {"目标值", "步长", "不得分界限", *(f"第{k}档界限" for k in range(1, MAX_BANDS + 1))}
+
+
+def content_values(c: Content) -> list[Any]:
+    """A content's 评价内容 row, in CONTENT_COLUMNS order (None where a column does not apply)."""
+    rule = c.rule
+    step_rule = rule.type in ("higher_better", "lower_better")
+    limits = [b[0] for b in rule.bands] + [None] * (MAX_BANDS - len(rule.bands))
+    points = [b[1] for b in rule.bands] + [None] * (MAX_BANDS - len(rule.bands))
+    return [c.id, c.indicator, c.title, c.source, c.max_points, RULE_NAMES[rule_key(rule)],
+            rule.target if rule.type in ("higher_better", "lower_better", "threshold") else None,
+            rule.step if step_rule else None, rule.deduct if step_rule else None,
+            PARTIAL_NAMES[rule.partial] if step_rule else None,
+            NA_NAMES[rule.not_applicable] if rule.is_rate else None,
+            rule.cutoff if step_rule else None, *limits, *points,
+            rule.cap if c.is_bonus else None, c.rule_source, c.lead, LIST_SEPARATOR.join(c.coop),
+            LIST_SEPARATOR.join(c.evidence), c.gap_action, describe_rule(rule)]
+
+
+class StandardBookWriter:
+    """Writes the workbook; `build()` sets the order of the sheets."""
+
+    def __init__(self, std: Standard, base_text: str):
+        self.std, self.base_text = std, base_text
+
+    def build(self) -> bytes:
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+        book.set_properties({"title": f"评价标准 {self.std.version}", "author": "jieshui"})
+        self.styles = Styles(book, quote_text=True)
+        self.edit = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "valign": "vcenter",
+                                     "text_wrap": True, "locked": False, "bg_color": YELLOW})
+        self.edit_percent = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "locked": False,
+                                             "bg_color": YELLOW, "num_format": "0.00%", "align": "center"})
+        self.guide(book.add_worksheet(SHEET_GUIDE))
+        self.general(book.add_worksheet(SHEET_GENERAL))
+        self.contents(book.add_worksheet(SHEET_CONTENTS))
+        self.items(book.add_worksheet(SHEET_ITEMS))
+        self.prerequisites(book.add_worksheet(SHEET_PREREQS))
+        self.units(book.add_worksheet(SHEET_UNITS))
+        self.base(book.add_worksheet(BASE_SHEET))
+        book.close()
+        return stream.getvalue()
+
+    def guide(self, ws: Any) -> None:
+        lines = [f"评价标准 {self.std.version}：省级赋分细则编辑表", "",
+                 "1. 只需修改黄色单元格；其余内容（各项读取哪些数据）由软件确定，已锁定。",
+                 "2. “评价内容”表每行一项：规则类型决定填写哪些参数，鼠标停在列标题上可看说明。",
+                 "3. 百分比直接按百分数填写（如 80%），分档从最差一档填起，不用的档留空。",
+                 "4. “得分项”表为逐项得分和加分项的各项分值，“必备条件”表为附件2 的文字、来源和责任单位。",
+                 "5. 改完保存后运行：jieshui standard import 本文件.xlsx -o 省级细则.toml",
+                 "   也可直接使用：jieshui score 县.xlsm --standard 本文件.xlsx",
+                 "6. 核对改动：jieshui standard diff 默认 本文件.xlsx",
+                 f"来源：{self.std.source}"]
+        ws.set_column(0, 0, 110)
+        for row, text in enumerate(lines):
+            ws.write_string(row, 0, text, self.styles.title if row == 0 else self.styles.plain)
+        print_setup(ws, landscape=False)
+        ws.protect("")
+
+    def general(self, ws: Any) -> None:
+        self._header(ws, "总体设置", ["项目", "值", "说明"], (22, 60, 60))
+        values = {"version": self.std.version, "source": self.std.source, "base_max": self.std.base_max,
+                  "bonus_cap": self.std.bonus_cap, "pass_mark": self.std.pass_mark,
+                  **{f"verdicts.{k}": v for k, v in self.std.verdicts.items()}}
+        for row, (key, label, note) in enumerate(GENERAL, start=2):
+            ws.write_string(row, 0, label, self.styles.text)
+            value = values[key]
+            if isinstance(value, float):
+                ws.write_number(row, 1, value, self.edit)
+                ws.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": "between",
+                                                    "minimum": 0, "maximum": 1000,
+                                                    "error_message": "请填写不小于 0 的分值"})
+            else:
+                ws.write_string(row, 1, str(value), self.edit)
+            ws.write_string(row, 2, note, self.styles.text)
+        self._finish(ws, repeat=1)
+
+    def contents(self, ws: Any) -> None:
+        headers = [h for h, _ in CONTENT_COLUMNS]
+        widths = [5, 12, 30, 11, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 12, 10, 16, 24, 18, 40]
+        self._header(ws, "评价内容（附件3）：分值与评分规则", headers, widths)
+        for col, (_, note) in enumerate(CONTENT_COLUMNS):
+            ws.write_comment(1, col, note, {"x_scale": 2, "y_scale": 1.2})
+        locked = {0, 1, len(headers) - 1}
+        choices = {3: SOURCES, 9: tuple(PARTIAL_NAMES.values()), 10: tuple(NA_NAMES.values()),
+                   len(headers) - 6: SOURCES, len(headers) - 5: tuple(self.std.units)}
+        for row, content in enumerate(self.std.contents, start=2):
+            for col, value in enumerate(content_values(content)):
+                editable = col not in locked and not (col == 5 and not content.rule.is_rate)
+                self._cell(ws, row, col, value, headers[col], editable)
+            names = RATE_RULE_NAMES if content.rule.is_rate else ()
+            if names:
+                self._choices(ws, row, 5, names)
+        last = 1 + len(self.std.contents)
+        for col, values in choices.items():
+            self._choices(ws, (2, last), col, values)
+        for col, header in enumerate(headers):
+            if header in PERCENT_HEADERS:
+                ws.data_validation(2, col, last, col, {"validate": "decimal", "criteria": "between", "minimum": 0,
+                                                       "maximum": 1, "ignore_blank": True,
+                                                       "error_message": "请填 0%～100% 之间的百分比"})
+        ws.freeze_panes(2, 3)
+        self._finish(ws, repeat=1)
+
+    def items(self, ws: Any) -> None:
+        self._header(ws, "逐项得分与加分项的各项分值", ["序号", "评价内容", "第几项", "得分项", "分值"], (6, 30, 7, 50, 8))
+        row = 2
+        for content in self.std.contents:
+            for n, item in enumerate(content.rule.items, start=1):
+                for col, value in enumerate((content.id, content.title, n)):
+                    self._cell(ws, row, col, value, "", False)
+                self._cell(ws, row, 3, item.label, "", True)
+                self._cell(ws, row, 4, item.points, "", True)
+                row += 1
+        ws.data_validation(2, 4, max(row - 1, 2), 4, {"validate": "decimal", "criteria": ">", "value": 0,
+                                                      "error_message": "每项分值应大于 0"})
+        self._finish(ws, repeat=1)
+
+    def prerequisites(self, ws: Any) -> None:
+        headers = ["编号", "必备条件", "来源", "牵头单位", "配合单位", "佐证材料"]
+        self._header(ws, "必备条件（附件2，一票否决）", headers, (6, 60, 12, 10, 18, 40))
+        for row, p in enumerate(self.std.prerequisites, start=2):
+            values = (p.id, p.title, p.source, p.lead, LIST_SEPARATOR.join(p.coop), LIST_SEPARATOR.join(p.evidence))
+            for col, value in enumerate(values):
+                self._cell(ws, row, col, value, "", col > 0)
+        last = 1 + len(self.std.prerequisites)
+        self._choices(ws, (2, last), 2, SOURCES)
+        self._choices(ws, (2, last), 3, tuple(self.std.units))
+        self._finish(ws, repeat=1)
+
+    def units(self, ws: Any) -> None:
+        self._header(ws, "领导小组成员单位（附件1 的顺序）", ["序号", "单位名称"], (6, 30))
+        for row, unit in enumerate(self.std.units, start=2):
+            self._cell(ws, row, 0, row - 1, "", False)
+            self._cell(ws, row, 1, unit, "", True)
+        self._finish(ws, repeat=1)
+
+    def base(self, ws: Any) -> None:
+        for row, start in enumerate(range(0, len(self.base_text), CHUNK)):
+            ws.write_string(row, 0, self.base_text[start:start + CHUNK])
+        ws.very_hidden()
+        ws.protect("")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _header(self, ws: Any, title: str, headers: list[str], widths: Any) -> None:
+        ws.merge_range(0, 0, 0, len(headers) - 1, title, self.styles.title)
+        ws.write_row(1, 0, headers, self.styles.header)
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
+
+    def _cell(self, ws: Any, row: int, col: int, value: Any, header: str, editable: bool) -> None:
+        percent = header in PERCENT_HEADERS
+        fmt = (self.edit_percent if percent else self.edit) if editable else \
+            (self.styles.percent if percent else self.styles.text)
+        if value is None or value == "":
+            ws.write_blank(row, col, None, fmt)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            ws.write_number(row, col, value, fmt)
+        else:
+            ws.write_string(row, col, str(value), fmt)
+
+    @staticmethod
+    def _choices(ws: Any, rows: Any, col: int, values: tuple[str, ...]) -> None:
+        first, last = rows if isinstance(rows, tuple) else (rows, rows)
+        ws.data_validation(first, col, last, col, {"validate": "list", "source": list(values),
+                                                   "error_message": "请从下拉列表中选择"})
+
+    @staticmethod
+    def _finish(ws: Any, repeat: int) -> None:
+        print_setup(ws, landscape=True, repeat=(repeat, repeat))
+        ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def export_standard(std: Standard, base_text: str) -> bytes:
+    """The standard as an editable, protected workbook; `base_text` is its standard file."""
+    return StandardBookWriter(std, base_text).build()

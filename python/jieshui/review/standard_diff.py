@@ -1,0 +1,82 @@
+"""What a province changed: every difference between two standards, in a reviewer's words
+(`jieshui standard diff A B`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine import Condition, Standard, describe_rule
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, (tuple, list)):
+        return "、".join(map(str, value)) or "（无）"
+    return str(value)
+
+
+def _changed(where: str, label: str, old: Any, new: Any) -> list[str]:
+    return [] if old == new else [f"{where}：{label}由“{_text(old)}”改为“{_text(new)}”"]
+
+
+def _conditions(conditions: tuple[Condition, ...]) -> list[tuple[str, float]]:
+    return [(c.label, c.points) for c in conditions]
+
+
+def _general(a: Standard, b: Standard) -> list[str]:
+    lines = []
+    for label, old, new in (("版本", a.version, b.version), ("来源说明", a.source, b.source),
+                            ("基本分", a.base_max, b.base_max), ("加分上限", a.bonus_cap, b.bonus_cap),
+                            ("合格分", a.pass_mark, b.pass_mark), ("责任单位", a.units, b.units)):
+        lines += _changed("总体", label, old, new)
+    for key in sorted(set(a.verdicts) | set(b.verdicts)):
+        lines += _changed("总体", f"结论文字（{key}）", a.verdicts.get(key, ""), b.verdicts.get(key, ""))
+    return lines
+
+
+def _contents(a: Standard, b: Standard) -> list[str]:
+    lines = []
+    old = {c.id: c for c in a.contents}
+    for c in b.contents:
+        if c.id not in old:
+            lines.append(f"评价内容 {c.id}：新增“{c.title}”（{c.max_points:g} 分）")
+            continue
+        o, where = old.pop(c.id), f"评价内容 {c.id}“{c.title}”"
+        lines += _changed(where, "名称", o.title, c.title)
+        lines += _changed(where, "分值", o.max_points, c.max_points)
+        lines += _changed(where, "评分规则", describe_rule(o.rule), describe_rule(c.rule))
+        if o.rule.items and _conditions(o.rule.items) != _conditions(c.rule.items):
+            lines += _changed(where, "得分项", [f"{label} {p:g}分" for label, p in _conditions(o.rule.items)],
+                              [f"{label} {p:g}分" for label, p in _conditions(c.rule.items)])
+        lines += _changed(where, "内容来源", o.source, c.source)
+        lines += _changed(where, "分值与规则来源", o.rule_source, c.rule_source)
+        lines += _changed(where, "牵头单位", o.lead, c.lead)
+        lines += _changed(where, "配合单位", o.coop, c.coop)
+        lines += _changed(where, "佐证材料", o.evidence, c.evidence)
+        lines += _changed(where, "读取的数据", o.input_keys, c.input_keys)
+    lines += [f"评价内容 {c.id}：删除“{c.title}”" for c in old.values()]
+    return lines
+
+
+def _prerequisites(a: Standard, b: Standard) -> list[str]:
+    lines = []
+    old = {p.id: p for p in a.prerequisites}
+    for p in b.prerequisites:
+        if p.id not in old:
+            lines.append(f"必备条件 {p.id}：新增“{p.title}”")
+            continue
+        o, where = old.pop(p.id), f"必备条件 {p.id}"
+        lines += _changed(where, "内容", o.title, p.title)
+        lines += _changed(where, "判定", [c.label for c in o.conditions], [c.label for c in p.conditions])
+        lines += _changed(where, "来源", o.source, p.source)
+        lines += _changed(where, "牵头单位", o.lead, p.lead)
+        lines += _changed(where, "配合单位", o.coop, p.coop)
+        lines += _changed(where, "佐证材料", o.evidence, p.evidence)
+    lines += [f"必备条件 {p.id}：删除“{p.title}”" for p in old.values()]
+    return lines
+
+
+def differences(a: Standard, b: Standard) -> list[str]:
+    """Every change from `a` to `b`, one line each, in the order of the standard."""
+    return _general(a, b) + _prerequisites(a, b) + _contents(a, b)

@@ -1,0 +1,209 @@
+"""Read back a standard workbook a province edited (`jieshui standard import`, and `--standard
+FILE.xlsx` everywhere): the edits overlaid on the standard file that rode along in it, every
+wrong cell named in Chinese, then the engine's own validation of the whole standard."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from ..engine import Standard, StandardError, load_standard, parse_standard
+from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, rule_kind
+from ..workbook.readers import WorkbookError, screen
+from .standard_book import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, SHEET_CONTENTS,
+                            SHEET_GENERAL, SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
+
+FIRST_ROW = 3  # 1-based: title, headers, then data
+_LIST = re.compile(r"[、，,；;\s]+")
+
+
+class _Sheet:
+    """One sheet's cells by (row, header), with the problems found, each naming its cell."""
+
+    def __init__(self, book: Any, name: str, problems: list[str]):
+        if name not in book.sheetnames:
+            raise StandardError(f"评价标准工作簿缺少工作表“{name}”：请使用 jieshui standard export 导出的文件")
+        self.ws, self.name, self.problems = book[name], name, problems
+        self.columns = {c.value: c.column for c in self.ws[2] if c.value is not None}
+
+    def cell(self, row: int, header: str) -> Any:
+        value = self.ws.cell(row, self.columns[header]).value
+        return value.strip() if isinstance(value, str) else value
+
+    def where(self, row: int, header: str) -> str:
+        return f"{self.name}!{self.ws.cell(row, self.columns[header]).coordinate}"
+
+    def number(self, row: int, header: str, blank_ok: bool = False) -> float | None:
+        value = self.cell(row, header)
+        if value in (None, "") and blank_ok:
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+            return float(value)
+        self.problems.append(f"{self.where(row, header)}（{header}）应填不小于 0 的数字")
+        return None
+
+    def text(self, row: int, header: str) -> str:
+        value = self.cell(row, header)
+        if value in (None, ""):
+            self.problems.append(f"{self.where(row, header)}（{header}）不能为空")
+            return ""
+        return str(value)
+
+    def choice(self, row: int, header: str, names: dict[str, str]) -> str:
+        value = self.cell(row, header)
+        if value not in reverse(names):
+            self.problems.append(f"{self.where(row, header)}（{header}）应为“{'”“'.join(names.values())}”之一")
+            return next(iter(names))
+        return reverse(names)[value]
+
+    def names(self, row: int, header: str) -> list[str]:
+        value = self.cell(row, header)
+        return [part for part in _LIST.split(str(value or "")) if part]
+
+
+def _base(book: Any) -> dict[str, Any]:
+    if BASE_SHEET not in book.sheetnames:
+        raise StandardError("这个工作簿不是由 jieshui standard export 导出的评价标准（缺少内部数据），请重新导出后修改")
+    text = "".join(str(row[0] or "") for row in book[BASE_SHEET].iter_rows(values_only=True))
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        raise StandardError("评价标准工作簿的内部数据已损坏，请重新导出后修改") from None
+
+
+def _general(sheet: _Sheet, raw: dict[str, Any]) -> None:
+    for row, (key, label, _) in enumerate(GENERAL, start=FIRST_ROW):
+        value = sheet.ws.cell(row, 2).value
+        if key in ("base_max", "bonus_cap", "pass_mark"):
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                sheet.problems.append(f"{sheet.name}!B{row}（{label}）应填不小于 0 的数字")
+                continue
+            raw[key] = float(value)
+        elif value in (None, "") or not str(value).strip():
+            sheet.problems.append(f"{sheet.name}!B{row}（{label}）不能为空")
+        elif key.startswith("verdicts."):
+            raw["verdicts"][key.split(".")[1]] = str(value).strip()
+        else:
+            raw[key] = str(value).strip()
+
+
+def _rule(sheet: _Sheet, row: int, old: dict[str, Any]) -> dict[str, Any]:
+    """The rule of one 评价内容 row; an item rule keeps its items (edited in 得分项)."""
+    if old["type"] in ("checklist", "bonus"):
+        rule = dict(old)
+        if old["type"] == "bonus":
+            rule["cap"] = sheet.number(row, "加分上限")
+        return rule
+    key = sheet.choice(row, "规则类型", {k: v for k, v in RULE_NAMES.items() if rule_kind(k) not in ("checklist", "bonus")})
+    kind = rule_kind(key)
+    rule: dict[str, Any] = {"type": kind, "not_applicable": sheet.choice(row, "分母为0时", NA_NAMES)}
+    if kind in ("threshold", "ladder"):
+        rule["better"] = key.rsplit("_", 1)[1]
+    if kind != "ladder":
+        rule["target"] = sheet.number(row, "目标值")
+    if kind in ("higher_better", "lower_better"):
+        rule.update(step=sheet.number(row, "步长"), deduct=sheet.number(row, "每步扣分"),
+                    partial=sheet.choice(row, "部分得分", PARTIAL_NAMES))
+        cutoff = sheet.number(row, "不得分界限", blank_ok=True)
+        if cutoff is not None:
+            rule["cutoff"] = cutoff
+    if kind == "ladder":
+        rule["bands"] = _bands(sheet, row)
+    return rule
+
+
+def _bands(sheet: _Sheet, row: int) -> list[list[float | None]]:
+    bands = []
+    for k in range(1, sum(1 for h, _ in CONTENT_COLUMNS if h.endswith("档界限")) + 1):
+        limit = sheet.number(row, f"第{k}档界限", blank_ok=True)
+        if limit is None:
+            break
+        bands.append([limit, sheet.number(row, f"第{k}档分值")])
+    if not bands:
+        sheet.problems.append(f"{sheet.where(row, '第1档界限')}：分档得分至少要填第1档的界限和分值")
+    return bands
+
+
+def _contents(sheet: _Sheet, raw: dict[str, Any]) -> None:
+    for n, content in enumerate(raw["contents"]):
+        row = FIRST_ROW + n
+        if sheet.cell(row, "序号") != content["id"]:
+            sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容 {content['id']}，请勿增删或移动行")
+            continue
+        content.update(title=sheet.text(row, "评价内容"), source=sheet.text(row, "内容来源"),
+                       max_points=sheet.number(row, "分值"), rule=_rule(sheet, row, content["rule"]),
+                       rule_source=sheet.text(row, "分值与规则来源"), lead=sheet.text(row, "牵头单位"),
+                       coop=sheet.names(row, "配合单位"), evidence=sheet.names(row, "佐证材料"))
+        if "gap_action" in content:
+            content["gap_action"] = sheet.cell(row, "差距措施用语") or ""
+
+
+def _items(sheet: _Sheet, raw: dict[str, Any]) -> None:
+    row = FIRST_ROW
+    for content in raw["contents"]:
+        for item in content["rule"].get("items", ()):
+            if sheet.cell(row, "序号") != content["id"]:
+                sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容 {content['id']} 的得分项，请勿增删行")
+                return
+            item.update(label=sheet.text(row, "得分项"), points=sheet.number(row, "分值"))
+            row += 1
+
+
+def _prerequisites(sheet: _Sheet, raw: dict[str, Any]) -> None:
+    for n, prereq in enumerate(raw["prerequisites"]):
+        row = FIRST_ROW + n
+        if sheet.cell(row, "编号") != prereq["id"]:
+            sheet.problems.append(f"{sheet.where(row, '编号')}：应为必备条件 {prereq['id']}，请勿增删或移动行")
+            continue
+        prereq.update(title=sheet.text(row, "必备条件"), source=sheet.text(row, "来源"),
+                      lead=sheet.text(row, "牵头单位"), coop=sheet.names(row, "配合单位"),
+                      evidence=sheet.names(row, "佐证材料"))
+
+
+def _units(sheet: _Sheet, raw: dict[str, Any]) -> None:
+    units = [str(v).strip() for (v,) in sheet.ws.iter_rows(min_row=FIRST_ROW, min_col=2, max_col=2, values_only=True)
+             if v not in (None, "") and str(v).strip()]
+    if not units:
+        sheet.problems.append(f"{sheet.name}：至少要有一个责任单位")
+    raw["units"] = units
+
+
+def _without_none(value: Any) -> Any:
+    """A number a cell lacked was reported already; drop it so the TOML can still be written."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
+    """(the standard file's data, the standard) of an edited standard workbook."""
+    import openpyxl
+
+    try:
+        screen(path)
+        book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
+    except WorkbookError as exc:
+        raise StandardError(str(exc)) from None
+    except Exception:  # openpyxl raises many kinds on a damaged part
+        raise StandardError(f"文件 {path.name} 已损坏，无法作为评价标准工作簿读取") from None
+    raw, problems = _base(book), []
+    _general(_Sheet(book, SHEET_GENERAL, problems), raw)
+    _contents(_Sheet(book, SHEET_CONTENTS, problems), raw)
+    _items(_Sheet(book, SHEET_ITEMS, problems), raw)
+    _prerequisites(_Sheet(book, SHEET_PREREQS, problems), raw)
+    _units(_Sheet(book, SHEET_UNITS, problems), raw)
+    if problems:
+        raise StandardError(f"评价标准工作簿 {path.name} 有 {len(problems)} 处需要改正：\n" + "\n".join(problems))
+    raw = _without_none(raw)
+    return raw, parse_standard(raw, str(path))
+
+
+def load_any_standard(path: str | Path | None) -> Standard:
+    """A standard from a .toml file, an edited standard workbook (.xlsx), or the packaged one."""
+    if path is not None and Path(path).suffix.lower() == ".xlsx":
+        return read_standard_book(Path(path))[1]
+    return load_standard(path)

@@ -1,0 +1,189 @@
+"""The standard as a workbook a province edits, read back cell by cell; the diff between two
+standards; and the worked province variant, scored as its hand derivation says through the CLI,
+the UDFs and LibreOffice's recalculation of a workbook built with it."""
+
+import dataclasses
+import json
+
+import openpyxl
+import pytest
+
+from helpers import EXAMPLE, ROOT, named, recalculate, run, visible_errors
+from jieshui.engine import load_standard
+from jieshui.review.standard_import import read_standard_book
+from jieshui.workbook.contract import Param, param_row
+from jieshui.workbook.functions import FUNCTIONS
+from jieshui.workbook.readers import read_workbook
+
+VARIANT = ROOT / "examples" / "province_variant.toml"
+
+
+def same_standard(a, b):
+    return dataclasses.replace(a, path="") == dataclasses.replace(b, path="")
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    path = tmp_path_factory.mktemp("book") / "评价标准.xlsx"
+    out = run("standard", "export", "-o", path)
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def row_of(ws, content_id):
+    return next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == content_id)
+
+
+def column(ws, header):
+    return next(c.column for c in ws[2] if c.value == header)
+
+
+def edit(source, target, changes):
+    """Type into the exported workbook as an official would: {(sheet, id, header): value}."""
+    book = openpyxl.load_workbook(source)
+    for (sheet, key, header), value in changes.items():
+        ws = book[sheet]
+        ws.cell(row_of(ws, key), column(ws, header)).value = value
+    book.save(target)
+    return target
+
+
+def test_export_then_import_gives_back_the_same_standard(exported, tmp_path, std):
+    toml = tmp_path / "省级.toml"
+    out = run("standard", "import", exported, "-o", toml)
+    assert out.returncode == 0 and "检查通过" in out.stdout, out.stderr
+    assert same_standard(load_standard(toml), std)
+    assert run("standard", "diff", "默认", toml).returncode == 0  # "两个评价标准相同"
+    direct = json.loads(run("score", EXAMPLE.parent.parent / "examples" / "shiliqi.toml", "--json",
+                            "--standard", exported).stdout)
+    assert direct["total"] == 96.5
+
+
+def test_the_workbook_is_protected_with_validation_and_notes(exported):
+    book = openpyxl.load_workbook(exported)
+    assert book.sheetnames[:6] == ["说明", "总体", "评价内容", "得分项", "必备条件", "责任单位"]
+    assert book["_base"].sheet_state == "veryHidden"
+    ws = book["评价内容"]
+    assert all(book[name].protection.sheet for name in book.sheetnames)
+    r17 = row_of(ws, 17)
+    assert ws.cell(r17, column(ws, "目标值")).protection.locked is False      # an official edits it
+    assert ws.cell(r17, column(ws, "序号")).protection.locked is True         # structure stays
+    assert ws.cell(r17, column(ws, "规则类型")).value == "越低越好"
+    validated = {ref for dv in ws.data_validations.dataValidation for ref in str(dv.sqref).split()}
+    assert len(validated) >= 10
+    assert all(ws.cell(2, c).comment is not None for c in range(1, ws.max_column + 1))
+
+
+def test_a_province_variant_made_in_the_workbook_equals_the_toml(exported, tmp_path):
+    # What the province's table says, typed into the yellow cells.
+    changes = {("评价内容", 5, "不得分界限"): 0.70,
+               ("评价内容", 17, "规则类型"): "达标得分（越低越好）",
+               ("评价内容", 17, "步长"): None, ("评价内容", 17, "每步扣分"): None,
+               ("评价内容", 17, "部分得分"): None,
+               ("评价内容", 21, "规则类型"): "分档得分（越高越好）", ("评价内容", 21, "目标值"): None,
+               ("评价内容", 21, "步长"): None, ("评价内容", 21, "每步扣分"): None,
+               ("评价内容", 21, "部分得分"): None,
+               **{("评价内容", 21, f"第{k}档界限"): limit for k, limit in enumerate((0.05, 0.10, 0.15, 0.20), 1)},
+               **{("评价内容", 21, f"第{k}档分值"): p for k, p in enumerate((1.0, 2.0, 3.0, 5.0), 1)}}
+    variant = load_standard(VARIANT)
+    changes.update({("总体", "版本", "值"): variant.version, ("总体", "来源说明", "值"): variant.source})
+    edited = edit(exported, tmp_path / "示例省.xlsx", changes)
+    out = run("standard", "diff", VARIANT, edited)
+    assert out.returncode == 0 and "两个评价标准相同" in out.stdout, out.stdout
+    assert same_standard(load_standard(VARIANT), read_standard_book(edited)[1])
+
+
+@pytest.mark.parametrize("change, fragment", [
+    ({("评价内容", 5, "目标值"): "八十"}, "评价内容!G7（目标值）应填不小于 0 的数字"),
+    ({("评价内容", 17, "规则类型"): "看情况"}, "评价内容!F19（规则类型）应为"),
+    ({("评价内容", 3, "牵头单位"): None}, "评价内容!W5（牵头单位）不能为空"),
+    ({("评价内容", 21, "规则类型"): "分档得分（越高越好）"}, "评价内容!M23：分档得分至少要填第1档"),
+    ({("必备条件", "P2", "必备条件"): ""}, "必备条件!B4（必备条件）不能为空"),
+    ({("评价内容", 5, "分值"): 6.0}, "基本分各内容分值之和为 101"),
+])
+def test_each_wrong_cell_is_named(exported, tmp_path, change, fragment):
+    edited = edit(exported, tmp_path / "改错.xlsx", change)
+    out = run("standard", "import", edited, "-o", tmp_path / "x.toml")
+    assert out.returncode == 2 and fragment in out.stderr, out.stderr
+    assert not (tmp_path / "x.toml").exists() and "Traceback" not in out.stderr
+    assert run("score", ROOT / "examples" / "shiliqi.toml", "--standard", edited).returncode == 2
+
+
+def test_a_workbook_that_is_not_a_standard_is_refused(tmp_path):
+    other = tmp_path / "other.xlsx"
+    openpyxl.Workbook().save(other)
+    out = run("standard", "import", other, "-o", tmp_path / "x.toml")
+    assert out.returncode == 2 and "不是由 jieshui standard export 导出" in out.stderr
+
+
+# -- the worked province variant -------------------------------------------------------------
+# The example county under examples/province_variant.toml, derived by hand:
+#   内容 5: 25,120 / 32,600 = 77.06 % against 80 %: 2.94 pp short, one whole 5 pp step: 5 - 1 = 4;
+#           the cut-off is 70 %, 77.06 % is above it, so still 4.
+#   内容 17: leakage R_BL 9.22 % > 9 %: the threshold gives 0 (the default steps gave 8 - 2 = 6).
+#   内容 21: reclaimed water 18.51 % reaches the 15 % band, not 20 %: 3 (the default gave 4).
+#   base 91.5 - 6 - 1 = 84.5, bonus 5, total 89.5 ≥ 85: 资料复核合格，进入现场复核.
+VARIANT_POINTS = {5: 4.0, 17: 0.0, 21: 3.0}
+
+
+def test_the_variant_scores_as_derived_through_the_cli():
+    doc = json.loads(run("score", ROOT / "examples" / "shiliqi.toml", "--json", "--standard", VARIANT).stdout)
+    assert {c["id"]: c["points"] for c in doc["contents"] if c["id"] in VARIANT_POINTS} == VARIANT_POINTS
+    assert (doc["base"], doc["bonus"], doc["total"]) == (84.5, 5.0, 89.5)
+    assert doc["verdict"] == "资料复核合格，进入现场复核"
+
+
+def test_the_cutoff_takes_a_county_below_it_to_zero(tmp_path, example):
+    # 内容 5 at 65 %: 15 pp short = three steps, 5 - 3 = 2 by the steps; below 70 % the cut-off gives 0.
+    example["inputs"]["agri_metered_volume"] = 0.65 * example["inputs"]["agri_irrigation_volume"]
+    from jieshui.engine import assess, default_standard
+    assert assess(example, default_standard()).contents[4].points == 2.0
+    assert assess(example, load_standard(VARIANT)).contents[4].points == 0.0
+
+
+@pytest.mark.parametrize("content_id, value, expected", [
+    (5, 0.7705521, 4.0), (5, 0.65, 0.0), (17, 0.0922332, 0.0), (17, 0.09, 8.0),
+    (21, 0.1850746, 3.0), (21, 0.0499, 0.0), (21, 0.20, 5.0),
+])
+def test_the_udf_reads_the_new_rules_from_the_row(content_id, value, expected):
+    row = param_row(load_standard(VARIANT).content(content_id))
+    assert FUNCTIONS["JS_SCORE"].call((tuple(row),), value) == expected
+
+
+def test_the_udf_gap_of_a_ladder_aims_at_its_best_band():
+    row = param_row(load_standard(VARIANT).content(21))
+    # 18.51 % of 1,340 万m³ treated is 248; the 20 % band needs 268: 20 万m³ more.
+    gap = FUNCTIONS["JS_GAP"].call((tuple(row),), 248 / 1340, 248.0, 1340.0)
+    assert "距目标 20% 差 1.5 个百分点" in gap and "还需新增再生水利用量 20 万m³" in gap
+
+
+@pytest.fixture(scope="module")
+def variant_workbook(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("variant")
+    path = folder / "示例省.xlsm"
+    out = run("template", "-o", path, "--standard", VARIANT, "--county", ROOT / "examples" / "shiliqi.toml")
+    assert out.returncode == 0, out.stderr
+    return path
+
+
+def test_a_workbook_built_with_the_variant_carries_its_rules(variant_workbook, std):
+    data = read_workbook(variant_workbook, std)
+    assert data.standard_version == "2023.1-示例省.1"
+    assert data.standard_table[16][Param.RULE] == "达标得分（越低越好）"
+    assert data.standard_table[20][Param.BAND_3] == 0.15 and data.standard_table[4][Param.CUTOFF] == 0.70
+    shown = data.claimed["out_points"]
+    assert {k: shown[k - 1] for k in VARIANT_POINTS} == VARIANT_POINTS and data.claimed["out_total"] == 89.5
+
+
+def test_libreoffice_recalculates_the_variant_as_derived(variant_workbook, tmp_path):
+    # No Python in LibreOffice: the native twins compute, reading the rules from 评价标准.
+    result = recalculate([variant_workbook], tmp_path / "out", batches=1)[variant_workbook]
+    book = openpyxl.load_workbook(result, data_only=True)
+    sheet = named(book, "out_points").parent
+    first = named(book, "out_points").row
+    col = named(book, "out_points").column
+    shown = {k: sheet.cell(first + k - 1, col).value for k in VARIANT_POINTS}
+    assert shown == VARIANT_POINTS
+    assert named(book, "out_total").value == 89.5
+    assert named(book, "out_verdict").value == "资料复核合格，进入现场复核"
+    assert not visible_errors(result)
