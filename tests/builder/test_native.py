@@ -18,7 +18,7 @@ from jieshui.builder import calc
 from jieshui.builder.native import FUNCTIONS as NATIVE
 from jieshui.builder.workbook import build
 from jieshui.buildtime.samples import edge_counties
-from jieshui.engine import assess, default_standard
+from jieshui.engine import assess, default_standard, load_standard
 from jieshui.workbook.cached_values import sheet_parts
 from jieshui.workbook.contract import Param, param_row
 from jieshui.workbook.functions import FUNCTIONS
@@ -116,9 +116,12 @@ def test_an_edited_standard_row_acts_as_in_the_udf(tmp_path, std, example):
     assert 2.0 < shown[6] < 3.0  # it was 2 (one whole step) before the edit
 
 
-def test_python_and_the_native_twins_agree_on_generated_counties(std):
+@pytest.mark.parametrize("standard", ["default", "province_variant"])
+def test_python_and_the_native_twins_agree_on_generated_counties(standard):
     # The builder caches the UDF's and the twin's result of every computed cell and the
-    # 不一致 flag between them: no flag may be raised, edge cases and planted errors included.
+    # 不一致 flag between them: no flag may be raised, edge cases and planted errors included;
+    # also under the province variant (a threshold, a ladder, a cut-off).
+    std = default_standard() if standard == "default" else load_standard(ROOT / "examples" / f"{standard}.toml")
     flagged = []
     for raw in edge_counties(40, 7, std):
         book = build(io.BytesIO(), std, example_extras(from_county_raw(raw, std), std), None)

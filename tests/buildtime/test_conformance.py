@@ -25,6 +25,7 @@ from jieshui.review.check import check
 from jieshui.review.collect import score_files
 from jieshui.review.export import SubmissionWriter
 from jieshui.review.summary import SummaryWriter
+from jieshui.review.standard_book import export_standard
 from jieshui.workbook.readers import read_workbook
 
 _SCRIPT = Path(sysconfig.get_path("scripts")) / "openxml-audit"
@@ -60,6 +61,8 @@ def test_exported_and_summary_files_are_valid_open_xml(tmp_path, std):
     inputs = read_workbook(EXAMPLE_WORKBOOK, std).inputs
     (tmp_path / "报送表.xlsx").write_bytes(SubmissionWriter(checked, inputs, dt.date(2025, 7, 20)).build())
     (tmp_path / "汇总.xlsx").write_bytes(SummaryWriter(score_files([EXAMPLE_WORKBOOK]), std).build())
+    text = (ROOT / "python" / "jieshui" / "data" / "standard-2023.toml").read_text(encoding="utf-8")
+    (tmp_path / "评价标准.xlsx").write_bytes(export_standard(std, text))
     for name, result in audit(sorted(tmp_path.glob("*.xlsx"))).items():
         assert result["valid"] and result["error_count"] == 0, (name, result["errors"][:5])
 

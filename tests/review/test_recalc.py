@@ -73,7 +73,7 @@ def test_recalc_refuses_a_changed_formula(tmp_path, std):
     book[sheet][points[0]] = "=4"
     path = tmp_path / "changed.xlsm"
     book.save(path)
-    with pytest.raises(WorkbookError, match=f"{sheet}!{points[0]} 的公式已被改动"):
+    with pytest.raises(WorkbookError, match=f"{sheet}!{points[0]} 的公式与评价标准 .* 的模板不同"):
         recalculated(path, std)
 
 

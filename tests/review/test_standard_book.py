@@ -4,11 +4,12 @@ the UDFs and LibreOffice's recalculation of a workbook built with it."""
 
 import dataclasses
 import json
+import subprocess
 
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE, ROOT, named, recalculate, run, visible_errors
+from helpers import EXAMPLE, ROOT, convert, named, recalculate, run, visible_errors
 from jieshui.engine import load_standard
 from jieshui.review.standard_import import read_standard_book
 from jieshui.workbook.contract import Param, param_row
@@ -54,7 +55,7 @@ def test_export_then_import_gives_back_the_same_standard(exported, tmp_path, std
     assert out.returncode == 0 and "检查通过" in out.stdout, out.stderr
     assert same_standard(load_standard(toml), std)
     assert run("standard", "diff", "默认", toml).returncode == 0  # "两个评价标准相同"
-    direct = json.loads(run("score", EXAMPLE.parent.parent / "examples" / "shiliqi.toml", "--json",
+    direct = json.loads(run("score", EXAMPLE, "--json",
                             "--standard", exported).stdout)
     assert direct["total"] == 96.5
 
@@ -106,7 +107,7 @@ def test_each_wrong_cell_is_named(exported, tmp_path, change, fragment):
     out = run("standard", "import", edited, "-o", tmp_path / "x.toml")
     assert out.returncode == 2 and fragment in out.stderr, out.stderr
     assert not (tmp_path / "x.toml").exists() and "Traceback" not in out.stderr
-    assert run("score", ROOT / "examples" / "shiliqi.toml", "--standard", edited).returncode == 2
+    assert run("score", EXAMPLE, "--standard", edited).returncode == 2
 
 
 def test_a_workbook_that_is_not_a_standard_is_refused(tmp_path):
@@ -127,7 +128,7 @@ VARIANT_POINTS = {5: 4.0, 17: 0.0, 21: 3.0}
 
 
 def test_the_variant_scores_as_derived_through_the_cli():
-    doc = json.loads(run("score", ROOT / "examples" / "shiliqi.toml", "--json", "--standard", VARIANT).stdout)
+    doc = json.loads(run("score", EXAMPLE, "--json", "--standard", VARIANT).stdout)
     assert {c["id"]: c["points"] for c in doc["contents"] if c["id"] in VARIANT_POINTS} == VARIANT_POINTS
     assert (doc["base"], doc["bonus"], doc["total"]) == (84.5, 5.0, 89.5)
     assert doc["verdict"] == "资料复核合格，进入现场复核"
@@ -161,7 +162,7 @@ def test_the_udf_gap_of_a_ladder_aims_at_its_best_band():
 def variant_workbook(tmp_path_factory):
     folder = tmp_path_factory.mktemp("variant")
     path = folder / "示例省.xlsm"
-    out = run("template", "-o", path, "--standard", VARIANT, "--county", ROOT / "examples" / "shiliqi.toml")
+    out = run("template", "-o", path, "--standard", VARIANT, "--county", EXAMPLE)
     assert out.returncode == 0, out.stderr
     return path
 
@@ -187,3 +188,19 @@ def test_libreoffice_recalculates_the_variant_as_derived(variant_workbook, tmp_p
     assert named(book, "out_total").value == 89.5
     assert named(book, "out_verdict").value == "资料复核合格，进入现场复核"
     assert not visible_errors(result)
+
+
+def test_recalc_of_a_variant_workbook_needs_its_standard(variant_workbook, tmp_path):
+    # Its twin formulas are the variant's: with the default standard recalc refuses and says why.
+    out = run("recalc", variant_workbook, "-o", tmp_path / "a.xlsm")
+    assert out.returncode == 2 and "--standard" in out.stderr
+    out = run("recalc", variant_workbook, "-o", tmp_path / "b.xlsm", "--standard", VARIANT)
+    assert out.returncode == 0, out.stderr
+    assert run("check", tmp_path / "b.xlsm", "--standard", VARIANT, "--json").stdout.count("赋分与数据不符") == 0
+
+
+def test_libreoffice_opens_and_prints_the_standard_workbook(exported, tmp_path):
+    convert(exported, tmp_path, "pdf")
+    text = subprocess.run(["pdftotext", str(tmp_path / (exported.stem + ".pdf")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "农业灌溉用水计量率" in text and "必备条件" in text and "第 1 页" in text

@@ -53,7 +53,7 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     edited = standard_table_changes(data, std)
     rules = workbook_rules(data, std) if use_workbook_rules and edited else std
     cells = formula_cells(rules, data.inputs)
-    _require_template_formulas(path, cells)
+    _require_template_formulas(path, cells, rules.version)
     try:
         patched = patch_workbook(path.read_bytes(), cached_map(cells))
     except PatchError as exc:
@@ -61,7 +61,7 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     return Recalculated(patched, edited, rules is not std)
 
 
-def _require_template_formulas(path: Path, cells: list) -> None:
+def _require_template_formulas(path: Path, cells: list, std_version: str) -> None:
     import openpyxl
 
     try:
@@ -71,5 +71,6 @@ def _require_template_formulas(path: Path, cells: list) -> None:
     for cell in cells:
         stored = book[cell.sheet].cell(cell.row + 1, cell.col + 1)
         if not isinstance(stored.value, str) or not _same_formula(stored.value, cell.formula):
-            raise WorkbookError(f"单元格 {cell.sheet}!{stored.coordinate} 的公式已被改动（应为 {cell.formula}），"
-                                "无法安全刷新，请恢复该公式或使用新模板")
+            raise WorkbookError(f"单元格 {cell.sheet}!{stored.coordinate} 的公式与评价标准 {std_version} 的模板不同"
+                                f"（应为 {cell.formula}），无法安全刷新：工作簿若按省级细则生成，请加 --standard 细则文件；"
+                                "否则请恢复该公式或使用新模板")
