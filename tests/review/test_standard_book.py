@@ -70,9 +70,15 @@ def test_the_workbook_is_protected_with_validation_and_notes(exported):
     assert ws.cell(r17, column(ws, "目标值")).protection.locked is False      # an official edits it
     assert ws.cell(r17, column(ws, "序号")).protection.locked is True         # structure stays
     assert ws.cell(r17, column(ws, "规则类型")).value == "越低越好"
-    validated = {ref for dv in ws.data_validations.dataValidation for ref in str(dv.sqref).split()}
-    assert len(validated) >= 10
     assert all(ws.cell(2, c).comment is not None for c in range(1, ws.max_column + 1))
+    for name in ("总体", "评价内容", "得分项", "必备条件", "责任单位"):  # every yellow cell is checked
+        sheet = book[name]
+        unchecked = [c.coordinate for row in sheet.iter_rows(min_row=3) for c in row
+                     if c.protection.locked is False
+                     and not any(c.coordinate in dv.sqref for dv in sheet.data_validations.dataValidation)]
+        assert not unchecked, (name, unchecked[:5])
+    helps = [dv for dv in ws.data_validations.dataValidation if dv.prompt]
+    assert len(helps) >= 20  # help where one types: the column's note as the input message
 
 
 def test_a_province_variant_made_in_the_workbook_equals_the_toml(exported, tmp_path):

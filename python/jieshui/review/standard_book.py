@@ -129,6 +129,7 @@ class StandardBookWriter:
                                                     "error_message": "请填写不小于 0 的分值"})
             else:
                 ws.write_string(row, 1, str(value), self.edit)
+                self._text_check(ws, (row, row), 1, 500)
             ws.write_string(row, 2, note, self.styles.text)
         self._finish(ws, repeat=1)
 
@@ -136,28 +137,35 @@ class StandardBookWriter:
         headers = [h for h, _ in CONTENT_COLUMNS]
         widths = [5, 12, 30, 11, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 12, 10, 16, 24, 18, 40]
         self._header(ws, "评价内容（附件3）：分值与评分规则", headers, widths)
-        for col, (_, note) in enumerate(CONTENT_COLUMNS):
-            ws.write_comment(1, col, note, {"x_scale": 2, "y_scale": 1.2})
         locked = {0, 1, len(headers) - 1}
-        choices = {3: SOURCES, 9: tuple(PARTIAL_NAMES.values()), 10: tuple(NA_NAMES.values()),
-                   len(headers) - 6: SOURCES, len(headers) - 5: tuple(self.std.units)}
         for row, content in enumerate(self.std.contents, start=2):
             for col, value in enumerate(content_values(content)):
                 editable = col not in locked and not (col == 5 and not content.rule.is_rate)
                 self._cell(ws, row, col, value, headers[col], editable)
-            names = RATE_RULE_NAMES if content.rule.is_rate else ()
-            if names:
-                self._choices(ws, row, 5, names)
         last = 1 + len(self.std.contents)
-        for col, values in choices.items():
-            self._choices(ws, (2, last), col, values)
-        for col, header in enumerate(headers):
-            if header in PERCENT_HEADERS:
-                ws.data_validation(2, col, last, col, {"validate": "decimal", "criteria": "between", "minimum": 0,
-                                                       "maximum": 1, "ignore_blank": True,
-                                                       "error_message": "请填 0%～100% 之间的百分比"})
+        for col, (header, note) in enumerate(CONTENT_COLUMNS):
+            ws.write_comment(1, col, note, {"x_scale": 2, "y_scale": 1.2})
+            if col not in locked:  # every editable cell: a check, and its help where one types
+                rule = self._validation(header)
+                ws.data_validation(2, col, last, col, {**rule, "input_title": header[:32],
+                                                       "input_message": note[:255]})
         ws.freeze_panes(2, 3)
         self._finish(ws, repeat=1)
+
+    def _validation(self, header: str) -> dict[str, Any]:
+        """The check of a 评价内容 column (one per column: Excel allows one per cell)."""
+        lists = {"内容来源": SOURCES, "分值与规则来源": SOURCES, "规则类型": RATE_RULE_NAMES,
+                 "部分得分": tuple(PARTIAL_NAMES.values()), "分母为0时": tuple(NA_NAMES.values()),
+                 "牵头单位": tuple(self.std.units)}
+        if header in lists:
+            return {"validate": "list", "source": list(lists[header]), "error_message": "请从下拉列表中选择"}
+        if header in PERCENT_HEADERS:
+            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
+                    "ignore_blank": True, "error_message": "请填 0%～100% 之间的百分比"}
+        if header in ("分值", "每步扣分", "加分上限") or header.endswith("档分值"):
+            return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 110,
+                    "ignore_blank": True, "error_message": "请填 0～110 之间的分值"}
+        return {"validate": "length", "criteria": "<=", "value": 500, "error_message": "文字不超过 500 字"}
 
     def items(self, ws: Any) -> None:
         self._header(ws, "逐项得分与加分项的各项分值", ["序号", "评价内容", "第几项", "得分项", "分值"], (6, 30, 7, 50, 8))
@@ -171,6 +179,7 @@ class StandardBookWriter:
                 row += 1
         ws.data_validation(2, 4, max(row - 1, 2), 4, {"validate": "decimal", "criteria": ">", "value": 0,
                                                       "error_message": "每项分值应大于 0"})
+        self._text_check(ws, (2, max(row - 1, 2)), 3, 200)
         self._finish(ws, repeat=1)
 
     def prerequisites(self, ws: Any) -> None:
@@ -183,6 +192,8 @@ class StandardBookWriter:
         last = 1 + len(self.std.prerequisites)
         self._choices(ws, (2, last), 2, SOURCES)
         self._choices(ws, (2, last), 3, tuple(self.std.units))
+        for col in (1, 4, 5):
+            self._text_check(ws, (2, last), col, 500)
         self._finish(ws, repeat=1)
 
     def units(self, ws: Any) -> None:
@@ -190,6 +201,7 @@ class StandardBookWriter:
         for row, unit in enumerate(self.std.units, start=2):
             self._cell(ws, row, 0, row - 1, "", False)
             self._cell(ws, row, 1, unit, "", True)
+        self._text_check(ws, (2, 1 + len(self.std.units)), 1, 30)
         self._finish(ws, repeat=1)
 
     def base(self, ws: Any) -> None:
@@ -218,10 +230,14 @@ class StandardBookWriter:
             ws.write_string(row, col, str(value), fmt)
 
     @staticmethod
-    def _choices(ws: Any, rows: Any, col: int, values: tuple[str, ...]) -> None:
-        first, last = rows if isinstance(rows, tuple) else (rows, rows)
-        ws.data_validation(first, col, last, col, {"validate": "list", "source": list(values),
-                                                   "error_message": "请从下拉列表中选择"})
+    def _text_check(ws: Any, rows: tuple[int, int], col: int, limit: int) -> None:
+        ws.data_validation(rows[0], col, rows[1], col, {"validate": "length", "criteria": "<=", "value": limit,
+                                                        "error_message": f"文字不超过 {limit} 字"})
+
+    @staticmethod
+    def _choices(ws: Any, rows: tuple[int, int], col: int, values: tuple[str, ...]) -> None:
+        ws.data_validation(rows[0], col, rows[1], col, {"validate": "list", "source": list(values),
+                                                        "error_message": "请从下拉列表中选择"})
 
     @staticmethod
     def _finish(ws: Any, repeat: int) -> None:
