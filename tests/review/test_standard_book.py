@@ -9,7 +9,7 @@ import subprocess
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE, ROOT, convert, named, recalculate, run, visible_errors
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK, ROOT, convert, named, recalculate, run, visible_errors
 from jieshui.engine import load_standard
 from jieshui.review.standard_import import read_standard_book
 from jieshui.workbook.contract import Param, param_row
@@ -210,3 +210,30 @@ def test_libreoffice_opens_and_prints_the_standard_workbook(exported, tmp_path):
     text = subprocess.run(["pdftotext", str(tmp_path / (exported.stem + ".pdf")), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "农业灌溉用水计量率" in text and "必备条件" in text and "第 1 页" in text
+
+
+def test_diff_names_every_kind_of_change(tmp_path):
+    text = (ROOT / "python" / "jieshui" / "data" / "standard-2023.toml").read_text(encoding="utf-8")
+    text = text.replace('title = "用水强度符合控制指标：', 'title = "用水效率达标：', 1)
+    text = text.replace('lead = "住建局"\ncoop = ["水利局"]', 'lead = "水利局"\ncoop = ["住建局"]', 1)  # content 4
+    text = text.replace("pass_mark = 85.0", "pass_mark = 80.0")
+    changed = tmp_path / "changed.toml"
+    changed.write_text(text, encoding="utf-8")
+    out = run("standard", "diff", "默认", changed)
+    assert out.returncode == 1
+    assert "总体：合格分由“85”改为“80”" in out.stdout
+    assert "必备条件 P2：内容由“用水强度符合控制指标" in out.stdout
+    assert "评价内容 4“公共供水管网内非居民用水大户计划用水管理覆盖率”：牵头单位由“住建局”改为“水利局”" in out.stdout
+
+
+def test_sources_are_shown_to_the_official(std):
+    out = run("standard")
+    assert "来源" in out.stdout and "复核公开报道" in out.stdout and "本软件默认" in out.stdout
+    data = read_workbook(EXAMPLE_WORKBOOK, std)
+    assert {row[Param.SOURCE] for row in data.standard_table} == {"实施方案／本软件默认"}
+    book = openpyxl.load_workbook(EXAMPLE_WORKBOOK)
+    texts = [c.value for row in book["评价标准"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("必备条件的来源" in text for text in texts)
+    assert "本软件默认" in texts[texts.index(next(t for t in texts if t.startswith("地下水管控"))) + 1]
+    doc = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
+    assert "| 来源 |" in doc and "复核公开报道" in doc

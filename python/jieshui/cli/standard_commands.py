@@ -104,6 +104,6 @@ def diff(old: Annotated[str, typer.Argument(help=f"原标准（.toml/.xlsx，或
     if not quiet:
         console = make_console()
         console.print(f"{a.version} → {b.version}：{len(lines)} 处不同" if lines else "两个评价标准相同", markup=False)
-        for n, line in enumerate(lines, start=1):
-            console.print(f"{n}. {line}", markup=False)
+        for n, line in enumerate(lines, start=1):  # whole lines: a reviewer greps and pastes them
+            console.print(f"{n}. {line}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_DATA_ERRORS if lines else 0)
