@@ -13,7 +13,7 @@ from helpers import EXAMPLE, EXAMPLE_WORKBOOK, ROOT, convert, named, recalculate
 from jieshui.engine import load_standard
 from jieshui.review.standard_import import read_standard_book
 from jieshui.workbook.contract import Param, param_row
-from jieshui.workbook.functions import FUNCTIONS
+from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
 from jieshui.workbook.readers import read_workbook
 
 VARIANT = ROOT / "examples" / "province_variant.toml"
@@ -153,15 +153,28 @@ def test_the_cutoff_takes_a_county_below_it_to_zero(tmp_path, example):
     (21, 0.1850746, 3.0), (21, 0.0499, 0.0), (21, 0.20, 5.0),
 ])
 def test_the_udf_reads_the_new_rules_from_the_row(content_id, value, expected):
-    row = param_row(load_standard(VARIANT).content(content_id))
-    assert FUNCTIONS["JS_SCORE"].call((tuple(row),), value) == expected
+    # Through xlwings' own argument conversion, as Excel calls it.
+    assert udf("JS_SCORE", variant_row(content_id), value) == expected
 
 
 def test_the_udf_gap_of_a_ladder_aims_at_its_best_band():
-    row = param_row(load_standard(VARIANT).content(21))
     # 18.51 % of 1,340 万m³ treated is 248; the 20 % band needs 268: 20 万m³ more.
-    gap = FUNCTIONS["JS_GAP"].call((tuple(row),), 248 / 1340, 248.0, 1340.0)
+    gap = udf("JS_GAP", variant_row(21), 248 / 1340, 248.0, 1340.0)
     assert "距目标 20% 差 1.5 个百分点" in gap and "还需新增再生水利用量 20 万m³" in gap
+
+
+UDFS = load_udfs()
+
+
+def udf(name, *args):
+    result = call_udf(getattr(UDFS, name), *args)
+    return result[0][0] if isinstance(result, list) else result
+
+
+def variant_row(content_id):
+    """The content's 评价标准 row as Excel hands it over (numbers as floats)."""
+    row = param_row(load_standard(VARIANT).content(content_id))
+    return (tuple(float(v) if isinstance(v, int) else v for v in row),)
 
 
 @pytest.fixture(scope="module")
