@@ -37,6 +37,7 @@ from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREA
                      make_console, read_standard)
 from .report import render, render_problems, to_dict
 from .standard_commands import standard_app
+from .unit_commands import carry_command, merge_command, split_command
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 MAX_WORKERS = 64
@@ -44,6 +45,9 @@ MAX_WORKERS = 64
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
                   no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
 app.add_typer(standard_app, name="standard")
+app.command("split")(split_command)
+app.command("merge")(merge_command)
+app.command("carry")(carry_command)
 
 @app.command()
 def score(

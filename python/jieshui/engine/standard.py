@@ -150,6 +150,9 @@ class Standard:
     stages: tuple[Stage, ...] = ()
     report_day: int = 25
     path: str = ""
+    # 下一年度: next year's input ← this year's input, and the utility columns that carry over.
+    carry_inputs: tuple[tuple[str, str], ...] = ()
+    carry_utility_fields: tuple[str, ...] = ()
 
     def content(self, content_id: int) -> Content:
         return self.contents[content_id - 1]
@@ -216,6 +219,8 @@ def _build(raw: dict[str, Any], where: str) -> Standard:
         stages=tuple(Stage(s["name"], s["start"], s["end"], s["tasks"]) for s in raw.get("stages", ())),
         report_day=int(raw.get("report_day", 25)),
         path=where,
+        carry_inputs=tuple((str(k), str(v)) for k, v in raw.get("carry", {}).get("inputs", {}).items()),
+        carry_utility_fields=tuple(raw.get("carry", {}).get("utility_fields", ())),
     )
 
 
@@ -297,6 +302,11 @@ def _check(std: Standard) -> list[str]:
             problems.append(f"阶段“{stage.name}”的起止日期应为日期（如 2025-03-01）且开始不晚于结束")
     for content in std.contents:
         problems += _check_content(std, content)
+    for target, source in std.carry_inputs:
+        if target not in std.inputs or source not in std.inputs:
+            problems.append(f"[carry] inputs 中的 {target} = \"{source}\"：两者都应是 [inputs] 中声明的输入")
+    if not set(std.carry_utility_fields) <= set(UTILITY_FIELDS):
+        problems.append(f"[carry] utility_fields 应取自 {', '.join(UTILITY_FIELDS)}")
     for prereq in std.prerequisites:
         problems += _check_source(f"必备条件 {prereq.id}", prereq.source)
         problems += _check_conditions(std, f"必备条件 {prereq.id}", prereq.conditions)

@@ -22,12 +22,14 @@ SHEET_PARAMS = "评价标准"
 SHEET_SUBMISSION = "报送表"
 SHEET_PROGRESS = "工作进度"
 SHEET_CONFIG = "xlwings.conf"
+# What `jieshui merge` wrote from the units' returned files (builder/records.py).
+SHEET_RECORDS = "填报记录"
 # Hidden: each computed cell's UDF call and native twin, side by side (see builder/calc.py).
 SHEET_CALC = "计算"
 # Tab order; every sheet's VBA code name is fixed by its place (the VBA project has a document
 # module per code name).
 SHEETS = (SHEET_COVER, SHEET_INPUTS, SHEET_UNITS, SHEET_PREREQS, SHEET_CONTENTS, SHEET_PARAMS,
-          SHEET_SUBMISSION, SHEET_PROGRESS, SHEET_CONFIG, SHEET_CALC)
+          SHEET_SUBMISSION, SHEET_PROGRESS, SHEET_RECORDS, SHEET_CONFIG, SHEET_CALC)
 CODE_NAMES = {name: f"Sheet{i}" for i, name in enumerate(SHEETS, start=1)}
 
 # The Python modules the workbook's VBA names: xlwings.conf's UDF Modules, and RunPython.

@@ -1,0 +1,21 @@
+"""填报记录: what `jieshui merge` wrote into the workbook from the units' returned files, one row
+per cell (merge appends; the sheet starts with its headers only)."""
+
+from __future__ import annotations
+
+from ..workbook.contract import SHEET_RECORDS
+from .book import Book, protect
+from .styles import print_setup
+
+HEADERS = ("填报时间", "责任单位", "单元格", "数据项", "原值", "新值", "来源文件", "文件时间")
+WIDTHS = (16, 14, 22, 36, 12, 12, 40, 16)
+
+
+def write(book: Book) -> None:
+    ws = book.sheets[SHEET_RECORDS]
+    ws.write_row(0, 0, HEADERS, book.styles.header)
+    for col, width in enumerate(WIDTHS):
+        ws.set_column(col, col, width)
+    ws.freeze_panes(1, 0)
+    print_setup(ws, landscape=True, repeat=(0, 0))
+    protect(ws)

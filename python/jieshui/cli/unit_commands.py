@@ -1,0 +1,118 @@
+"""The office's round with the thirteen units: `split` hands each unit its 填报表, `merge` takes
+them back into the county workbook, `carry` starts next year's workbook."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..builder import build_workbook, shipped_vba
+from ..files import claim, mode_of, write_atomically
+from ..review.carry import carry
+from ..review.merge import apply_merge, plan_merge
+from ..review.recalc import recalculated
+from ..review.unit_files import unit_file, unit_file_name
+from ..review.unit_returns import read_unit_file
+from ..workbook.readers import WorkbookError, read_workbook
+from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, read_standard
+
+Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")]
+
+
+def _read(path: Path, std):
+    try:
+        return read_workbook(path, std)
+    except WorkbookError as exc:
+        raise fail(str(exc)) from exc
+
+
+def split_command(workbook: Workbook,
+                  out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿旁的“填报表”文件夹）")] = None,
+                  standard: StandardOption = None) -> None:
+    """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
+    std = read_standard(standard)
+    data = _read(workbook, std)
+    folder = out_dir or workbook.parent / "填报表"
+    if folder.exists() and not folder.is_dir():
+        raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
+    today = dt.date.today()
+    console = make_console()
+    for unit in std.units:
+        target = claim(folder / unit_file_name(data.inputs, unit, today))
+        write_atomically(target, unit_file(std, data.inputs, unit, today))
+        console.print(f"已生成：{target}", markup=False)
+    console.print(f"共 {len(std.units)} 个单位。请各单位在每月 {std.report_day} 日前填好“填报”和“月报”后交回，"
+                  "再运行 jieshui merge 汇总。", markup=False)
+
+
+def merge_command(workbook: Workbook,
+                  files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表...")],
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）")] = None,
+                  in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原工作簿（先保留一份备份）")] = False,
+                  standard: StandardOption = None) -> None:
+    """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致），
+    有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。退出码：0 已汇总；1 有问题未写入。"""
+    if output is not None and in_place:
+        raise fail("-o 与 --in-place 只能选一个")
+    std = read_standard(standard)
+    data = _read(workbook, std)
+    try:
+        returns = [read_unit_file(path, std) for path in files]
+    except WorkbookError as exc:
+        raise fail(str(exc)) from exc
+    plan = plan_merge(data, returns, std)
+    console = make_console()
+    if plan.missing:
+        console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
+    if plan.problems:
+        console.print(f"发现 {len(plan.problems)} 个问题，未写入任何数据：", style="bold red", markup=False)
+        for n, problem in enumerate(plan.problems, start=1):
+            console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
+        raise typer.Exit(EXIT_DATA_ERRORS)
+    merged = apply_merge(workbook.read_bytes(), plan, std, dt.datetime.now())
+    target = _merge_target(workbook, output, in_place)
+    staged = target.with_name(f".{target.name}.merging.xlsm")
+    try:
+        write_atomically(staged, merged)
+        refreshed = recalculated(staged, std).data  # cached values for WPS and previewers
+    except WorkbookError as exc:
+        raise fail(str(exc)) from exc
+    finally:
+        staged.unlink(missing_ok=True)
+    if in_place:
+        backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
+        write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))
+        console.print(f"原工作簿已备份为 {backup.name}", markup=False)
+    write_atomically(target, refreshed)
+    console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
+
+
+def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:
+    if in_place:
+        return workbook
+    if output is not None:
+        if output.exists():
+            raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+        return claim(output)
+    return claim(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"))
+
+
+def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的县域复核工作簿（.xlsm）", metavar="上年工作簿")],
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）")] = None,
+                  standard: StandardOption = None) -> None:
+    """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
+    std = read_standard(standard)
+    carried = carry(_read(workbook, std).inputs, std)
+    year = carried.inputs.county.get("year")
+    target = output or workbook.with_name(f"{carried.inputs.county.get('name') or '县域'}_{year or '新年度'}年度.xlsm")
+    if target.exists():
+        raise fail(f"输出文件 {target} 已存在，为避免覆盖，请用 -o 换一个文件名")
+    target = claim(target)
+    write_atomically(target, build_workbook(std, carried.inputs, shipped_vba()))
+    console = make_console()
+    console.print(f"已生成 {target}，结转了：", markup=False)
+    for line in carried.lines:
+        console.print(f"  {line}", markup=False)

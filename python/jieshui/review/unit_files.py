@@ -1,0 +1,186 @@
+"""分发填报表: one plain .xlsx per responsible unit (no macros, no UDFs: it must work in WPS),
+holding the inputs that unit leads with the county workbook's current values, their help and
+validation, the evidence marks of what it leads, and this month's 月报. A very hidden, protected
+sheet carries who it is for (county, province, year, unit, template version, date), so that the
+merge recognises it. Reading one back: `read_unit_file`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from typing import Any
+
+import xlsxwriter
+
+from ..builder.basic_data import validation_for
+from ..builder.styles import Styles, print_setup, text_height
+from ..engine import UTILITY_FIELDS, Standard
+from ..workbook.contract import EVIDENCE_CHOICES, TEMPLATE_VERSION
+from ..workbook.inputs import WorkbookInputs
+
+SHEET_FORM, SHEET_UTILITIES, SHEET_EVIDENCE, SHEET_REPORT, SHEET_IDENTITY = (
+    "填报", "供水单位", "佐证材料", "月报", "_identity")
+FORM_HEADERS = ("序号", "数据项", "单位", "数值", "说明", "用于", "键名")
+VALUE_COL, KEY_COL = 3, 6
+REPORT_FIELDS = ("进展情况", "存在问题", "下步打算", "报送日期")
+IDENTITY_FIELDS = ("county", "province", "city", "year", "unit", "template", "made")
+FIRST_ROW = 2  # 0-based: title, headers, data
+UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def unit_inputs(std: Standard, unit: str) -> list[tuple[str, str]]:
+    """(input key, what it is used for) of every input the unit leads, in the standard's order."""
+    uses: dict[str, list[str]] = {}
+    for prereq in std.prerequisites:
+        if prereq.lead == unit:
+            for key in prereq.input_keys:
+                uses.setdefault(key, []).append(f"必备条件 {prereq.id}")
+    for content in std.contents:
+        if content.lead == unit and content.measure != "leakage":
+            for key in dict.fromkeys(content.input_keys):
+                uses.setdefault(key, []).append(f"评价内容 {content.id}")
+    order = list(std.inputs)
+    return sorted(((k, "、".join(v)) for k, v in uses.items()), key=lambda kv: order.index(kv[0]))
+
+
+def leads_utilities(std: Standard, unit: str) -> bool:
+    return any(c.lead == unit and c.measure == "leakage" for c in std.contents)
+
+
+def evidence_items(std: Standard, unit: str) -> list[tuple[str, str, str]]:
+    """(id as in the workbook, title, evidence list) of what the unit leads."""
+    items = [(p.id, p.title, "、".join(p.evidence)) for p in std.prerequisites if p.lead == unit]
+    return items + [(str(c.id), c.title, "、".join(c.evidence)) for c in std.contents if c.lead == unit]
+
+
+def unit_file_name(inputs: WorkbookInputs, unit: str, day: dt.date) -> str:
+    county = UNSAFE.sub("", str(inputs.county.get("name") or "")).lstrip("=+-@.")[:30] or "未填县名"
+    return f"{county}_{UNSAFE.sub('', unit)}_填报表_{day:%Y%m%d}.xlsx"
+
+
+class UnitFileWriter:
+    """One unit's file; `build()` sets the order of the sheets."""
+
+    def __init__(self, std: Standard, inputs: WorkbookInputs, unit: str, day: dt.date):
+        self.std, self.inputs, self.unit, self.day = std, inputs, unit, day
+
+    def build(self) -> bytes:
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+        county = self.inputs.county
+        book.set_properties({"title": f"{county.get('name') or ''} {self.unit} 填报表", "author": "jieshui"})
+        self.styles = Styles(book, quote_text=True)
+        self.form(book.add_worksheet(SHEET_FORM))
+        if leads_utilities(self.std, self.unit):
+            self.utilities(book.add_worksheet(SHEET_UTILITIES))
+        self.evidence(book.add_worksheet(SHEET_EVIDENCE))
+        self.report(book.add_worksheet(SHEET_REPORT))
+        self.identity(book.add_worksheet(SHEET_IDENTITY))
+        book.close()
+        return stream.getvalue()
+
+    def _title(self, ws: Any, text: str, last_col: int) -> None:
+        county = self.inputs.county
+        year = county.get("year")
+        head = f"{county.get('name') or ''}（{year:g} 年度）" if isinstance(year, (int, float)) else ""
+        ws.merge_range(0, 0, 0, last_col, f"{head}{self.unit}{text}", self.styles.title)
+
+    def form(self, ws: Any) -> None:
+        self._title(ws, " 填报表：请只填写黄色单元格，填好后交回县节水办", len(FORM_HEADERS) - 1)
+        ws.write_row(1, 0, FORM_HEADERS, self.styles.header)
+        for n, (key, use) in enumerate(unit_inputs(self.std, self.unit)):
+            row, spec = FIRST_ROW + n, self.std.inputs[key]
+            fmt, validation = validation_for(self.std, key, self.styles)
+            ws.write_number(row, 0, n + 1, self.styles.center)
+            for col, text in ((1, spec.label), (2, spec.unit), (4, spec.definition), (5, use), (KEY_COL, key)):
+                ws.write_string(row, col, text, self.styles.text)
+            value = self.inputs.inputs.get(key)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                ws.write_number(row, VALUE_COL, value, fmt)
+            elif value not in (None, ""):
+                ws.write_string(row, VALUE_COL, str(value), fmt)
+            else:
+                ws.write_blank(row, VALUE_COL, None, fmt)
+            ws.data_validation(row, VALUE_COL, row, VALUE_COL, validation)
+            ws.set_row(row, text_height([(spec.label, 28), (spec.definition, 50)]))
+        for col, width in enumerate((5, 28, 8, 14, 50, 16, 0)):
+            ws.set_column(col, col, width, None, {"hidden": col == KEY_COL})
+        self._finish(ws)
+
+    def utilities(self, ws: Any) -> None:
+        fields = self.std.utility_fields
+        self._title(ws, " 城镇公共供水单位（评价内容 17，CJJ 92-2016）", len(UTILITY_FIELDS))
+        ws.write_row(1, 0, ["序号", *(f"{fields[k].label}（{fields[k].unit}）" if fields[k].unit else fields[k].label
+                                   for k in UTILITY_FIELDS)], self.styles.header)
+        for n, values in enumerate(self.inputs.utilities):
+            ws.write_number(FIRST_ROW + n, 0, n + 1, self.styles.center)
+            for col, (key, value) in enumerate(zip(UTILITY_FIELDS, values), start=1):
+                fmt = self.styles.input_text if key == "name" else self.styles.input_number
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(FIRST_ROW + n, col, value, fmt)
+                else:
+                    ws.write(FIRST_ROW + n, col, value if value not in (None, "") else None, fmt)
+        ws.set_row(1, 45)
+        ws.set_column(0, 0, 5)
+        ws.set_column(1, len(UTILITY_FIELDS), 14)
+        self._finish(ws)
+
+    def evidence(self, ws: Any) -> None:
+        self._title(ws, " 佐证材料：材料齐全的标注“提供”", 3)
+        ws.write_row(1, 0, ["编号", "评价内容 / 必备条件", "佐证材料", "标注"], self.styles.header)
+        marks = {**self.inputs.prereq_evidence, **{str(k): v for k, v in self.inputs.evidence.items()}}
+        items = evidence_items(self.std, self.unit)
+        for n, (item_id, title, evidence) in enumerate(items):
+            row = FIRST_ROW + n
+            ws.write_string(row, 0, item_id, self.styles.center)
+            ws.write_string(row, 1, title, self.styles.text)
+            ws.write_string(row, 2, evidence, self.styles.text)
+            ws.write(row, 3, marks.get(item_id), self.styles.input_center)
+            ws.set_row(row, text_height([(title, 40), (evidence, 40)]))
+        if items:
+            ws.data_validation(FIRST_ROW, 3, FIRST_ROW + len(items) - 1, 3, {
+                "validate": "list", "source": list(EVIDENCE_CHOICES), "input_title": "佐证材料",
+                "input_message": "材料已整理齐全填“提供”，否则填“缺”"})
+        for col, width in enumerate((6, 40, 40, 8)):
+            ws.set_column(col, col, width)
+        self._finish(ws)
+
+    def report(self, ws: Any) -> None:
+        self._title(ws, f" 月报（每月 {self.std.report_day} 日前报县节水办）", 1)
+        for n, label in enumerate(REPORT_FIELDS):
+            row = FIRST_ROW + n
+            ws.write_string(row, 0, label, self.styles.header)
+            date = label == "报送日期"
+            fmt = self.styles.input_date if date else self.styles.input_text
+            ws.write_blank(row, 1, None, fmt)
+            help_text = "如 2025-07-20" if date else f"本月{label}，简要写明"
+            ws.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">=",
+                                                "value": dt.date(2000, 1, 1), "input_message": help_text,
+                                                "error_message": "请填写日期，如 2025-07-20"}
+                               if date else {"validate": "length", "criteria": "<=", "value": 2000,
+                                             "input_message": help_text})
+            ws.set_row(row, 24 if date else 90)
+        ws.set_column(0, 0, 12)
+        ws.set_column(1, 1, 90)
+        self._finish(ws)
+
+    def identity(self, ws: Any) -> None:
+        county = self.inputs.county
+        values = (county.get("name"), county.get("province"), county.get("city"), county.get("year"), self.unit,
+                  TEMPLATE_VERSION, self.day.isoformat())
+        for row, (key, value) in enumerate(zip(IDENTITY_FIELDS, values)):
+            ws.write_string(row, 0, key)
+            ws.write(row, 1, value)
+        ws.very_hidden()
+        ws.protect("")
+
+    @staticmethod
+    def _finish(ws: Any) -> None:
+        print_setup(ws, landscape=True, repeat=(1, 1))
+        ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def unit_file(std: Standard, inputs: WorkbookInputs, unit: str, day: dt.date) -> bytes:
+    return UnitFileWriter(std, inputs, unit, day).build()

@@ -1,0 +1,158 @@
+"""Thirteen departments, one workbook: split hands each unit its file, merge takes them back
+(checking everything before writing anything), carry starts next year's workbook."""
+
+import datetime as dt
+import json
+import shutil
+import zipfile
+
+import openpyxl
+import pytest
+
+from helpers import BLANK_WORKBOOK, EXAMPLE_WORKBOOK, convert, named, planted, run, set_named
+from jieshui.review.unit_files import unit_inputs
+
+TODAY = dt.date.today().strftime("%Y%m%d")
+
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("split")
+    county = folder / "示例旗.xlsm"
+    shutil.copy(EXAMPLE_WORKBOOK, county)
+    out = run("split", county)
+    assert out.returncode == 0, out.stderr
+    return county, folder / "填报表"
+
+
+def unit_path(files, unit):
+    return files / f"示例旗_{unit}_填报表_{TODAY}.xlsx"
+
+
+def copy_of(files, unit, tmp_path, change=None, name=None):
+    """A unit's returned file, as the unit typed into it (openpyxl, keeping everything else)."""
+    target = tmp_path / (name or unit_path(files, unit).name)
+    book = openpyxl.load_workbook(unit_path(files, unit))
+    if change:
+        change(book)
+    book.save(target)
+    return target
+
+
+def value_cell(book, key):
+    ws = book["填报"]
+    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
+
+
+def test_every_unit_gets_the_inputs_it_leads(split, std):
+    county, files = split
+    assert sorted(p.name for p in files.iterdir()) == sorted(unit_path(files, u).name for u in std.units)
+    book = openpyxl.load_workbook(unit_path(files, "住建局"))
+    keys = [row[6] for row in book["填报"].iter_rows(min_row=3, values_only=True) if row[6]]
+    assert keys == [k for k, _ in unit_inputs(std, "住建局")] and "communities_certified" in keys
+    assert "供水单位" in book.sheetnames and "月报" in book.sheetnames  # 住建局 leads content 17
+    assert book["_identity"].sheet_state == "veryHidden" and book["填报"].protection.sheet
+    assert value_cell(book, "communities_certified").value == 16  # pre-filled with today's value
+    assert value_cell(book, "communities_certified").protection.locked is False
+    assert not zipfile.ZipFile(unit_path(files, "住建局")).namelist().count("xl/vbaProject.bin")
+
+
+def test_merging_every_unit_into_the_blank_template_scores_as_the_original(split, tmp_path, std):
+    county, files = split
+    blank = tmp_path / "空白.xlsm"
+    shutil.copy(BLANK_WORKBOOK, blank)
+    merged = tmp_path / "合并.xlsm"
+    out = run("merge", blank, *sorted(files.iterdir()), "-o", merged)
+    assert out.returncode == 0, out.stdout + out.stderr
+    original = json.loads(run("score", county, "--json").stdout)
+    result = json.loads(run("score", merged, "--json").stdout)
+    assert result == original and result["total"] == 96.5
+    assert run("check", merged).returncode == 0  # evidence marks came back too
+    log = openpyxl.load_workbook(merged)["填报记录"]
+    labels = {row[3] for row in log.iter_rows(min_row=2, values_only=True)}
+    filled = {std.inputs[k].label for k in std.inputs
+              if named(openpyxl.load_workbook(county, data_only=True), f"in_{k}").value not in (None, "")}
+    assert filled <= labels
+    assert blank.read_bytes() == BLANK_WORKBOOK.read_bytes()  # the template itself untouched
+
+
+@pytest.mark.parametrize("case", ["conflict", "foreign", "locked", "invalid"])
+def test_problems_are_named_and_nothing_is_written(split, tmp_path, std, case):
+    county, files = split
+    returned = []
+    if case == "conflict":  # 水利局 handed in twice, with two different 取水许可审批总数
+        returned = [copy_of(files, "水利局", tmp_path, lambda b: setattr(value_cell(b, "permits_total"), "value", 41),
+                            "水利局_第一份.xlsx"),
+                    copy_of(files, "水利局", tmp_path, lambda b: setattr(value_cell(b, "permits_total"), "value", 42),
+                            "水利局_第二份.xlsx")]
+        expected = ["水利局_第一份.xlsx 填 41", "水利局_第二份.xlsx 填 42"]
+    elif case == "foreign":  # another county's file
+        other = planted(tmp_path, set_named("in_county_name", "他县"), "他县.xlsm")
+        assert run("split", other, "-o", tmp_path / "他县").returncode == 0
+        returned = list((tmp_path / "他县").glob("*水利局*"))
+        expected = ["来自其他县（“他县”，本工作簿为 “示例旗”）"]
+    elif case == "locked":  # a label outside the yellow cells changed
+        returned = [copy_of(files, "工信局", tmp_path, lambda b: setattr(b["填报"]["B3"], "value", "随便写"))]
+        expected = ["填报!B3 被改动"]
+    else:  # a value `jieshui check` would refuse, with check's words and the unit file's cell
+        returned = [copy_of(files, "水利局", tmp_path, lambda b: setattr(value_cell(b, "permits_total"), "value", "四十"))]
+        cell = value_cell(openpyxl.load_workbook(returned[0]), "permits_total").coordinate
+        expected = [f"填报!{cell}", "应为数字，当前填的是 “四十”"]
+    before = county.read_bytes()
+    out = run("merge", county, *returned, "-o", tmp_path / "out.xlsm")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert all(text in out.stdout for text in expected), out.stdout
+    assert "未写入任何数据" in out.stdout and not (tmp_path / "out.xlsm").exists()
+    assert county.read_bytes() == before
+
+
+def test_units_still_missing_are_listed(split, tmp_path):
+    county, files = split
+    out = run("merge", county, unit_path(files, "水利局"), unit_path(files, "住建局"), "-o", tmp_path / "m.xlsm")
+    assert out.returncode == 0, out.stderr
+    assert "尚未交回的单位（11 个）" in out.stdout and "宣传部" in out.stdout
+
+
+def test_a_monthly_report_marks_the_grid_and_in_place_keeps_a_backup(split, tmp_path, std):
+    county, files = split
+    work = tmp_path / "县.xlsm"
+    shutil.copy(county, work)
+
+    def report(book):
+        ws = book["月报"]
+        ws["B3"], ws["B4"], ws["B5"], ws["B6"] = "完成计量设施核查", "无", "继续推进", dt.date(2025, 11, 20)
+    returned = copy_of(files, "水利局", tmp_path, report)
+    out = run("merge", work, returned, "--in-place")
+    assert out.returncode == 0, out.stderr
+    book = openpyxl.load_workbook(work)
+    grid = named(book, "in_reports")
+    row = grid.row + std.units.index("水利局")  # the grid's rows follow the standard's units
+    assert grid.parent.cell(row, grid.column + 10).value == "已报"  # November
+    assert (tmp_path / "县_备份.xlsm").read_bytes() == county.read_bytes()
+
+
+def test_unit_files_open_in_libreoffice_and_merge_after_it_saved_them(split, tmp_path):
+    county, files = split
+    convert(unit_path(files, "住建局"), tmp_path, "xlsx")  # LibreOffice opens and saves it
+    saved = tmp_path / unit_path(files, "住建局").name
+    xml = "".join(zipfile.ZipFile(saved).read(n).decode("utf-8", "ignore")
+                  for n in zipfile.ZipFile(saved).namelist() if n.startswith("xl/worksheets/"))
+    assert 't="e"' not in xml  # no error cell anywhere
+    out = run("merge", county, saved, "-o", tmp_path / "m.xlsm")
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_carry_starts_next_year(split, tmp_path, std):
+    county, _ = split
+    target = tmp_path / "2025.xlsm"
+    out = run("carry", county, "-o", target)
+    assert out.returncode == 0, out.stderr
+    assert "评价年度：2024 → 2025" in out.stdout and "上年非常规水源利用量 ← 上年的非常规水源利用量" in out.stdout
+    book = openpyxl.load_workbook(target, data_only=True)
+    old = openpyxl.load_workbook(county, data_only=True)
+    assert named(book, "in_county_year").value == 2025
+    assert named(book, "in_nonconventional_use_last_year").value == named(old, "in_nonconventional_use").value
+    assert named(book, "in_nonconventional_use").value is None and named(book, "in_permits_total").value is None
+    utilities = named(book, "in_utilities")
+    assert utilities.value == named(old, "in_utilities").value  # the name carries
+    assert utilities.parent.cell(utilities.row, utilities.column + 1).value is None  # supply does not
