@@ -111,6 +111,21 @@ def test_units_still_missing_are_listed(split, tmp_path):
     out = run("merge", county, unit_path(files, "水利局"), unit_path(files, "住建局"), "-o", tmp_path / "m.xlsm")
     assert out.returncode == 0, out.stderr
     assert "尚未交回的单位（11 个）" in out.stdout and "宣传部" in out.stdout
+    # The workbook shows it too: 附件1 per unit block, 工作进度's 填报表交回 column.
+    book = openpyxl.load_workbook(tmp_path / "m.xlsm", data_only=True)
+    labels = [c.value for row in book["附件1 责任分工"].iter_rows() for c in row
+              if isinstance(c.value, str) and c.value.startswith("牵头内容小计")]
+    today = dt.date.today().isoformat()
+    assert labels.count(f"牵头内容小计（填报表已交回 {today}）") == 2 and labels.count("牵头内容小计（填报表未交回）") == 11
+    returns = named(book, "in_returns")
+    assert returns.parent.cell(returns.row + 8, returns.column).value == today  # 水利局, 9th unit
+
+
+def test_late_months_are_highlighted_in_the_progress_sheet():
+    rules = [r for cf in openpyxl.load_workbook(EXAMPLE_WORKBOOK)["工作进度"].conditional_formatting
+             for r in cf.rules if r.formula]
+    late = [r for r in rules if "TODAY()" in r.formula[0]]
+    assert len(late) == 1 and "DAY(TODAY())>25" in late[0].formula[0] and '"已报"' in late[0].formula[0]
 
 
 def test_a_monthly_report_marks_the_grid_and_in_place_keeps_a_backup(split, tmp_path, std):

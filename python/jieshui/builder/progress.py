@@ -16,7 +16,9 @@ from .styles import print_setup
 
 FIRST_MONTH_COL = 2
 COUNT_COL = FIRST_MONTH_COL + 12
-WIDTHS = [6, 18] + [7] * 12 + [9]
+RETURN_COL = COUNT_COL + 1  # when the unit's 填报表 came back (jieshui merge writes it)
+WIDTHS = [6, 18] + [7] * 12 + [9, 12]
+LATE_FILL = "#F8CBAD"
 NO_DATE = "请在“说明”页填写填报日期"
 
 
@@ -25,6 +27,7 @@ class ReportCounts:
     """Per unit: the cell counting its monthly reports, and the count."""
 
     cells: dict[str, tuple[str, float]]
+    returns: dict[str, tuple[str, Any]]  # per unit: the cell saying when its 填报表 came back, and it
 
 
 def date_literal(day: dt.date) -> str:
@@ -102,14 +105,15 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County) -> 
 def _reports_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                    top: int) -> ReportCounts:
     styles = book.styles
-    ws.merge_range(top, 0, top, COUNT_COL,
-                   f"各成员单位月报报送情况（每月{std.report_day}日前报领导小组办公室）", styles.group)
-    book.headers(ws, top + 1, ["序号", "单位"] + [f"{m}月" for m in range(1, 13)] + ["已报月数"])
+    ws.merge_range(top, 0, top, RETURN_COL,
+                   f"各成员单位月报报送情况（每月{std.report_day}日前报领导小组办公室；逾期未报的月份标红）", styles.group)
+    book.headers(ws, top + 1, ["序号", "单位"] + [f"{m}月" for m in range(1, 13)] + ["已报月数", "填报表交回"])
     validation = {"validate": "list", "source": list(REPORT_CHOICES),
                   "input_title": "月报", "input_message": "已按时报送选“已报”，否则选“未报”。",
                   "error_title": "填报有误", "error_message": "请从下拉列表选择“已报”或“未报”。"}
     first = top + 2
     counts: dict[str, tuple[str, float]] = {}
+    returns: dict[str, tuple[str, Any]] = {}
     for i, unit in enumerate(std.units):
         row = first + i
         ws.write(row, 0, i + 1, styles.center)
@@ -122,6 +126,23 @@ def _reports_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                              lambda ms=months: float(sum(v == REPORT_CHOICES[0] for v in ms)),
                              styles.center)
         counts[unit] = (ref(SHEET_PROGRESS, row, COUNT_COL), count)
-    book.name("in_reports", area(SHEET_PROGRESS, first, FIRST_MONTH_COL,
-                                 first + len(std.units) - 1, COUNT_COL - 1))
-    return ReportCounts(counts)
+        returned = inputs.returns.get(unit)
+        book.input_cell(ws, row, RETURN_COL, returned, styles.input_center,
+                        {"validate": "any", "input_title": "填报表", "input_message": "jieshui merge 汇总该单位填报表时写入日期"})
+        returns[unit] = (ref(SHEET_PROGRESS, row, RETURN_COL), returned)
+    last = first + len(std.units) - 1
+    book.name("in_reports", area(SHEET_PROGRESS, first, FIRST_MONTH_COL, last, COUNT_COL - 1))
+    book.name("in_returns", area(SHEET_PROGRESS, first, RETURN_COL, last, RETURN_COL))
+    _late(book, ws, std, first, last)
+    return ReportCounts(counts, returns)
+
+
+def _late(book: Book, ws: Any, std: Standard, first: int, last: int) -> None:
+    """A month not reported once its report day has passed, red (conditional formatting: it
+    needs today's date, and a cell formula with TODAY() would recalculate on every open)."""
+    late = book.xl.add_format({"bg_color": LATE_FILL, "font_color": "#9C0006"})
+    top_left = cell(first, FIRST_MONTH_COL)
+    month = f"(COLUMN({top_left})-{FIRST_MONTH_COL})"
+    passed = (f"OR({month}<MONTH(TODAY()),AND({month}=MONTH(TODAY()),DAY(TODAY())>{std.report_day}))")
+    ws.conditional_format(first, FIRST_MONTH_COL, last, COUNT_COL - 1, {
+        "type": "formula", "criteria": f'=AND({passed},{top_left}<>"{REPORT_CHOICES[0]}")', "format": late})

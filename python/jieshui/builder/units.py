@@ -55,6 +55,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
             if role == LEAD and not isinstance(item, Prerequisite):
                 lead_rows.append(row)
         _subtotal(book, ws, std, row + 1, first, row, lead_rows, reports.cells[unit])
+        _returned(book, ws, row + 1, reports.returns[unit])
         row += 3
     book.widths(ws, WIDTHS)
     ws.freeze_panes(3, 0)
@@ -99,6 +100,14 @@ class _Sources:
     @staticmethod
     def _copy(book: Book, ws: Any, row: int, col: int, source: str, value: Any) -> None:
         book.formula(ws, row, col, source, value, book.styles.points)
+
+
+def _returned(book: Book, ws: Any, row: int, returned: tuple[str, Any]) -> None:
+    """The subtotal row's label says whether the unit's 填报表 came back, and when."""
+    source, value = returned
+    text = f"已交回 {value}" if value not in (None, "") else "未交回"
+    book.formula(ws, row, 1, f'"牵头内容小计（填报表"&IF({source}="","未交回","已交回 "&{source})&"）"',
+                 lambda: f"牵头内容小计（填报表{text}）", book.styles.bold_text)
 
 
 def _subtotal(book: Book, ws: Any, std: Standard, row: int, first: int, last: int,

@@ -34,6 +34,7 @@ class MergePlan:
     problems: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     reports: list[tuple[str, int]] = field(default_factory=list)  # (unit, month 1..12) reported
+    returned: list[str] = field(default_factory=list)              # units whose files are merged
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -88,6 +89,7 @@ def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard) -> 
     for back in returns:
         if not _identity(plan, county, back):
             continue
+        plan.returned.append(back.unit)
         plan.problems += [f"{back.path.name}：{t}" for t in back.tampered]
         _invalid(plan, back, std)
         for key, (value, cell) in back.values.items():
@@ -138,7 +140,7 @@ def apply_merge(workbook: bytes, plan: MergePlan, std: Standard, now: dt.datetim
     for change in plan.changes:
         sheet, ref = change.cell.split("!")
         book[sheet][ref].value = change.new
-    _mark_reports(book, plan, std)
+    _mark_reports(book, plan, std, now)
     log = book[SHEET_RECORDS]
     for change in plan.changes:
         log.append([now.strftime("%Y-%m-%d %H:%M"), change.unit, change.cell, change.label, _cell_text(change.old),
@@ -148,12 +150,18 @@ def apply_merge(workbook: bytes, plan: MergePlan, std: Standard, now: dt.datetim
     return out.getvalue()
 
 
-def _mark_reports(book: Any, plan: MergePlan, std: Standard) -> None:
-    sheet, ref = next(iter(book.defined_names["in_reports"].destinations))
-    top_left = book[sheet][ref.replace("$", "").split(":")[0]]
+def _mark_reports(book: Any, plan: MergePlan, std: Standard, now: dt.datetime) -> None:
+    """已报 for each month a unit reported, and the day its 填报表 came back."""
+    reports, returns = _first_cell(book, "in_reports"), _first_cell(book, "in_returns")
     for unit, month in plan.reports:
-        row = top_left.row + std.units.index(unit)
-        book[sheet].cell(row, top_left.column + month - 1).value = REPORT_CHOICES[0]
+        reports.parent.cell(reports.row + std.units.index(unit), reports.column + month - 1).value = REPORT_CHOICES[0]
+    for unit in plan.returned:
+        returns.parent.cell(returns.row + std.units.index(unit), returns.column).value = now.strftime("%Y-%m-%d")
+
+
+def _first_cell(book: Any, name: str) -> Any:
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    return book[sheet][ref.replace("$", "").split(":")[0]]
 
 
 def _cell_text(value: Any) -> Any:

@@ -147,5 +147,5 @@ def county_name(key: str) -> str:
 def required_names(std: Standard) -> list[str]:
     """Every name a reader relies on; a workbook lacking one is not a county workbook."""
     return ([county_name(k) for k in COUNTY_FIELDS] + [f"in_{k}" for k in std.inputs]
-            + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "tpl_version",
+            + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "in_returns", "tpl_version",
                "std_version", "std_table", "out_points", "out_prereqs", *OUTPUT_NAMES])

@@ -21,6 +21,7 @@ class WorkbookInputs:
     evidence: dict[int, Any] = field(default_factory=dict)
     prereq_evidence: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, list[Any]] = field(default_factory=dict)
+    returns: dict[str, Any] = field(default_factory=dict)  # unit → when its 填报表 came back
 
     def filled_utility_rows(self) -> list[int]:
         """Indexes of the utility table's rows that hold anything (blank rows are not utilities)."""

@@ -80,6 +80,7 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
                               zip(std.prerequisites, column(source.value("in_prereq_evidence")))}
     result.reports = {unit: [_cell(v) for v in row]
                       for unit, row in zip(std.units, rows(source.value("in_reports")))}
+    result.returns = {unit: _cell(v) for unit, v in zip(std.units, column(source.value("in_returns")))}
     return result
 
 
