@@ -39,3 +39,11 @@ End Sub
 Sub Diagnose(control As IRibbonControl)
     CallPython "diagnose()"
 End Sub
+
+Sub SplitUnits(control As IRibbonControl)
+    CallPython "split_units(active=True)"
+End Sub
+
+Sub MergeUnits(control As IRibbonControl)
+    CallPython "merge_units(active=True)"
+End Sub

@@ -40,13 +40,14 @@ def test_ribbon_tab_groups_and_buttons():
     assert labels == {"工作簿": ["新建县域工作簿", "打开示例"],
                       "数据": ["检查数据", "全部重算", "刷新缓存值"],
                       "报送": ["导出报送表"],
+                      "成员单位": ["分发填报表", "汇总填报表"],
                       "帮助": ["使用说明", "环境诊断"]}
 
 
 def test_every_callback_is_a_sub_in_the_vba_project():
     found = modules()
     callbacks = re.findall(r'onAction="(\w+)\.(\w+)"', RIBBON)
-    assert len(callbacks) == 8
+    assert len(callbacks) == 10
     for module, sub in callbacks:
         assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)", found[module], re.M), sub
 

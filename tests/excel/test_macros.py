@@ -84,6 +84,7 @@ class Book:
             self.names[name] = type("Name", (), {"name": name,
                                                  "refers_to_range": Cells(self.sheets[sheet], coord, values)})
         self.alerts, self.calculated, self.opened, self.saved = [], 0, [], 0
+        self.picked = False  # what Excel's file picker returns (False: cancelled)
         self.app = self
         self.books = self
         self.active = self
@@ -104,7 +105,8 @@ class Book:
 
     @property
     def api(self):
-        return type("Api", (), {})()
+        picked = self.picked
+        return type("Api", (), {"GetOpenFilename": lambda s, *args: picked})()
 
 
 @pytest.fixture
@@ -218,3 +220,43 @@ def test_guide_opens_as_a_text_file_notepad_reads(caller, monkeypatch, tmp_path)
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: older Notepad then reads UTF-8
     assert data[3:] == (ROOT / "docs" / "windows-setup.md").read_bytes()
+
+
+def test_split_button_writes_every_units_file_beside_the_workbook(caller, tmp_path):
+    book = caller(EXAMPLE)
+    macros.split_units()
+    files = sorted((tmp_path / "填报表").glob("示例旗_*_填报表_*.xlsx"))
+    assert len(files) == 13
+    assert book.alerts[0][0] == "分发填报表" and "13 个成员单位" in book.alerts[0][1]
+
+
+def test_merge_button_writes_a_new_workbook_and_opens_it(caller, tmp_path):
+    book = caller(EXAMPLE)
+    macros.split_units()
+    book.picked = (str(next((tmp_path / "填报表").glob("*水利局*"))),)
+    macros.merge_units()
+    merged = tmp_path / f"{EXAMPLE.stem}_汇总.xlsm"
+    assert merged.exists() and book.opened == [str(merged)] and book.saved == 1
+    title, text = book.alerts[-1]
+    assert title == "汇总填报表" and "已汇总 1 份填报表" in text and "尚未交回" in text
+    assert (tmp_path / EXAMPLE.name).read_bytes() == EXAMPLE.read_bytes()  # the open one untouched
+
+
+def test_merge_button_lists_problems_and_writes_nothing(caller, tmp_path):
+    book = caller(EXAMPLE)
+    macros.split_units()
+    source = next((tmp_path / "填报表").glob("*水利局*"))
+    unit = openpyxl.load_workbook(source)
+    form = unit["填报"]
+    next(form.cell(r, 4) for r in range(3, form.max_row + 1) if form.cell(r, 7).value == "permits_total").value = "四十"
+    unit.save(source)
+    book.picked = (str(source),)
+    macros.merge_units()
+    assert "发现问题，未写入任何数据" in book.alerts[-1][1] and "应为数字" in book.alerts[-1][1]
+    assert not (tmp_path / f"{EXAMPLE.stem}_汇总.xlsm").exists() and book.opened == []
+
+
+def test_merge_button_cancelled_does_nothing(caller):
+    book = caller(EXAMPLE)
+    macros.merge_units()
+    assert book.alerts == [] and book.saved == 0

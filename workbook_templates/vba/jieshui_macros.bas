@@ -15,3 +15,11 @@ End Sub
 Sub RecalculateAll()
     RunPython "import jieshui.excel.macros; jieshui.excel.macros.recalculate()"
 End Sub
+
+Sub SplitUnits()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.split_units()"
+End Sub
+
+Sub MergeUnits()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.merge_units()"
+End Sub

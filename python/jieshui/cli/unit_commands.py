@@ -12,9 +12,8 @@ import typer
 from ..builder import build_workbook, shipped_vba
 from ..files import claim, mode_of, write_atomically
 from ..review.carry import carry
-from ..review.merge import apply_merge, plan_merge
-from ..review.recalc import recalculated
-from ..review.unit_files import unit_file, unit_file_name
+from ..review.merge import merged_workbook, plan_merge
+from ..review.unit_files import write_unit_files
 from ..review.unit_returns import read_unit_file
 from ..workbook.readers import WorkbookError, read_workbook
 from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, read_standard
@@ -38,11 +37,8 @@ def split_command(workbook: Workbook,
     folder = out_dir or workbook.parent / "填报表"
     if folder.exists() and not folder.is_dir():
         raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
-    today = dt.date.today()
     console = make_console()
-    for unit in std.units:
-        target = claim(folder / unit_file_name(data.inputs, unit, today))
-        write_atomically(target, unit_file(std, data.inputs, unit, today))
+    for target in write_unit_files(folder, std, data.inputs, dt.date.today()):
         console.print(f"已生成：{target}", markup=False)
     console.print(f"共 {len(std.units)} 个单位。请各单位在每月 {std.report_day} 日前填好“填报”和“月报”后交回，"
                   "再运行 jieshui merge 汇总。", markup=False)
@@ -72,16 +68,11 @@ def merge_command(workbook: Workbook,
         for n, problem in enumerate(plan.problems, start=1):
             console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
         raise typer.Exit(EXIT_DATA_ERRORS)
-    merged = apply_merge(workbook.read_bytes(), plan, std, dt.datetime.now())
-    target = _merge_target(workbook, output, in_place)
-    staged = target.with_name(f".{target.name}.merging.xlsm")
     try:
-        write_atomically(staged, merged)
-        refreshed = recalculated(staged, std).data  # cached values for WPS and previewers
+        refreshed = merged_workbook(workbook, plan, std, dt.datetime.now())
     except WorkbookError as exc:
         raise fail(str(exc)) from exc
-    finally:
-        staged.unlink(missing_ok=True)
+    target = _merge_target(workbook, output, in_place)
     if in_place:
         backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
         write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))

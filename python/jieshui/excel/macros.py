@@ -23,8 +23,12 @@ from ..engine import default_standard
 from ..files import claim, write_atomically
 from ..review.check import RESULT_HEADERS, check, link_target, result_rows
 from ..review.export import export, problem_notes
+from ..review.merge import merged_workbook, plan_merge
+from ..review.unit_files import write_unit_files
+from ..review.unit_returns import read_unit_file
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
+from ..workbook.readers import WorkbookError
 from ..workbook.readers.xlwings_reader import read_book
 
 RESULTS_SHEET = "检查结果"
@@ -104,6 +108,52 @@ def excel_pdf(app: Any, xlsx: Path) -> str:
         pdf.unlink(missing_ok=True)
         return f"未生成 PDF（Excel 导出失败：{exc}），可打开报送表后另存为 PDF。"
     return f"已生成 PDF：{pdf}"
+
+
+def split_units(active: bool = False) -> None:
+    """分发填报表: one file per member unit in a 填报表 folder beside the workbook."""
+    book = target_book(active)
+    if book is None:
+        return
+    std = default_standard()
+    folder = _folder(book) / "填报表"
+    made = write_unit_files(folder, std, read_book(book, std).inputs, dt.date.today())
+    book.app.alert(f"已为 {len(made)} 个成员单位生成填报表，在：{folder}\n请各单位在每月 {std.report_day} 日前"
+                   "填好“填报”和“月报”后交回，再点“汇总填报表”。", title="分发填报表")
+
+
+MERGE_PICKER = ("填报表 (*.xlsx),*.xlsx", 1, "选择各单位交回的填报表（可多选）", None, True)
+
+
+def merge_units(active: bool = False) -> None:
+    """汇总填报表: the chosen files, checked, into a new workbook beside this one (saved first;
+    the open workbook is never written), which is then opened."""
+    book = target_book(active)
+    if book is None:
+        return
+    chosen = book.app.api.GetOpenFilename(*MERGE_PICKER)
+    if not chosen:  # cancelled: Excel returns False
+        return
+    std = default_standard()
+    book.save()
+    workbook = Path(book.fullname)
+    try:
+        returns = [read_unit_file(Path(path), std) for path in chosen]
+        plan = plan_merge(read_book(book, std), returns, std)
+        if plan.problems:
+            shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
+            more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
+            book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}", title="汇总填报表")
+            return
+        target = claim(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"))
+        write_atomically(target, merged_workbook(workbook, plan, std, dt.datetime.now()))
+    except WorkbookError as exc:
+        book.app.alert(str(exc), title="汇总填报表")
+        return
+    missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
+    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}\n"
+                   "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
+    book.app.books.open(str(target))
 
 
 def recalculate(active: bool = False) -> None:

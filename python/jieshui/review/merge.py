@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import UTILITY_FIELDS, Standard, validate
 from ..engine.words import shown
+from ..files import claim, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData
+from .recalc import recalculated
 from .unit_returns import UnitReturn
 
 @dataclass
@@ -166,3 +169,14 @@ def _first_cell(book: Any, name: str) -> Any:
 
 def _cell_text(value: Any) -> Any:
     return "" if value is None else value if isinstance(value, (int, float, str)) else shown(value)
+
+
+def merged_workbook(workbook: Path, plan: MergePlan, std: Standard, now: dt.datetime) -> bytes:
+    """The county workbook with the plan carried out and its cached values refreshed."""
+    merged = apply_merge(workbook.read_bytes(), plan, std, now)
+    staged = claim(workbook.with_name(f".{workbook.stem}.merging{workbook.suffix}"))
+    try:
+        write_atomically(staged, merged)
+        return recalculated(staged, std).data  # cached values for WPS and previewers
+    finally:
+        staged.unlink(missing_ok=True)

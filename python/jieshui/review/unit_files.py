@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from pathlib import Path
 from typing import Any
 
 import xlsxwriter
@@ -16,6 +17,7 @@ import xlsxwriter
 from ..builder.basic_data import validation_for
 from ..builder.styles import Styles, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
+from ..files import claim, write_atomically
 from ..workbook.contract import EVIDENCE_CHOICES, TEMPLATE_VERSION
 from ..workbook.inputs import WorkbookInputs
 
@@ -184,3 +186,13 @@ class UnitFileWriter:
 
 def unit_file(std: Standard, inputs: WorkbookInputs, unit: str, day: dt.date) -> bytes:
     return UnitFileWriter(std, inputs, unit, day).build()
+
+
+def write_unit_files(folder: Path, std: Standard, inputs: WorkbookInputs, day: dt.date) -> list[Path]:
+    """Every unit's file in `folder`, under names claimed for this run (never over a file)."""
+    made = []
+    for unit in std.units:
+        target = claim(folder / unit_file_name(inputs, unit, day))
+        write_atomically(target, unit_file(std, inputs, unit, day))
+        made.append(target)
+    return made

@@ -38,7 +38,9 @@ MACROS_MODULE = "jieshui.excel.macros"
 # (caption, VBA Sub, function of MACROS_MODULE) of each button on the cover.
 BUTTONS = (("导出报送表", "ExportSubmission", "export_submission"),
            ("检查数据", "CheckData", "check_data"),
-           ("全部重算", "RecalculateAll", "recalculate"))
+           ("全部重算", "RecalculateAll", "recalculate"),
+           ("分发填报表", "SplitUnits", "split_units"),
+           ("汇总填报表", "MergeUnits", "merge_units"))
 
 UTILITY_ROWS = 10
 LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
