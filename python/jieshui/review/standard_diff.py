@@ -28,7 +28,10 @@ def _general(a: Standard, b: Standard) -> list[str]:
     lines = []
     for label, old, new in (("版本", a.version, b.version), ("来源说明", a.source, b.source),
                             ("基本分", a.base_max, b.base_max), ("加分上限", a.bonus_cap, b.bonus_cap),
-                            ("合格分", a.pass_mark, b.pass_mark), ("责任单位", a.units, b.units)):
+                            ("合格分", a.pass_mark, b.pass_mark), ("责任单位", a.units, b.units),
+                            ("结转到下一年度的数据", [f"{t}←{s}" for t, s in a.carry_inputs],
+                             [f"{t}←{s}" for t, s in b.carry_inputs]),
+                            ("结转的供水单位数据", a.carry_utility_fields, b.carry_utility_fields)):
         lines += _changed("总体", label, old, new)
     for key in sorted(set(a.verdicts) | set(b.verdicts)):
         lines += _changed("总体", f"结论文字（{key}）", a.verdicts.get(key, ""), b.verdicts.get(key, ""))

@@ -1,0 +1,45 @@
+"""The standard workbook's layout, shared by its writer (standard_book, XlsxWriter) and its
+reader (standard_import, which a collect worker loads: no XlsxWriter here)."""
+
+from __future__ import annotations
+
+from ..engine.standard import MAX_BANDS, RATE_RULES
+from ..workbook.contract import RULE_NAMES, rule_kind
+
+BASE_SHEET = "_base"
+CHUNK = 30_000  # characters per cell (a cell holds 32,767)
+SHEET_GENERAL, SHEET_CONTENTS, SHEET_ITEMS = "总体", "评价内容", "得分项"
+SHEET_PREREQS, SHEET_UNITS, SHEET_GUIDE = "必备条件", "责任单位", "说明"
+LIST_SEPARATOR = "、"
+YELLOW = "#FFF2CC"
+
+# (key in the general sheet, label, note)
+GENERAL = (("version", "版本", "本细则的版本号，如 2025.1-某某省.1；报送表和工作簿显示此版本"),
+           ("source", "来源说明", "细则的文件名、文号和发布日期"),
+           ("base_max", "基本分", "各基本项分值之和，应等于“评价内容”表中非加分项分值之和"),
+           ("bonus_cap", "加分上限", "加分项累计不超过的分值"),
+           ("pass_mark", "合格分", "总分不低于此分为资料复核合格"),
+           ("verdicts.veto", "结论：必备条件不满足", "任一必备条件不满足时的结论"),
+           ("verdicts.pass", "结论：合格", "总分达到合格分时的结论"),
+           ("verdicts.fail", "结论：不合格", "总分低于合格分时的结论"),
+           ("verdicts.incomplete", "结论：数据不完整", "数据缺失或有误时的结论"))
+
+# The 评价内容 columns: (header, note). Order is the import's contract.
+CONTENT_COLUMNS = (
+    ("序号", "评价内容序号（不可修改）"), ("评价指标", "不可修改"), ("评价内容", "可按细则修改文字"),
+    ("内容来源", "实施方案、评价标准原文、复核公开报道或本软件默认"), ("分值", "本项满分"),
+    ("规则类型", "越高越好/越低越好：按步长扣分；达标得分：达到目标得满分，否则 0 分；分档得分：达到某档得该档分值"),
+    ("目标值", "得满分的值（百分比）；越高越好、越低越好、达标得分用"),
+    ("步长", "每差多少扣一次分（百分点），如 5%"), ("每步扣分", "每差一个步长扣的分"),
+    ("部分得分", "不足一个步长时：不足一档按一档，或按比例"), ("分母为0时", "分母为 0（不适用）时得满分或零分"),
+    ("不得分界限", "可空；越高越好时低于此值、越低越好时高于此值，本项 0 分"),
+    *((f"第{k}档界限", "分档得分用：达到（越低越好时不超过）此值得本档分值；从最差一档填起，不用的档留空")
+      for k in range(1, MAX_BANDS + 1)),
+    *((f"第{k}档分值", "分档得分用：本档得分；最高一档等于分值") for k in range(1, MAX_BANDS + 1)),
+    ("加分上限", "加分项用：累计不超过的分值"), ("分值与规则来源", "本项分值和规则依据的文件"),
+    ("牵头单位", "从“责任单位”表中选择"), ("配合单位", "多个单位用顿号（、）分隔"),
+    ("佐证材料", "多项用顿号（、）分隔"), ("差距措施用语", "差距分析中“还需……”的说法"),
+    ("评分规则（按本行生成）", "导出时按本行参数写出，供核对；修改后以参数列为准"),
+)
+RATE_RULE_NAMES = tuple(name for key, name in RULE_NAMES.items() if rule_kind(key) in RATE_RULES)
+PERCENT_HEADERS = {"目标值", "步长", "不得分界限", *(f"第{k}档界限" for k in range(1, MAX_BANDS + 1))}
