@@ -30,6 +30,8 @@ STEPS = (
     "3. 装有 Python 和 jieshui 的 Windows Excel 中启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”），",
     "   结果改由 Python 计算并与内置公式逐项核对（不一致处标红）；可点击“检查数据”核对问题、“导出报送表”生成报送文件。",
     "4. 没有 Python 的电脑：填好后交给装有 jieshui 的电脑执行“检查数据”“导出报送表”（或命令 jieshui check / export）。",
+    "5. 成员单位：点“分发填报表”为各单位生成只含其牵头数据的填报表，各单位每月 {day} 日前交回后点“汇总填报表”，",
+    "   检查无误后汇总到新的工作簿，改动记入“填报记录”表。",
 )
 RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
            ("结论", "out_verdict"))
@@ -56,7 +58,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCe
             "macro": sub, "caption": caption, "width": 150, "height": 30, "x_offset": 10})
     top = _results(book, ws, std, row + 1, contents)
     for i, text in enumerate(STEPS):
-        ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text,
+        ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text.format(day=std.report_day),
                        styles.bold_text if i == 0 else styles.plain)
     _indicator_chart(book, ws, std, top + len(STEPS) + 1, contents)
     book.widths(ws, WIDTHS)
