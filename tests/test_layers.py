@@ -5,6 +5,7 @@ and pyproject.toml lists every package."""
 import ast
 import hashlib
 import json
+import re
 import subprocess
 import sys
 import tomllib
@@ -133,3 +134,30 @@ def test_pyproject_lists_every_package():
     for package, folder in config["package-dir"].items():
         if package:
             assert (ROOT / folder).is_dir() and package in config["packages"]
+
+
+# Import name → the distribution that provides it, where they differ.
+DISTRIBUTIONS = {"xlsxwriter": "xlsxwriter", "tomli_w": "tomli-w"}
+
+
+def test_every_library_the_package_imports_is_a_declared_dependency():
+    # A library that happens to be installed with something else (click came with the test
+    # tools; typer 0.29 no longer depends on it) breaks the README's first command on a fresh
+    # machine. Build-time modules may use the `build` extra as well.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+    def names(requirements):
+        return {re.split(r"[<>=!~\[; ]", r, maxsplit=1)[0].lower().replace("_", "-") for r in requirements}
+
+    runtime = names(project["dependencies"])
+    build = runtime | names(project["optional-dependencies"]["build"])
+    missing = []
+    for path in modules():
+        allowed = build if layer(path) == "buildtime" else runtime
+        for name, line in imports(path):
+            top = name.split(".")[0]
+            if top == "jieshui" or top in sys.stdlib_module_names or top == "__future__":
+                continue
+            if DISTRIBUTIONS.get(top, top).lower().replace("_", "-") not in allowed:
+                missing.append(f"{path.relative_to(ROOT)}:{line} imports {top}")
+    assert not missing, missing

@@ -198,3 +198,9 @@ def test_a_county_name_too_long_for_a_file_name_is_shortened(tmp_path):
     assert out.returncode == 0, out.stderr
     (made,) = (tmp_path / "out").glob("*.xlsx")
     assert made.name.startswith("很长的县名" * 6 + "_") and len(made.name.encode()) < 255
+
+
+def test_a_usage_error_is_exit_2_without_a_traceback():
+    for args in (["score"], ["score", "--bogus", "x"], ["no-such-command"]):
+        out = run(*args)
+        assert out.returncode == 2 and "Traceback" not in out.stderr + out.stdout, out.stderr

@@ -12,7 +12,6 @@ import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
@@ -306,12 +305,17 @@ def main() -> None:
         signal.signal(stop, _stop)
     try:
         code = app(standalone_mode=False)  # click would print "Aborted!" and exit 1 itself
-    except click.ClickException as exc:  # a usage error: click's own (English) usage text
-        exc.show()
+    except typer.Abort:
+        raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
+    except typer.TyperException as exc:  # a usage error: typer's own usage text
+        if hasattr(exc, "show"):
+            exc.show()
+        else:
+            _say(str(exc))
         code = EXIT_UNREADABLE
     except OSError as exc:
         raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
-    except (Stopped, click.exceptions.Abort):
+    except Stopped:
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
     except Exception:
         log = crash_log(traceback.format_exc())
