@@ -47,3 +47,7 @@ End Sub
 Sub MergeUnits(control As IRibbonControl)
     CallPython "merge_units(active=True)"
 End Sub
+
+Sub WriteReport(control As IRibbonControl)
+    CallPython "write_report(active=True)"
+End Sub

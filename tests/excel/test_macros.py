@@ -260,3 +260,12 @@ def test_merge_button_cancelled_does_nothing(caller):
     book = caller(EXAMPLE)
     macros.merge_units()
     assert book.alerts == [] and book.saved == 0
+
+
+def test_report_button_writes_the_draft_beside_the_workbook(caller, tmp_path):
+    book = caller(EXAMPLE)
+    macros.write_report()
+    made = list(tmp_path.glob("示例旗_县域节水型社会达标建设复核自评报告_*.docx"))
+    assert len(made) == 1
+    title, text = book.alerts[-1]
+    assert title == "生成自评报告" and "已生成自评报告初稿" in text

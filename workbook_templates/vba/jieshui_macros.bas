@@ -23,3 +23,7 @@ End Sub
 Sub MergeUnits()
     RunPython "import jieshui.excel.macros; jieshui.excel.macros.merge_units()"
 End Sub
+
+Sub WriteReport()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.write_report()"
+End Sub

@@ -25,7 +25,9 @@ from ..files import claim, crash_log, mode_of, write_atomically
 from ..review.check import check
 from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
                               to_json as collect_json)
+from ..review.charts import FontError
 from ..review.export import export, problem_notes
+from ..review.report_doc import write_report
 from ..review.recalc import Recalculated, recalculated
 from ..review.summary import SummaryWriter
 from ..workbook.inputs import WorkbookInputs, from_county_raw
@@ -169,6 +171,27 @@ def export_command(
     console.print(exported.pdf_note, markup=False)
     for text, is_data in problem_notes(checked.problems):
         console.print(text, style="bold red" if is_data else "yellow", markup=False)
+
+
+@app.command("report")
+def report_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+    standard: StandardOption = None,
+) -> None:
+    """生成自评报告初稿（Word .docx，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、指标完成情况、
+    必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，不覆盖已有文件。"""
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        raise fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
+    std = read_standard(standard)
+    data = _read_workbook(workbook, std)
+    try:
+        written = write_report(check(data, std), data.inputs, std, out_dir or workbook.parent, dt.date.today())
+    except FontError as exc:
+        raise fail(str(exc)) from exc
+    console = make_console()
+    console.print(f"已生成自评报告：{written.docx}", markup=False)
+    console.print(written.pdf_note, markup=False)
 
 
 @app.command("template")

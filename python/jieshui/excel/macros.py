@@ -22,7 +22,9 @@ from .. import __version__
 from ..engine import default_standard
 from ..files import claim, write_atomically
 from ..review.check import RESULT_HEADERS, check, link_target, result_rows
+from ..review.charts import FontError
 from ..review.export import export, problem_notes
+from ..review.report_doc import write_report as report_file
 from ..review.merge import merged_workbook, plan_merge
 from ..review.unit_files import write_unit_files
 from ..review.unit_returns import read_unit_file
@@ -108,6 +110,21 @@ def excel_pdf(app: Any, xlsx: Path) -> str:
         pdf.unlink(missing_ok=True)
         return f"未生成 PDF（Excel 导出失败：{exc}），可打开报送表后另存为 PDF。"
     return f"已生成 PDF：{pdf}"
+
+
+def write_report(active: bool = False) -> None:
+    """生成自评报告: the draft .docx beside the workbook (and its PDF where LibreOffice is)."""
+    book = target_book(active)
+    if book is None:
+        return
+    data, checked = _checked(book)
+    try:
+        written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
+    except FontError as exc:
+        book.app.alert(str(exc), title="生成自评报告")
+        return
+    book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
+                   title="生成自评报告")
 
 
 def split_units(active: bool = False) -> None:

@@ -185,15 +185,16 @@ def libreoffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
-    """Convert with LibreOffice headless when it is installed; say plainly when it is not."""
+def pdf_with_libreoffice(source: Path) -> tuple[Path | None, str]:
+    """Convert a written .xlsx or .docx with LibreOffice headless when it is installed; say
+    plainly when it is not."""
     office = libreoffice()
     if office is None:
-        return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请在 Excel 中点“导出报送表”，由 Excel 生成 PDF）"
-    target = claim(xlsx.with_suffix(".pdf"))
+        return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请用 Excel 或 Word、WPS 打开后另存为 PDF）"
+    target = claim(source.with_suffix(".pdf"))
     try:
         with OfficeRun() as run:
-            write_atomically(target, run.convert(office, xlsx, "pdf").read_bytes())
+            write_atomically(target, run.convert(office, source, "pdf").read_bytes())
         return target, f"已生成 PDF：{target}"
     except subprocess.TimeoutExpired:
         failure = f"LibreOffice 超过 {PDF_TIMEOUT} 秒未完成，已停止"
@@ -202,7 +203,7 @@ def pdf_with_libreoffice(xlsx: Path) -> tuple[Path | None, str]:
     finally:
         if not target.stat().st_size:  # stopped or failed: give the claimed name back
             target.unlink(missing_ok=True)
-    return None, f"未生成 PDF：{failure}（可在 Excel 或 WPS 中打开 .xlsx 后打印为 PDF）"
+    return None, f"未生成 PDF：{failure}（可在 Excel、Word 或 WPS 中打开 {source.suffix} 文件后打印为 PDF）"
 
 
 def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,

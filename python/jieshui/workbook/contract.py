@@ -40,7 +40,8 @@ BUTTONS = (("导出报送表", "ExportSubmission", "export_submission"),
            ("检查数据", "CheckData", "check_data"),
            ("全部重算", "RecalculateAll", "recalculate"),
            ("分发填报表", "SplitUnits", "split_units"),
-           ("汇总填报表", "MergeUnits", "merge_units"))
+           ("汇总填报表", "MergeUnits", "merge_units"),
+           ("生成自评报告", "WriteReport", "write_report"))
 
 UTILITY_ROWS = 10
 LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
