@@ -51,3 +51,7 @@ End Sub
 Sub WriteReport(control As IRibbonControl)
     CallPython "write_report(active=True)"
 End Sub
+
+Sub IndexEvidence(control As IRibbonControl)
+    CallPython "index_evidence(active=True)"
+End Sub

@@ -39,7 +39,7 @@ def test_ribbon_tab_groups_and_buttons():
     labels = {group: re.findall(r'label="([^"]+)"', body) for group, body in groups}
     assert labels == {"工作簿": ["新建县域工作簿", "打开示例"],
                       "数据": ["检查数据", "全部重算", "刷新缓存值"],
-                      "报送": ["导出报送表", "生成自评报告"],
+                      "报送": ["导出报送表", "生成自评报告", "整理佐证目录"],
                       "成员单位": ["分发填报表", "汇总填报表"],
                       "帮助": ["使用说明", "环境诊断"]}
 
@@ -47,7 +47,7 @@ def test_ribbon_tab_groups_and_buttons():
 def test_every_callback_is_a_sub_in_the_vba_project():
     found = modules()
     callbacks = re.findall(r'onAction="(\w+)\.(\w+)"', RIBBON)
-    assert len(callbacks) == 11
+    assert len(callbacks) == 12
     for module, sub in callbacks:
         assert re.search(rf"^Sub {sub}\(control As IRibbonControl\)", found[module], re.M), sub
 

@@ -269,3 +269,14 @@ def test_report_button_writes_the_draft_beside_the_workbook(caller, tmp_path):
     assert len(made) == 1
     title, text = book.alerts[-1]
     assert title == "生成自评报告" and "已生成自评报告初稿" in text
+
+
+def test_evidence_button_writes_the_index_and_lists_unlisted_files(caller, tmp_path):
+    book = caller(EXAMPLE)
+    (tmp_path / "佐证材料").mkdir()
+    (tmp_path / "佐证材料" / "会议纪要.pdf").write_bytes(b"%PDF-1.4")
+    macros.index_evidence()
+    assert list(tmp_path.glob("示例旗_*佐证材料目录_*.xlsx"))
+    rows = book.sheets["检查结果"].written["A1"]
+    assert any(r[2] == "未登记的文件" and r[3].endswith("会议纪要.pdf") for r in rows[1:])
+    assert "整理佐证目录" == book.alerts[-1][0]

@@ -27,3 +27,7 @@ End Sub
 Sub WriteReport()
     RunPython "import jieshui.excel.macros; jieshui.excel.macros.write_report()"
 End Sub
+
+Sub IndexEvidence()
+    RunPython "import jieshui.excel.macros; jieshui.excel.macros.index_evidence()"
+End Sub

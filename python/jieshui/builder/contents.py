@@ -19,11 +19,12 @@ from .calc import Calc
 from .native import X, call, if_, lift
 from .params import Params
 from .prereqs import PrereqCells
+from . import ledger
 from .styles import print_setup
 from .twins import Twins
 
 FIRST_ROW = 3
-WIDTHS = (5, 11, 26, 7, 40, 8, 10, 7, 7, 32, 10, 14, 22, 8)
+WIDTHS = (5, 11, 26, 7, 40, 8, 10, 7, 7, 32, 10, 14, 22, 8, 7)
 TOTALS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"))
 
 
@@ -42,10 +43,11 @@ class Col(IntEnum):
     COOP = 11
     EVIDENCE_LIST = 12
     EVIDENCE = 13
+    LEDGER = 14
 
 
 HEADERS = ("序号", "评价指标", "评价内容", "标准分", "评分规则", "目标值", "计算值", "得分", "失分",
-           "差距分析", "牵头单位", "配合单位", "佐证材料", "佐证状态")
+           "差距分析", "牵头单位", "配合单位", "佐证材料", "佐证状态", "台账（份）")
 
 
 @dataclass(frozen=True)
@@ -111,8 +113,8 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
     book.title(ws, "附件3  县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）", last_col)
     county_line(book, ws, county, last_col)
     book.headers(ws, 2, HEADERS)
-    scored = [_content_row(book, ws, content, params, data, inputs.evidence.get(content.id),
-                           calc, twins) for content in std.contents]
+    scored = [_content_row(book, ws, content, params, data, (inputs.evidence.get(content.id),
+                                                             inputs.documents(content.id)), calc, twins) for content in std.contents]
     last = FIRST_ROW + len(std.contents) - 1
     book.name("out_values", area(SHEET_CONTENTS, FIRST_ROW, Col.VALUE, last, Col.VALUE))
     book.name("out_points", area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, last, Col.POINTS))
@@ -130,7 +132,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
 
 
 def _content_row(book: Book, ws: Any, content: Content, params: Params, data: InputCells,
-                 evidence: Any, calc: Calc, twins: Twins) -> tuple[Any, X]:
+                 evidence: tuple[Any, int], calc: Calc, twins: Twins) -> tuple[Any, X]:
     """Write one content's row; its points as the sheet shows them, and their twin."""
     styles, row = book.styles, FIRST_ROW + content.id - 1
     prow = params.values(content.id)
@@ -162,7 +164,10 @@ def _content_row(book: Book, ws: Any, content: Content, params: Params, data: In
     calc.pair(ws, row, Col.GAP, f"JS_GAP({udf_args})", lambda: JS_GAP(prow, value, *args.input_values),
               twins.gap(content, value_twin, point_twin, call("SUM", data.supply_column)),
               styles.text, "none")
-    responsibility(book, ws, row, Col.LEAD, content, evidence)
+    mark, documents = evidence  # the 提供/缺 mark, and the ledger's rows for this content
+    responsibility(book, ws, row, Col.LEAD, content, mark)
+    book.formula(ws, row, Col.LEDGER, f"COUNTIF({ledger.ids_range()},{cell(row, Col.ID)})",
+                 lambda: float(documents), styles.center)
     ws.set_row(row, 66)
     return point, point_twin
 

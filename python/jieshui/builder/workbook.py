@@ -22,7 +22,7 @@ from ..workbook import assets
 from ..workbook.cached_values import patch_workbook
 from ..workbook.contract import SHEET_COVER, TEMPLATE_VERSION
 from ..workbook.inputs import WorkbookInputs
-from . import basic_data, config, contents, cover, params, prereqs, progress, records, submission, units
+from . import basic_data, config, contents, cover, ledger, params, prereqs, progress, records, submission, units
 from .annex import County
 from .book import Book, FormulaCell
 from .calc import Calc
@@ -52,6 +52,7 @@ def build(target: Any, std: Standard, inputs: WorkbookInputs, vba_project: bytes
     units.write(book, std, inputs, county, scored, met, reports)
     submission.write(book, std, county, scored, met)
     cover.write(book, std, inputs, scored, calc)
+    ledger.write(book, std, inputs)
     records.write(book)
     config.write(book)
     book.sheets[SHEET_COVER].activate()

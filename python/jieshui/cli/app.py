@@ -26,7 +26,8 @@ from ..review.check import check
 from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
                               to_json as collect_json)
 from ..review.charts import FontError
-from ..review.export import export, problem_notes
+from ..review.evidence import check_evidence, index_name, index_workbook
+from ..review.export import export, pdf_with_libreoffice, problem_notes
 from ..review.report_doc import write_report
 from ..review.recalc import Recalculated, recalculated
 from ..review.summary import SummaryWriter
@@ -192,6 +193,31 @@ def report_command(
     console = make_console()
     console.print(f"已生成自评报告：{written.docx}", markup=False)
     console.print(written.pdf_note, markup=False)
+
+
+@app.command("evidence")
+def evidence_command(
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    folder: Annotated[Optional[Path], typer.Option("--dir", help="佐证材料文件夹（默认为工作簿旁的“佐证材料”）")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="目录的输出目录（默认为工作簿所在目录）")] = None,
+    standard: StandardOption = None,
+) -> None:
+    """整理佐证目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证的赋分内容，
+    生成按指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。退出码：0 无问题；1 有问题。"""
+    std = read_standard(standard)
+    data = _read_workbook(workbook, std)
+    found = check_evidence(data, check(data, std), std, folder or workbook.parent / "佐证材料")
+    target = claim((out_dir or workbook.parent) / f"{index_name(data, dt.date.today())}.xlsx")
+    write_atomically(target, index_workbook(data, found, dt.date.today()))
+    console = make_console()
+    console.print(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}", markup=False)
+    console.print(pdf_with_libreoffice(target)[1], markup=False)
+    for cell, message in found.problems:
+        console.print(f"{cell}：{message}", markup=False, soft_wrap=True)
+    for path in found.unlisted:
+        console.print(f"未登记的文件：{path}", markup=False, soft_wrap=True)
+    if found.problems or found.unlisted:
+        raise typer.Exit(EXIT_DATA_ERRORS)
 
 
 @app.command("template")

@@ -21,8 +21,9 @@ import xlwings as xw
 from .. import __version__
 from ..engine import default_standard
 from ..files import claim, write_atomically
-from ..review.check import RESULT_HEADERS, check, link_target, result_rows
+from ..review.check import RESULT_HEADERS, Problem, check, link_target, result_rows
 from ..review.charts import FontError
+from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, problem_notes
 from ..review.report_doc import write_report as report_file
 from ..review.merge import merged_workbook, plan_merge
@@ -125,6 +126,24 @@ def write_report(active: bool = False) -> None:
         return
     book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
                    title="生成自评报告")
+
+
+def index_evidence(active: bool = False) -> None:
+    """整理佐证目录: the ledger checked against the 佐证材料 folder beside the workbook; the index
+    written beside it; the problems in the 检查结果 sheet (with links to their cells)."""
+    book = target_book(active)
+    if book is None:
+        return
+    data, checked = _checked(book)
+    std, folder = default_standard(), _folder(book)
+    found = check_evidence(data, checked, std, folder / "佐证材料")
+    target = claim(folder / f"{index_name(data, dt.date.today())}.xlsx")
+    write_atomically(target, index_workbook(data, found, dt.date.today()))
+    problems = [Problem(cell, "佐证", message) for cell, message in found.problems]
+    problems += [Problem("", "未登记的文件", str(path)) for path in found.unlisted]
+    write_results(book, problems)
+    book.app.alert(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}\n"
+                   f"发现 {len(problems)} 项问题，已列在“{RESULTS_SHEET}”工作表。", title="整理佐证目录")
 
 
 def split_units(active: bool = False) -> None:

@@ -75,10 +75,11 @@ def _evidence(data: WorkbookData, std: Standard, result: Assessment) -> list[Pro
     provided = EVIDENCE_CHOICES[0]
     problems = []
     for i, content in enumerate(result.contents):
-        if content.points and data.inputs.evidence.get(content.id) != provided:
+        if content.points and data.inputs.evidence.get(content.id) != provided \
+                and not data.inputs.documents(content.id):  # a 佐证台账 row counts as evidence
             problems.append(Problem(data.cell("in_evidence", i), "赋分无佐证",
                                     f"评价内容 {content.id}“{content.title}”赋分 {content.points:g} 分，"
-                                    f"佐证材料未标注“{provided}”"))
+                                    f"佐证材料未标注“{provided}”，“佐证台账”中也没有该内容的材料"))
     for i, prereq in enumerate(result.prerequisites):
         if prereq.met and data.inputs.prereq_evidence.get(prereq.id) != provided:
             problems.append(Problem(data.cell("in_prereq_evidence", i), "赋分无佐证",

@@ -24,12 +24,16 @@ SHEET_PROGRESS = "工作进度"
 SHEET_CONFIG = "xlwings.conf"
 # What `jieshui merge` wrote from the units' returned files (builder/records.py).
 SHEET_RECORDS = "填报记录"
+# The evidence ledger: any number of documents per content (builder/ledger.py).
+SHEET_LEDGER = "佐证台账"
+LEDGER_ROWS = 300
+LEDGER_HEADERS = ("评价内容序号", "材料名称", "文号", "日期", "页数", "文件（佐证材料文件夹中的路径）")
 # Hidden: each computed cell's UDF call and native twin, side by side (see builder/calc.py).
 SHEET_CALC = "计算"
 # Tab order; every sheet's VBA code name is fixed by its place (the VBA project has a document
 # module per code name).
 SHEETS = (SHEET_COVER, SHEET_INPUTS, SHEET_UNITS, SHEET_PREREQS, SHEET_CONTENTS, SHEET_PARAMS,
-          SHEET_SUBMISSION, SHEET_PROGRESS, SHEET_RECORDS, SHEET_CONFIG, SHEET_CALC)
+          SHEET_SUBMISSION, SHEET_PROGRESS, SHEET_LEDGER, SHEET_RECORDS, SHEET_CONFIG, SHEET_CALC)
 CODE_NAMES = {name: f"Sheet{i}" for i, name in enumerate(SHEETS, start=1)}
 
 # The Python modules the workbook's VBA names: xlwings.conf's UDF Modules, and RunPython.
@@ -41,7 +45,8 @@ BUTTONS = (("导出报送表", "ExportSubmission", "export_submission"),
            ("全部重算", "RecalculateAll", "recalculate"),
            ("分发填报表", "SplitUnits", "split_units"),
            ("汇总填报表", "MergeUnits", "merge_units"),
-           ("生成自评报告", "WriteReport", "write_report"))
+           ("生成自评报告", "WriteReport", "write_report"),
+           ("整理佐证目录", "IndexEvidence", "index_evidence"))
 
 UTILITY_ROWS = 10
 LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
@@ -150,5 +155,5 @@ def county_name(key: str) -> str:
 def required_names(std: Standard) -> list[str]:
     """Every name a reader relies on; a workbook lacking one is not a county workbook."""
     return ([county_name(k) for k in COUNTY_FIELDS] + [f"in_{k}" for k in std.inputs]
-            + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "in_returns", "tpl_version",
+            + ["in_utilities", "in_evidence", "in_prereq_evidence", "in_reports", "in_returns", "in_ledger", "tpl_version",
                "std_version", "std_table", "out_points", "out_prereqs", *OUTPUT_NAMES])

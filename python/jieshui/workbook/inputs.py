@@ -22,6 +22,15 @@ class WorkbookInputs:
     prereq_evidence: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, list[Any]] = field(default_factory=dict)
     returns: dict[str, Any] = field(default_factory=dict)  # unit → when its 填报表 came back
+    ledger: list[list[Any]] = field(default_factory=list)  # 佐证台账 rows, as LEDGER_HEADERS
+
+    def ledger_rows(self) -> list[tuple[int, list[Any]]]:
+        """(index, row) of the ledger's rows that hold anything."""
+        return [(n, row) for n, row in enumerate(self.ledger) if any(v not in (None, "") for v in row)]
+
+    def documents(self, content_id: int) -> int:
+        """The ledger's rows for a content (as 附件3's COUNTIF counts them)."""
+        return sum(1 for _, row in self.ledger_rows() if row and row[0] == content_id)
 
     def filled_utility_rows(self) -> list[int]:
         """Indexes of the utility table's rows that hold anything (blank rows are not utilities)."""

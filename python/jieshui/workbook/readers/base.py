@@ -81,6 +81,7 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     result.reports = {unit: [_cell(v) for v in row]
                       for unit, row in zip(std.units, rows(source.value("in_reports")))}
     result.returns = {unit: _cell(v) for unit, v in zip(std.units, column(source.value("in_returns")))}
+    result.ledger = [[_cell(v) for v in row] for row in rows(source.value("in_ledger"))]
     return result
 
 
