@@ -18,7 +18,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.datetime import from_excel
 
 from ...engine import UTILITY_FIELDS, Standard
-from ..contract import COUNTY_FIELDS, OUTPUT_NAMES, county_name, required_names
+from ..contract import COUNTY_FIELDS, LEDGER_HEADERS, OUTPUT_NAMES, county_name, required_names
 from ..inputs import WorkbookInputs
 
 MAX_WORKBOOK_BYTES = 50_000_000
@@ -44,6 +44,9 @@ def _cell(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value
     return value
+
+
+LEDGER_DATE = LEDGER_HEADERS.index("日期")  # a date-formatted column of the 佐证台账
 
 
 def _date(value: Any) -> Any:
@@ -81,7 +84,8 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     result.reports = {unit: [_cell(v) for v in row]
                       for unit, row in zip(std.units, rows(source.value("in_reports")))}
     result.returns = {unit: _cell(v) for unit, v in zip(std.units, column(source.value("in_returns")))}
-    result.ledger = [[_cell(v) for v in row] for row in rows(source.value("in_ledger"))]
+    result.ledger = [[_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
+                     for row in rows(source.value("in_ledger"))]
     return result
 
 
