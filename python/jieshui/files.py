@@ -39,6 +39,32 @@ def claim(path: Path) -> Path:
             candidate = path.with_name(f"{path.stem}_{n}{path.suffix}")
 
 
+def claim_exact(path: Path) -> Path:
+    """`path` itself, created empty for this caller alone; FileExistsError when it exists (a
+    name the user gave: never another one, never over a file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, _new_file_mode()))
+    return path
+
+
+def write_new(path: Path, data: bytes) -> Path:
+    """`data` under `path` or the first free name_2, ... (claim); nothing left if writing fails."""
+    target = claim(path)
+    try:
+        write_atomically(target, data)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
+def keep_backup(path: Path) -> Path:
+    """A copy of `path` as name_备份 (or _备份_2, ...) with its mode, before it is replaced."""
+    backup = claim(path.with_name(f"{path.stem}_备份{path.suffix}"))
+    write_atomically(backup, path.read_bytes(), mode=mode_of(path))
+    return backup
+
+
 def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     """Write to a temporary file beside `path`, then rename: a reader never sees half a file.
     The file keeps its own mode (or gets `mode`, or the umask's when new), not mkstemp's 0600."""
@@ -57,6 +83,4 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
 
 def crash_log(text: str) -> Path:
     """Keep an unexpected failure's details in a file for support; the user sees its path."""
-    path = claim(Path(tempfile.gettempdir()) / f"jieshui-错误-{os.getpid()}.log")
-    write_atomically(path, text.encode("utf-8"))
-    return path
+    return write_new(Path(tempfile.gettempdir()) / f"jieshui-错误-{os.getpid()}.log", text.encode("utf-8"))

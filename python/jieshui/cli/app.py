@@ -21,7 +21,7 @@ from .. import __version__
 from ..engine import DataFileError, Standard, assess, load_standard, read_county_file
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason
-from ..files import claim, crash_log, mode_of, write_atomically
+from ..files import claim, crash_log, keep_backup, write_atomically, write_new
 from ..review.check import check
 from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
                               to_json as collect_json)
@@ -36,7 +36,7 @@ from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_wo
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
-                     make_console, read_standard)
+                     make_console, new_output, output_folder, read_standard)
 from .report import render, render_problems, to_dict
 from .standard_commands import standard_app
 from .unit_commands import carry_command, merge_command, split_command
@@ -101,17 +101,12 @@ def recalc(
         raise fail(str(exc)) from exc
     _warn_edited_rules(done)
     if in_place:
-        backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
-        write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))
+        backup = keep_backup(workbook)
         write_atomically(workbook, done.data)
         typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
         return
     assert output is not None
-    target = claim(output)
-    if target != output:  # made by someone else between the check and now
-        target.unlink()
-        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-    write_atomically(target, done.data)
+    write_atomically(new_output(output), done.data)  # claimed: made by no one else meanwhile
     typer.echo(f"已写出 {output}")
 
 
@@ -161,12 +156,11 @@ def export_command(
     standard: StandardOption = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
+    folder = output_folder(out_dir, workbook.parent)
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
     checked = check(data, std)
-    exported = export(checked, data.inputs, out_dir or workbook.parent, dt.date.today())
+    exported = export(checked, data.inputs, folder, dt.date.today())
     console = make_console()
     console.print(f"已导出：{exported.xlsx}", markup=False)
     console.print(exported.pdf_note, markup=False)
@@ -182,12 +176,11 @@ def report_command(
 ) -> None:
     """生成自评报告初稿（Word .docx，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、指标完成情况、
     必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，不覆盖已有文件。"""
-    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
-        raise fail(f"{out_dir} 是一个文件：-o 请给出输出文件夹")
+    folder = output_folder(out_dir, workbook.parent)
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
     try:
-        written = write_report(check(data, std), data.inputs, std, out_dir or workbook.parent, dt.date.today())
+        written = write_report(check(data, std), data.inputs, std, folder, dt.date.today())
     except FontError as exc:
         raise fail(str(exc)) from exc
     console = make_console()
@@ -207,8 +200,8 @@ def evidence_command(
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
     found = check_evidence(data, check(data, std), std, folder or workbook.parent / "佐证材料")
-    target = claim((out_dir or workbook.parent) / f"{index_name(data, dt.date.today())}.xlsx")
-    write_atomically(target, index_workbook(data, found, dt.date.today()))
+    target = write_new(output_folder(out_dir, workbook.parent) / f"{index_name(data, dt.date.today())}.xlsx",
+                       index_workbook(data, found, dt.date.today()))
     console = make_console()
     console.print(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}", markup=False)
     console.print(pdf_with_libreoffice(target)[1], markup=False)
@@ -239,11 +232,7 @@ def template_command(
         except DataFileError as exc:
             raise fail(str(exc)) from exc
     data = build_workbook(std, inputs, shipped_vba())
-    target = claim(output)
-    if target != output:
-        target.unlink()
-        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-    write_atomically(target, data)
+    write_atomically(new_output(output), data)
     typer.echo(f"已生成 {output}（评价标准 {std.version}）")
 
 

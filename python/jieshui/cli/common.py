@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from ..engine import Standard, StandardError
+from ..files import claim_exact
 from ..review.standard_import import load_any_standard
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -35,3 +36,20 @@ def read_standard(path: Path | None) -> Standard:
         return load_any_standard(path)
     except StandardError as exc:
         raise fail(str(exc)) from exc
+
+
+def new_output(path: Path, suffix: str | None = None) -> Path:
+    """The output file the user named, claimed for this run: never over an existing file."""
+    if suffix is not None and path.suffix.lower() != suffix:
+        raise fail(f"输出文件应以 {suffix} 结尾")
+    try:
+        return claim_exact(path)
+    except FileExistsError:
+        raise fail(f"输出文件 {path} 已存在，为避免覆盖，请换一个文件名") from None
+
+
+def output_folder(folder: Path | None, default: Path) -> Path:
+    """The -o folder (or the default): refused when it names a file."""
+    if folder is not None and folder.exists() and not folder.is_dir():
+        raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
+    return folder or default

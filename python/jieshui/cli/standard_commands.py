@@ -11,11 +11,11 @@ import typer
 
 from ..engine import Standard, StandardError, load_standard
 from ..engine.standard import DEFAULT_STANDARD
-from ..files import claim, write_atomically
+from ..files import write_atomically
 from ..review.standard_book import export_standard
 from ..review.standard_diff import differences
 from ..review.standard_import import read_standard_book
-from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, read_standard
+from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, read_standard
 from .report import prerequisites_table, standard_table
 
 DEFAULT_WORD = "默认"  # `jieshui standard diff 默认 省级.xlsx`: the packaged standard
@@ -39,16 +39,6 @@ def show(ctx: typer.Context, standard: StandardOption = None) -> None:
                   f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
 
 
-def _new_file(output: Path, suffix: str) -> Path:
-    if output.suffix.lower() != suffix:
-        raise fail(f"输出文件应以 {suffix} 结尾")
-    target = claim(output)
-    if target != output:  # never over an existing file
-        target.unlink()
-        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-    return target
-
-
 def _standard_text(path: Path | None) -> str:
     """The standard file's text, for the workbook to carry (an edited workbook's, rewritten)."""
     if path is None:
@@ -69,7 +59,7 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
         data = export_standard(std, _standard_text(standard))
     except StandardError as exc:
         raise fail(str(exc)) from exc
-    target = _new_file(output, ".xlsx")
+    target = new_output(output, ".xlsx")
     write_atomically(target, data)
     typer.echo(f"已导出评价标准 {std.version}：{target}")
 
@@ -85,7 +75,7 @@ def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评�
     except StandardError as exc:
         raise fail(str(exc)) from exc
     header = f"# 由 jieshui standard import 从 {workbook.name} 生成；评价标准 {std.version}\n"
-    target = _new_file(output, ".toml")
+    target = new_output(output, ".toml")
     write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))
     typer.echo(f"已写出 {target}（评价标准 {std.version}，检查通过）")
 

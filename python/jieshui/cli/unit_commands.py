@@ -10,13 +10,13 @@ from typing import Annotated, Optional
 import typer
 
 from ..builder import build_workbook, shipped_vba
-from ..files import claim, mode_of, write_atomically
+from ..files import claim, keep_backup, write_atomically
 from ..review.carry import carry
 from ..review.merge import merged_workbook, plan_merge
 from ..review.unit_files import write_unit_files
 from ..review.unit_returns import read_unit_file
 from ..workbook.readers import WorkbookError, read_workbook
-from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, read_standard
+from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, output_folder, read_standard
 
 Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")]
 
@@ -34,9 +34,7 @@ def split_command(workbook: Workbook,
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
     std = read_standard(standard)
     data = _read(workbook, std)
-    folder = out_dir or workbook.parent / "填报表"
-    if folder.exists() and not folder.is_dir():
-        raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
+    folder = output_folder(out_dir, workbook.parent / "填报表")
     console = make_console()
     for target in write_unit_files(folder, std, data.inputs, dt.date.today()):
         console.print(f"已生成：{target}", markup=False)
@@ -74,9 +72,7 @@ def merge_command(workbook: Workbook,
         raise fail(str(exc)) from exc
     target = _merge_target(workbook, output, in_place)
     if in_place:
-        backup = claim(workbook.with_name(f"{workbook.stem}_备份{workbook.suffix}"))
-        write_atomically(backup, workbook.read_bytes(), mode=mode_of(workbook))
-        console.print(f"原工作簿已备份为 {backup.name}", markup=False)
+        console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
     write_atomically(target, refreshed)
     console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
 
@@ -85,9 +81,7 @@ def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:
     if in_place:
         return workbook
     if output is not None:
-        if output.exists():
-            raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
-        return claim(output)
+        return new_output(output)
     return claim(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"))
 
 
@@ -99,10 +93,7 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
     carried = carry(_read(workbook, std).inputs, std)
     year = carried.inputs.county.get("year")
     target = output or workbook.with_name(f"{carried.inputs.county.get('name') or '县域'}_{year or '新年度'}年度.xlsm")
-    if target.exists():
-        raise fail(f"输出文件 {target} 已存在，为避免覆盖，请用 -o 换一个文件名")
-    target = claim(target)
-    write_atomically(target, build_workbook(std, carried.inputs, shipped_vba()))
+    write_atomically(new_output(target), build_workbook(std, carried.inputs, shipped_vba()))
     console = make_console()
     console.print(f"已生成 {target}，结转了：", markup=False)
     for line in carried.lines:

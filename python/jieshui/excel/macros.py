@@ -20,7 +20,7 @@ import xlwings as xw
 
 from .. import __version__
 from ..engine import default_standard
-from ..files import claim, write_atomically
+from ..files import claim, write_atomically, write_new
 from ..review.check import RESULT_HEADERS, Problem, check, link_target, result_rows
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
@@ -137,8 +137,7 @@ def index_evidence(active: bool = False) -> None:
     data, checked = _checked(book)
     std, folder = default_standard(), _folder(book)
     found = check_evidence(data, checked, std, folder / "佐证材料")
-    target = claim(folder / f"{index_name(data, dt.date.today())}.xlsx")
-    write_atomically(target, index_workbook(data, found, dt.date.today()))
+    target = write_new(folder / f"{index_name(data, dt.date.today())}.xlsx", index_workbook(data, found, dt.date.today()))
     problems = [Problem(cell, "佐证", message) for cell, message in found.problems]
     problems += [Problem("", "未登记的文件", str(path)) for path in found.unlisted]
     write_results(book, problems)
@@ -181,8 +180,8 @@ def merge_units(active: bool = False) -> None:
             more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
             book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}", title="汇总填报表")
             return
-        target = claim(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"))
-        write_atomically(target, merged_workbook(workbook, plan, std, dt.datetime.now()))
+        target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
+                           merged_workbook(workbook, plan, std, dt.datetime.now()))
     except WorkbookError as exc:
         book.app.alert(str(exc), title="汇总填报表")
         return

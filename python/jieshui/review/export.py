@@ -16,7 +16,7 @@ import xlsxwriter
 
 from ..builder.styles import Styles, print_setup
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
-from ..files import claim, write_atomically
+from ..files import claim, write_atomically, write_new
 from ..workbook.inputs import WorkbookInputs
 from .check import CheckResult, Problem
 from .office import PDF_TIMEOUT, OfficeRun
@@ -210,12 +210,7 @@ def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.
            make_pdf: bool = True) -> Exported:
     """Write the submission .xlsx (never over an existing file) and, if possible, its PDF."""
     data = SubmissionWriter(checked, inputs, day).build()
-    xlsx = claim(out_dir / f"{file_stem(inputs, day)}.xlsx")
-    try:
-        write_atomically(xlsx, data)
-    except BaseException:
-        xlsx.unlink(missing_ok=True)
-        raise
+    xlsx = write_new(out_dir / f"{file_stem(inputs, day)}.xlsx", data)
     if not make_pdf:
         return Exported(xlsx, None, "")
     pdf, note = pdf_with_libreoffice(xlsx)

@@ -15,7 +15,7 @@ from ..engine import Standard
 from ..engine.words import NOT_APPLICABLE, met_word
 from ..workbook.inputs import WorkbookInputs
 from .charts import indicator_chart, leakage_chart
-from ..files import claim, write_atomically
+from ..files import write_new
 from .check import CheckResult
 from .export import TITLE as EXPORT_TITLE, file_stem, pdf_with_libreoffice
 
@@ -172,11 +172,5 @@ def write_report(checked: CheckResult, inputs: WorkbookInputs, std: Standard, ou
                  day: dt.date, make_pdf: bool = True) -> Written:
     """`<县名>_县域节水型社会达标建设复核自评报告_<YYYYMMDD>.docx` (never over a file) and its PDF."""
     stem = file_stem(inputs, day).replace(EXPORT_TITLE, TITLE)
-    data = report_document(checked, inputs, std, day)
-    target = claim(out_dir / f"{stem}.docx")
-    try:
-        write_atomically(target, data)
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
+    target = write_new(out_dir / f"{stem}.docx", report_document(checked, inputs, std, day))
     return Written(target, pdf_with_libreoffice(target)[1] if make_pdf else "")

@@ -17,7 +17,7 @@ import xlsxwriter
 from ..builder.basic_data import validation_for
 from ..builder.styles import Styles, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
-from ..files import claim, write_atomically
+from ..files import write_new
 from ..workbook.contract import EVIDENCE_CHOICES, TEMPLATE_VERSION
 from ..workbook.inputs import WorkbookInputs
 
@@ -190,9 +190,5 @@ def unit_file(std: Standard, inputs: WorkbookInputs, unit: str, day: dt.date) ->
 
 def write_unit_files(folder: Path, std: Standard, inputs: WorkbookInputs, day: dt.date) -> list[Path]:
     """Every unit's file in `folder`, under names claimed for this run (never over a file)."""
-    made = []
-    for unit in std.units:
-        target = claim(folder / unit_file_name(inputs, unit, day))
-        write_atomically(target, unit_file(std, inputs, unit, day))
-        made.append(target)
-    return made
+    return [write_new(folder / unit_file_name(inputs, unit, day), unit_file(std, inputs, unit, day))
+            for unit in std.units]
