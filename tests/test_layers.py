@@ -137,7 +137,7 @@ def test_pyproject_lists_every_package():
 
 
 # Import name → the distribution that provides it, where they differ.
-DISTRIBUTIONS = {"xlsxwriter": "xlsxwriter", "tomli_w": "tomli-w", "PIL": "pillow", "docx": "python-docx"}
+DISTRIBUTIONS = {"xlsxwriter": "xlsxwriter", "python_calamine": "python-calamine", "tomli_w": "tomli-w", "PIL": "pillow", "docx": "python-docx"}
 
 
 def test_every_library_the_package_imports_is_a_declared_dependency():

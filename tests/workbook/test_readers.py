@@ -12,12 +12,14 @@ from cell_fuzz import CELL_KINDS, fuzzed_workbook, oracle_read
 from helpers import EXAMPLE, EXAMPLE_WORKBOOK as WORKBOOK, named, run
 from jieshui.review.check import check
 from jieshui.workbook.readers import WorkbookError, read_workbook
+from jieshui.workbook.readers.file_reader import read_file
 
-READERS = (read_workbook, oracle_read)
+READERS = (read_workbook, read_file, oracle_read)
 
 
-def test_the_reader_reads_what_openpyxl_reads(std):
-    assert read_workbook(WORKBOOK, std) == oracle_read(WORKBOOK, std)
+@pytest.mark.parametrize("read", [read_workbook, read_file], ids=["calamine", "xml"])
+def test_the_reader_reads_what_openpyxl_reads(std, read):
+    assert read(WORKBOOK, std) == oracle_read(WORKBOOK, std)
 
 
 @pytest.mark.parametrize("seed", range(24))
@@ -27,8 +29,9 @@ def test_fuzzed_cells_read_the_same_as_openpyxl(tmp_path, std, seed):
     inputs, same problems, or both refuse."""
     path, kinds = fuzzed_workbook(tmp_path, seed)
     assert kinds >= {"number", "shared", "inline"}  # each seed covers the common encodings
-    ours, theirs = _outcome(read_workbook, path, std), _outcome(oracle_read, path, std)
-    assert ours == theirs
+    theirs = _outcome(oracle_read, path, std)
+    assert _outcome(read_workbook, path, std) == theirs
+    assert _outcome(read_file, path, std) == theirs
 
 
 def test_the_fuzz_covers_every_cell_encoding(tmp_path):

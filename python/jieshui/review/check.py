@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Assessment, Standard, assess
+from ..engine import Assessment, Content, Standard, assess
 from ..engine.words import shown
 from ..workbook.contract import EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION, param_row
 from ..workbook.readers import WorkbookData, field_cells
@@ -61,6 +62,8 @@ def _versions(data: WorkbookData, std: Standard) -> list[Problem]:
 
 
 def _data_errors(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    if not result.errors:
+        return []
     cells = field_cells(data, std)
     return [Problem(cells.get(e.field, ""), "数据错误", e.message) for e in result.errors]
 
@@ -93,12 +96,21 @@ def _same(a: Any, b: Any, tol: float) -> bool:
     return (a in (None, "") and b in (None, "")) or a == b
 
 
+@functools.lru_cache(maxsize=256)
+def _official_row(content: Content) -> list[Any]:
+    """param_row, once per content: a province's batch compares thousands of tables with it."""
+    return param_row(content)
+
+
 def standard_table_changes(data: WorkbookData, std: Standard) -> list[Problem]:
     """Every 评价标准 cell that differs from the official standard."""
     problems = []
     for i, content in enumerate(std.contents):
         row = data.standard_table[i] if i < len(data.standard_table) else []
-        for col, expected in enumerate(param_row(content)):
+        official = _official_row(content)
+        if row == official:  # the usual case, decided without comparing cell by cell
+            continue
+        for col, expected in enumerate(official):
             found = row[col] if col < len(row) else None
             if not _same(found, expected, std.tolerance):
                 problems.append(Problem(

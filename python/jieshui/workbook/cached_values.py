@@ -28,9 +28,9 @@ TYPE_ATTR = re.compile(r'\s+t="[^"]*"')
 REF_ATTR = re.compile(r'\s*\br="[^"]*"')
 
 
-def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
-    """Sheet name → the zip path of its XML part."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+def sheet_parts(archive: zipfile.ZipFile, book: Any = None) -> dict[str, str]:
+    """Sheet name → the zip path of its XML part (`book`: workbook.xml, when already parsed)."""
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml")) if book is None else book
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     targets = {r.get("Id"): r.get("Target") for r in rels.iter(f"{PKG_REL_NS}Relationship")}
     parts = {}

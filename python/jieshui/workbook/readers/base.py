@@ -63,7 +63,8 @@ def _date(value: Any) -> Any:
 def rows(value: Any) -> list[list[Any]]:
     if not isinstance(value, (list, tuple)):
         return [[value]]
-    return [list(r) if isinstance(r, (list, tuple)) else [r] for r in value]
+    # Readers hand out fresh lists: a row that is one already is kept, not copied.
+    return [r if type(r) is list else list(r) if isinstance(r, tuple) else [r] for r in value]
 
 
 def column(value: Any) -> list[Any]:
@@ -84,9 +85,14 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     result.reports = {unit: [_cell(v) for v in row]
                       for unit, row in zip(std.units, rows(source.value("in_reports")))}
     result.returns = {unit: _cell(v) for unit, v in zip(std.units, column(source.value("in_returns")))}
-    result.ledger = [[_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
-                     for row in rows(source.value("in_ledger"))]
+    result.ledger = [_ledger_row(row) for row in rows(source.value("in_ledger"))]
     return result
+
+
+def _ledger_row(row: list[Any]) -> list[Any]:
+    if row.count(None) == len(row):  # most of the ledger's rows: nothing to convert
+        return row
+    return [_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
 
 
 @dataclass
@@ -118,10 +124,12 @@ def read_from(source: NameSource, std: Standard) -> WorkbookData:
                         source.value("std_version"), rows(source.value("std_table")))
 
 
-def refuse_bombs(path: Path) -> None:
-    """Check the sizes the zip directory declares before anything is unpacked."""
+def refuse_bombs(path: Path) -> zipfile.ZipFile:
+    """Check the sizes the zip directory declares before anything is unpacked; the archive,
+    opened once, for the reader to go on with."""
     try:
-        entries = zipfile.ZipFile(path).infolist()
+        archive = zipfile.ZipFile(path)
+        entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
         raise WorkbookError(f"文件 {path.name} 已损坏（压缩包目录无法读取），无法作为 Excel 工作簿读取") from exc
     unpacked = sum(e.file_size for e in entries)
@@ -129,6 +137,7 @@ def refuse_bombs(path: Path) -> None:
     if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
         raise WorkbookError(f"文件 {path} 解压后过大（{unpacked // 1_000_000} MB），"
                             "疑似压缩炸弹，已拒绝读取")
+    return archive
 
 
 def describe_file(path: Path) -> str:
@@ -143,8 +152,9 @@ def describe_file(path: Path) -> str:
     return "不是 Excel 工作簿（可能是文本或其他类型的文件）"
 
 
-def screen(path: Path) -> None:
-    """The checks every reader makes before it unpacks anything from an untrusted file."""
+def screen(path: Path) -> zipfile.ZipFile:
+    """The checks every reader makes before it unpacks anything from an untrusted file; the
+    archive they opened."""
     try:
         status = path.stat()
     except FileNotFoundError as exc:
@@ -156,7 +166,7 @@ def screen(path: Path) -> None:
         raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
     if not zipfile.is_zipfile(path):
         raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
-    refuse_bombs(path)
+    return refuse_bombs(path)
 
 
 def require_names(path: Path, present: Any, std: Standard) -> None:

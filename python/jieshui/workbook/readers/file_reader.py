@@ -1,5 +1,6 @@
-"""Read a county workbook file straight from its zip: the one file reader of score, check,
-export, recalc and collect. Only the parts the defined names point at are parsed, streamed with
+"""Read a county workbook file straight from its zip with Python's XML parser: the defined names
+and sheet parts for every file reader, and the cells wherever calamine (calamine_reader, the
+fast path) cannot be exact. Only the parts the defined names point at are parsed, streamed with
 defusedxml (no DTDs, no entity expansion); no macro, formula or external link is evaluated.
 
 `cell_value` is the one place a cell's XML becomes a value, whatever wrote the file (Excel, WPS,
@@ -89,16 +90,17 @@ def cell_value(cell: Any, strings: Callable[[], list[str]]) -> Any:
 class ZipWorkbookSource:
     """A NameSource over the workbook's XML parts; sheets are parsed once, on first use."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, archive: zipfile.ZipFile):
         self.path = path
-        self.archive = zipfile.ZipFile(path)
-        self.parts = sheet_parts(self.archive)
-        self.names = self._defined_names()
+        self.archive = archive
+        self.book = ElementTree.fromstring(self.archive.read("xl/workbook.xml"))
+        self.names = self._defined_names(self.book)
+        self._parts: dict[str, str] | None = None
         self._strings: list[str] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}
 
-    def _defined_names(self) -> dict[str, tuple[str, str]]:
-        book = ElementTree.fromstring(self.archive.read("xl/workbook.xml"))
+    @staticmethod
+    def _defined_names(book: Any) -> dict[str, tuple[str, str]]:
         names = {}
         for defined in book.iter(f"{MAIN_NS}definedName"):
             if defined.get("localSheetId") is None and defined.text and "!" in defined.text:
@@ -116,11 +118,18 @@ class ZipWorkbookSource:
                             item.clear()
         return self._strings
 
+    def part(self, sheet: str) -> str:
+        """The zip path of a sheet's XML; a sheet that is not there is named."""
+        if self._parts is None:  # only when a sheet is parsed here: the fast reader rarely needs it
+            self._parts = sheet_parts(self.archive, self.book)
+        part = self._parts.get(sheet)
+        if part is None or part not in self.archive.NameToInfo:
+            raise WorkbookError(f"工作簿缺少工作表“{sheet}”，请勿删除工作表")
+        return part
+
     def _sheet(self, sheet: str) -> dict[str, Any]:
         if sheet not in self._sheets:
-            part = self.parts.get(sheet)
-            if part is None or part not in self.archive.namelist():
-                raise WorkbookError(f"工作簿缺少工作表“{sheet}”，请勿删除工作表")
+            part = self.part(sheet)
             cells: dict[str, Any] = {}
             with self.archive.open(part) as stream:
                 for _, element in ElementTree.iterparse(stream):
@@ -150,15 +159,15 @@ class ZipWorkbookSource:
                 for r in range(first_row, last_row + 1)]
 
 
-def read_workbook(path: str | Path, std: Standard) -> WorkbookData:
-    """A county workbook's inputs, shown results and versions; WorkbookError (Chinese) names what
-    is wrong with any other file. Screens the file before unpacking anything."""
+def read_file(path: str | Path, std: Standard,
+              source_type: type[ZipWorkbookSource] = ZipWorkbookSource) -> WorkbookData:
+    """A county workbook's inputs, shown results and versions, through a source of this module's
+    kind; WorkbookError (Chinese) names what is wrong with any other file. Screens the file
+    before unpacking anything."""
     path = Path(path)
-    screen(path)
     try:
-        source = ZipWorkbookSource(path)
-        require_names(path, lambda name: name in source.names, std)
-        return read_from(source, std)
+        with screen(path) as archive:
+            return read_from(_source(path, archive, std, source_type), std)
     except DefusedXmlException as exc:  # a DTD, an entity: no workbook Excel writes has one
         raise WorkbookError(f"文件 {path.name} 含有不安全的 XML 内容（文档类型声明或实体），"
                             "已拒绝读取") from exc
@@ -167,3 +176,10 @@ def read_workbook(path: str | Path, std: Standard) -> WorkbookData:
         # one): the file is not usable, whatever wrote it.
         raise WorkbookError(f"文件 {path.name} 已损坏（内部 XML 不完整或无效），无法作为 Excel 工作簿读取；"
                             "请用 Excel 或 WPS 打开后另存一次再试") from exc
+
+
+def _source(path: Path, archive: zipfile.ZipFile, std: Standard,
+            source_type: type[ZipWorkbookSource]) -> ZipWorkbookSource:
+    source = source_type(path, archive)
+    require_names(path, lambda name: name in source.names, std)
+    return source
