@@ -132,7 +132,8 @@ def test_summary_workbook_and_json(folder, tmp_path):
     assert set(doc["counties"][0]) >= {"file", "name", "total", "claimed_total", "verdict", "flags"}
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["汇总", "明细", "问题清单", "统计"]
-    overview = [[c.value for c in row] for row in book["汇总"].iter_rows(min_row=3)]
+    rows = [[c.value for c in row] for row in book["汇总"].iter_rows()]
+    overview = rows[next(i for i, row in enumerate(rows) if row[0] == "序号") + 1:]
     totals = [row[5] for row in overview if isinstance(row[5], (int, float))]
     assert totals == sorted(totals, reverse=True)
     assert len(overview) == COUNTIES

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 import os
 import signal
 import sys
@@ -14,23 +13,18 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                           TimeRemainingColumn)
 
 from .. import __version__
 from ..engine import DataFileError, Standard, assess, load_standard, read_county_file
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason
-from ..files import claim, crash_log, keep_backup, write_atomically, write_new
+from ..files import crash_log, keep_backup, write_atomically, write_new
 from ..review.check import check
-from ..review.collect import (DUPLICATE, SKIPPED, UNREADABLE, CountyResult, find_workbooks, score_files,
-                              to_json as collect_json)
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, pdf_with_libreoffice, problem_notes
 from ..review.report_doc import write_report
 from ..review.recalc import Recalculated, recalculated
-from ..review.summary import SummaryWriter
 from ..workbook.inputs import WorkbookInputs, from_county_raw
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
@@ -39,10 +33,10 @@ from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREA
                      make_console, new_output, output_folder, read_standard)
 from .report import render, render_problems, to_dict
 from .standard_commands import standard_app
+from .review_commands import collect_command, history_command
 from .unit_commands import carry_command, merge_command, split_command
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
-MAX_WORKERS = 64
 
 app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
                   no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
@@ -50,6 +44,8 @@ app.add_typer(standard_app, name="standard")
 app.command("split")(split_command)
 app.command("merge")(merge_command)
 app.command("carry")(carry_command)
+app.command("collect")(collect_command)
+app.command("history")(history_command)
 
 @app.command()
 def score(
@@ -234,63 +230,6 @@ def template_command(
     data = build_workbook(std, inputs, shipped_vba())
     write_atomically(new_output(output), data)
     typer.echo(f"已生成 {output}（评价标准 {std.version}）")
-
-
-@app.command("collect")
-def collect_command(
-    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
-    standard: StandardOption = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = None,
-) -> None:
-    """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总。"""
-    if output is None and not as_json:
-        raise fail("请用 -o 指定汇总工作簿，或用 --json 输出结果")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise fail(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {workers}）")
-    std = read_standard(standard)
-    found = find_workbooks(paths)
-    if not found.workbooks:
-        raise fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
-    target = _claim_output(output) if output is not None else None  # before hours of reading
-    try:
-        results = _score_with_progress(found.workbooks, standard, workers, as_json)
-        results += found.skipped
-        if target is not None:
-            write_atomically(target, SummaryWriter(results, std).build())
-    except BaseException:
-        if target is not None and not target.stat().st_size:
-            target.unlink(missing_ok=True)
-        raise
-    if target is not None:
-        counts = Counter(r.error_kind for r in results if r.error)
-        Console(stderr=True).print(
-            f"已写出汇总：{target}（{sum(1 for r in results if not r.error)} 个县；无法读取 {counts[UNREADABLE]} 个，"
-            f"未读取 {counts[SKIPPED]} 个，重复 {counts[DUPLICATE]} 个，见“问题清单”）", markup=False)
-    if as_json:
-        typer.echo(json.dumps(collect_json(results), ensure_ascii=False, indent=2))
-
-
-def _claim_output(output: Path) -> Path:
-    """The summary's name, claimed now: a folder that cannot be written fails in a second."""
-    if output.is_dir():
-        raise fail(f"{output} 是文件夹：-o 请给出汇总工作簿的文件名，如 {output / '汇总.xlsx'}")
-    try:
-        return claim(output)
-    except OSError as exc:
-        raise fail(f"无法在 {output.parent} 中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
-
-
-def _score_with_progress(files: list[Path], standard: Path | None, workers: int | None,
-                         quiet: bool) -> list[CountyResult]:
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                        TimeElapsedColumn(), TextColumn("剩余"), TimeRemainingColumn(),
-                        console=Console(stderr=True), transient=quiet)
-    with progress:
-        task = progress.add_task("复核", total=len(files))
-        return score_files(files, str(standard) if standard else None, workers,
-                           lambda _: progress.advance(task))
 
 
 excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,

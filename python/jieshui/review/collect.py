@@ -42,6 +42,9 @@ class CountyResult:
     points: list[float | None] = field(default_factory=list)
     claimed_points: list[Any] = field(default_factory=list)
     flags: list[dict[str, str]] = field(default_factory=list)
+    # Contents that lost points, most recoverable first: {"id", "title", "lost", "gap"}.
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    inputs: dict[str, Any] = field(default_factory=dict)  # the figures as typed, for the history
     error: str = ""
     error_kind: str = ""  # UNREADABLE, SKIPPED or DUPLICATE when `error` is set
 
@@ -118,7 +121,10 @@ def score_file(path: str) -> CountyResult:
         claimed_total=_plain(data.claimed.get("out_total")),
         points=[c.points for c in result.contents],
         claimed_points=[_plain(v) for v in data.claimed.get("out_points", [])],
-        flags=[{"kind": p.kind, "cell": p.cell, "message": p.message} for p in checked.problems])
+        flags=[{"kind": p.kind, "cell": p.cell, "message": p.message} for p in checked.problems],
+        gaps=[{"id": c.id, "title": c.title, "lost": c.lost, "gap": c.gap or c.note}
+              for c in result.ranked_gaps],
+        inputs={k: _plain(v) for k, v in data.inputs.inputs.items()})
 
 
 def mark_duplicates(results: list[CountyResult]) -> list[CountyResult]:

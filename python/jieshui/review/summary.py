@@ -1,163 +1,191 @@
-"""The provincial summary workbook: 汇总, 明细, 问题清单, 统计 (values only, XlsxWriter)."""
+"""The provincial summary workbook: 汇总 (the run summary above the ranked counties), 明细,
+问题清单, 统计 (with its charts) and, with the history, 年度对比. The tables are pandas
+DataFrames (review.tables), written by pandas' XlsxWriter engine; the layout (title, styled
+headers, print setup, conditional formats, charts) by XlsxWriter on the same sheets. Values only."""
 
 from __future__ import annotations
 
 import io
-from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 
-import xlsxwriter
+import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
 from ..builder.styles import Styles, print_setup
 from ..engine import Standard
 from ..engine.words import BLANK
+from . import tables
 from .collect import CountyResult
+from .history import Change
 
-CHART_COLUMN = 7
 BINS = ((0, 60, "60 分以下"), (60, 70, "60～70"), (70, 80, "70～80"), (80, 85, "80～85"),
         (85, 90, "85～90"), (90, 95, "90～95"), (95, 100, "95～100"), (100, 110.001, "100 分以上"))
+CHART_FONT = {"name": "宋体", "size": 9}
 
 
-def ranked(results: list[CountyResult]) -> list[CountyResult]:
-    """Scored counties, highest total first (counties without a total last, by name)."""
-    scored = [r for r in results if not r.error]
-    return sorted(scored, key=lambda r: (r.total is None, -(r.total or 0.0), r.city, r.name))
+@dataclass
+class YearOverYear:
+    """From the history: last year's total per file and the contents that moved."""
+    last_totals: dict[str, float] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
 
 
 class SummaryWriter:
-    def __init__(self, results: list[CountyResult], std: Standard):
-        self.results, self.std = results, std
-        self.counties = ranked(results)
+    def __init__(self, results: list[CountyResult], std: Standard, history: YearOverYear | None = None):
+        self.results, self.std, self.history = results, std, history
+        self.counties = tables.county_table(results, history.last_totals if history else None)
         # A claimed score differs from the recomputed one by more than the standard's tolerance.
         self.threshold = f"{std.tolerance:.12f}"
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
-        book.set_properties({"title": "县域节水型社会达标建设复核汇总", "author": "jieshui"})
-        self.styles = Styles(book, quote_text=True)
-        self.overview(book.add_worksheet("汇总"))
-        self.details(book.add_worksheet("明细"))
-        self.problems(book.add_worksheet("问题清单"))
-        self.statistics(book, book.add_worksheet("统计"))
-        book.close()
+        options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+        with pd.ExcelWriter(stream, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+            book = writer.book
+            book.set_properties({"title": "县域节水型社会达标建设复核汇总", "author": "jieshui"})
+            self.writer, self.styles = writer, Styles(book, quote_text=True)
+            self.overview()
+            self.details()
+            self.problems()
+            self.statistics()
+            if self.history is not None:
+                self.year_over_year()
         return stream.getvalue()
 
-    def sheet_start(self, ws: Any, title: str, headers: list[str],
-                    across: tuple[int, int] | None = None) -> None:
-        ws.merge_range(0, 0, 0, max(len(headers) - 1, 1), title, self.styles.title)
-        ws.write_row(1, 0, headers, self.styles.header)
-        ws.freeze_panes(2, 0)
-        print_setup(ws, landscape=True, repeat=(1, 1), across=across)
+    def table(self, sheet: str, frame: pd.DataFrame, top: int, across: tuple[int, int] | None = None) -> Any:
+        """A table whose header row is `top`: the frame's values from pandas, the headers and
+        the print setup here."""
+        frame.to_excel(self.writer, sheet_name=sheet, startrow=top + 1, header=False, index=False, na_rep=BLANK)
+        ws = self.writer.sheets[sheet]
+        ws.write_row(top, 0, list(frame.columns), self.styles.header)
+        print_setup(ws, landscape=True, repeat=(top, top), across=across)
+        return ws
 
-    def value(self, ws: Any, row: int, col: int, value: Any, fmt: Any) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            ws.write_number(row, col, value, fmt)
-        else:
-            ws.write_string(row, col, BLANK if value is None or value == "" else str(value), self.styles.center)
+    def overview(self) -> None:
+        summary = tables.RunSummary.of(self.results).lines(self.std)
+        frame = self.counties
+        top = 3 + len(summary)
+        ws = self.table("汇总", frame, top)
+        ws.merge_range(0, 0, 0, len(frame.columns) - 1,
+                       f"县域节水型社会达标建设复核汇总（{len(frame)} 个县）", self.styles.title)
+        ws.write_string(1, 0, "本次复核概况", self.styles.bold_text)
+        for i, (label, text) in enumerate(summary):
+            ws.merge_range(2 + i, 0, 2 + i, 2, label, self.styles.group)
+            ws.merge_range(2 + i, 3, 2 + i, len(frame.columns) - 1, text, self.styles.text)
+        ws.write_string(top - 1, 0, "各县得分（按复算总分排序）", self.styles.bold_text)
+        ws.freeze_panes(top + 1, 0)
+        self.overview_formats(ws, frame, top)
 
-    def overview(self, ws: Any) -> None:
-        headers = ["序号", "县（旗、区）", "省", "市（盟、州）", "评价年度", "总分（复算）", "基本分", "加分",
-                   "结论", "工作簿显示总分", "问题数", "文件"]
-        self.sheet_start(ws, f"县域节水型社会达标建设复核汇总（{len(self.counties)} 个县）", headers)
-        for i, r in enumerate(self.counties):
-            row = 2 + i
-            ws.write_number(row, 0, i + 1, self.styles.center)
-            for col, text in ((1, r.name), (2, r.province), (3, r.city)):
-                ws.write_string(row, col, text, self.styles.line)
-            self.value(ws, row, 4, r.year, self.styles.center)
-            for col, number in ((5, r.total), (6, r.base), (7, r.bonus), (9, r.claimed_total)):
-                self.value(ws, row, col, number, self.styles.points)
-            ws.write_string(row, 8, r.verdict, self.styles.line)
-            ws.write_number(row, 10, len(r.flags), self.styles.center)
-            ws.write_string(row, 11, r.file, self.styles.line)
-        last = 1 + max(len(self.counties), 1)
-        verdicts = self.std.verdicts
-        for text, fmt in ((verdicts["pass"], self.styles.good), (verdicts["fail"], self.styles.bad),
-                          (verdicts["veto"], self.styles.bad), (verdicts["incomplete"], self.styles.neutral)):
-            ws.conditional_format(2, 8, last, 8, {"type": "cell", "criteria": "==",
-                                                   "value": f'"{text}"', "format": fmt})
-        ws.conditional_format(2, 10, last, 10, {"type": "cell", "criteria": ">", "value": 0,
-                                                 "format": self.styles.neutral})
-        ws.conditional_format(2, 9, last, 9, {"type": "formula", "criteria": f"=AND(ISNUMBER($J3),ISNUMBER($F3),ABS($J3-$F3)>{self.threshold})",
-                                               "format": self.styles.bad})
-        ws.autofilter(1, 0, last, len(headers) - 1)
-        for col, width in enumerate([6, 14, 14, 12, 9, 10, 8, 8, 26, 12, 8, 50]):
-            ws.set_column(col, col, width)
+    def overview_formats(self, ws: Any, frame: pd.DataFrame, top: int) -> None:
+        first, last = top + 1, top + max(len(frame), 1)
+        col = {name: i for i, name in enumerate(frame.columns)}
+        for name in frame.columns:
+            ws.set_column(col[name], col[name], {"序号": 6, "文件": 50, "结论": 26}.get(name, 12),
+                          self.styles.points if name in ("总分（复算）", "基本分", "加分", "工作簿显示总分", "上年总分",
+                                                         "较上年变化") else self.styles.center)
+        verdict = col["结论"]
+        for text, fmt in zip((v for _, v in tables.verdict_columns(self.std)),
+                             (self.styles.good, self.styles.bad, self.styles.bad, self.styles.neutral)):
+            ws.conditional_format(first, verdict, last, verdict, {"type": "cell", "criteria": "==",
+                                                                  "value": f'"{text}"', "format": fmt})
+        for name in ("问题数", "赋分不符项数"):
+            ws.conditional_format(first, col[name], last, col[name], {"type": "cell", "criteria": ">", "value": 0,
+                                                                      "format": self.styles.neutral})
+        claimed, total = xl_col_to_name(col["工作簿显示总分"]), xl_col_to_name(col["总分（复算）"])
+        ws.conditional_format(first, col["工作簿显示总分"], last, col["工作簿显示总分"], {
+            "type": "formula", "format": self.styles.bad,
+            "criteria": f"=AND(ISNUMBER(${claimed}{first + 1}),ISNUMBER(${total}{first + 1}),"
+                        f"ABS(${claimed}{first + 1}-${total}{first + 1})>{self.threshold})"})
+        ws.autofilter(top, 0, last, len(frame.columns) - 1)
 
-    def details(self, ws: Any) -> None:
-        headers = ["县（旗、区）", "市（盟、州）"]
-        for c in self.std.contents:
-            headers += [f"{c.id} 自评", f"{c.id} 复算"]
+    def details(self) -> None:
+        frame = tables.points_table(self.results, self.std)
         # 50 columns: across pages at full size, county and city repeated on each.
-        self.sheet_start(ws, "各县 24 项评价内容得分：自评（工作簿显示）与复算", headers, across=(0, 1))
-        for i, r in enumerate(self.counties):
-            row = 2 + i
-            ws.write_string(row, 0, r.name, self.styles.line)
-            ws.write_string(row, 1, r.city, self.styles.line)
-            for k in range(len(self.std.contents)):
-                claimed = r.claimed_points[k] if k < len(r.claimed_points) else None
-                points = r.points[k] if k < len(r.points) else None
-                self.value(ws, row, 2 + 2 * k, claimed, self.styles.points)
-                self.value(ws, row, 3 + 2 * k, points, self.styles.points)
-        last = 1 + max(len(self.counties), 1)
+        ws = self.table("明细", frame, 1, across=(0, 1))
+        ws.merge_range(0, 0, 0, 12, "各县 24 项评价内容得分：自评（工作簿显示）与复算", self.styles.title)
+        last = 1 + max(len(frame), 1)
         for k in range(len(self.std.contents)):
             claimed, recomputed = xl_col_to_name(2 + 2 * k), xl_col_to_name(3 + 2 * k)
             ws.conditional_format(2, 2 + 2 * k, last, 2 + 2 * k, {
                 "type": "formula", "format": self.styles.bad,
                 "criteria": f"=AND(ISNUMBER({claimed}3),ISNUMBER({recomputed}3),"
                             f"ABS({claimed}3-{recomputed}3)>{self.threshold})"})
-        ws.set_column(0, 1, 14)
-        ws.set_column(2, 1 + 2 * len(self.std.contents), 7)
+        ws.set_column(0, 1, 14, self.styles.line)
+        ws.set_column(2, 1 + 2 * len(self.std.contents), 7, self.styles.points)
         ws.freeze_panes(2, 2)
 
-    def problems(self, ws: Any) -> None:
-        headers = ["序号", "县（旗、区）", "类别", "单元格", "问题", "文件"]
-        rows: list[list[str]] = []
-        for r in self.results:
-            if r.error:
-                rows.append([r.name, r.error_kind, "", r.error, r.file])
-            rows += [[r.name, f["kind"], f["cell"], f["message"], r.file] for f in r.flags]
-        self.sheet_start(ws, f"问题清单（{len(rows)} 项）", headers)
-        for i, values in enumerate(rows):
-            ws.write_number(2 + i, 0, i + 1, self.styles.center)
-            for col, text in enumerate(values, start=1):
-                ws.write_string(2 + i, col, text, self.styles.text if col == 4 else self.styles.line)
+    def problems(self) -> None:
+        frame = tables.problem_table(self.results)
+        ws = self.table("问题清单", frame, 1)
+        ws.merge_range(0, 0, 0, len(frame.columns) - 1, f"问题清单（{len(frame)} 项）", self.styles.title)
+        ws.freeze_panes(2, 0)
         for col, width in enumerate([6, 14, 14, 22, 70, 50]):
-            ws.set_column(col, col, width)
+            ws.set_column(col, col, width, self.styles.text if col == 4 else self.styles.line)
 
-    def statistics(self, book: xlsxwriter.Workbook, ws: Any) -> None:
-        totals = [r.total for r in self.counties if r.total is not None]
-        self.sheet_start(ws, "复核统计", ["总分区间", "县数"])
-        for i, (low, high, label) in enumerate(BINS):
-            ws.write_string(2 + i, 0, label, self.styles.line)
-            ws.write_number(2 + i, 1, sum(low <= t < high for t in totals), self.styles.center)
+    def statistics(self) -> None:
+        totals = [t for t in self.counties["总分（复算）"] if isinstance(t, (int, float)) and t == t]
+        bins = pd.DataFrame({"总分区间": [label for _, _, label in BINS],
+                             "县数": [sum(low <= t < high for t in totals) for low, high, _ in BINS]})
+        ws = self.table("统计", bins, 1)
+        ws.merge_range(0, 0, 0, 5, "复核统计", self.styles.title)
+        cities = tables.city_table(self.results, self.std)
+        city_top = 4 + len(BINS)
+        self.block(cities, city_top, "各市结论")
+        loss = tables.indicator_loss(self.results, self.std)
+        loss_top = city_top + len(cities) + 3
+        self.block(loss, loss_top, "各指标失分比例（全省）")
+        ws.set_column(0, 0, 22, self.styles.line)
+        ws.set_column(1, 5, 12, self.styles.center)
+        self.charts(ws, len(BINS), (city_top, len(cities)), (loss_top, len(loss)))
+
+    def block(self, frame: pd.DataFrame, top: int, title: str) -> None:
+        frame.to_excel(self.writer, sheet_name="统计", startrow=top + 1, header=False, index=False, na_rep=BLANK)
+        ws = self.writer.sheets["统计"]
+        ws.write_string(top - 1, 0, title, self.styles.bold_text)
+        ws.write_row(top, 0, list(frame.columns), self.styles.header)
+
+    def charts(self, ws: Any, bins: int, cities: tuple[int, int], loss: tuple[int, int]) -> None:
+        """Right of the tables, one under the other: totals, verdicts by city, points lost."""
+        book = self.writer.book
         chart = book.add_chart({"type": "column"})
-        chart.add_series({"name": "县数", "categories": ["统计", 2, 0, 1 + len(BINS), 0],
-                          "values": ["统计", 2, 1, 1 + len(BINS), 1], "fill": {"color": "#2F75B5"}})
-        chart.set_title({"name": "总分分布", "name_font": {"name": "宋体", "size": 12}})
-        chart.set_legend({"none": True})
-        chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}})
-        # Right of both tables (the city table has 2 + 4 columns), so it covers none of them.
-        ws.insert_chart(1, CHART_COLUMN, chart, {"x_scale": 1.3, "y_scale": 1.1})
-        self.city_table(ws, 4 + len(BINS))
-        ws.set_column(0, 0, 16)
-        ws.set_column(1, 6, 12)
+        chart.add_series({"name": "县数", "categories": ["统计", 2, 0, 1 + bins, 0],
+                          "values": ["统计", 2, 1, 1 + bins, 1], "fill": {"color": "#2F75B5"}})
+        self.finish(chart, "总分分布", legend=False)
+        ws.insert_chart(1, 7, chart, {"x_scale": 1.3, "y_scale": 1.1})
+        top, count = cities
+        stacked = book.add_chart({"type": "column", "subtype": "stacked"})
+        for k, color in enumerate(("#70AD47", "#C00000", "#7F6000", "#A5A5A5")):
+            stacked.add_series({"name": ["统计", top, 2 + k], "categories": ["统计", top + 1, 0, top + max(count, 1), 0],
+                                "values": ["统计", top + 1, 2 + k, top + max(count, 1), 2 + k],
+                                "fill": {"color": color}})
+        self.finish(stacked, "各市复核结论", legend=True)
+        ws.insert_chart(18, 7, stacked, {"x_scale": 1.3, "y_scale": 1.1})
+        top, count = loss
+        bars = book.add_chart({"type": "bar"})
+        bars.add_series({"name": "失分比例", "categories": ["统计", top + 1, 0, top + max(count, 1), 0],
+                         "values": ["统计", top + 1, 3, top + max(count, 1), 3], "fill": {"color": "#C55A11"},
+                         "data_labels": {"value": True, "num_format": "0%", "font": CHART_FONT}})
+        self.finish(bars, "各指标失分比例（越长越需全省推动）", legend=False)
+        bars.set_x_axis({"num_format": "0%", "num_font": CHART_FONT})
+        bars.set_y_axis({"reverse": True, "num_font": CHART_FONT})
+        ws.insert_chart(35, 7, bars, {"x_scale": 1.3, "y_scale": 1.6})
 
-    def city_table(self, ws: Any, top: int) -> None:
-        v = self.std.verdicts
-        # 合格 and 不合格 stand for the long pass and fail texts; the others are short already.
-        columns = [("合格", v["pass"]), ("不合格", v["fail"]), (v["veto"], v["veto"]),
-                   (v["incomplete"], v["incomplete"])]
-        ws.write_row(top, 0, ["市（盟、州）", "县数"] + [name for name, _ in columns], self.styles.header)
-        by_city: dict[str, Counter[str]] = defaultdict(Counter)
-        for r in self.counties:
-            by_city[r.city or "（未填）"][r.verdict] += 1
-        for i, city in enumerate(sorted(by_city)):
-            counts = by_city[city]
-            ws.write_string(top + 1 + i, 0, city, self.styles.line)
-            ws.write_number(top + 1 + i, 1, sum(counts.values()), self.styles.center)
-            for k, (_, verdict) in enumerate(columns):
-                ws.write_number(top + 1 + i, 2 + k, counts[verdict], self.styles.center)
+    @staticmethod
+    def finish(chart: Any, title: str, legend: bool) -> None:
+        chart.set_title({"name": title, "name_font": {"name": "宋体", "size": 12}})
+        chart.set_legend({"position": "bottom", "font": CHART_FONT} if legend else {"none": True})
+        chart.set_x_axis({"num_font": CHART_FONT})
+
+    def year_over_year(self) -> None:
+        assert self.history is not None
+        frame = pd.DataFrame([{"县（旗、区）": c.county, "评价内容": c.content, "上年得分": c.last, "本年得分": c.now,
+                               "变化": round(c.now - c.last, 2)} for c in self.history.changes],
+                             columns=["县（旗、区）", "评价内容", "上年得分", "本年得分", "变化"])
+        ws = self.table("年度对比", frame, 1)
+        ws.merge_range(0, 0, 0, 4, f"较上年得分变化 3 分及以上的评价内容（{len(frame)} 项）", self.styles.title)
+        ws.set_column(0, 0, 14, self.styles.line)
+        ws.set_column(1, 1, 40, self.styles.line)
+        ws.set_column(2, 4, 10, self.styles.points)
+        ws.conditional_format(2, 4, 1 + max(len(frame), 1), 4, {"type": "cell", "criteria": "<", "value": 0,
+                                                               "format": self.styles.bad})

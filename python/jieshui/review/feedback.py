@@ -1,0 +1,128 @@
+"""复核意见反馈 (collect --feedback DIR): one workbook per county, ready to send back for the
+深化提高 stage: what to correct (each problem with its cell), each claimed score that does not
+follow from the figures (claimed, recomputed, why), unmet prerequisites, missing evidence, and
+where points can still be gained, most points first. One A4 sheet, values only (XlsxWriter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+import xlsxwriter
+
+from ..builder.styles import Styles, print_setup, text_height
+from ..engine import Standard
+from ..engine.words import shown
+from ..files import write_new
+from .collect import CountyResult
+from .tables import MISMATCH
+
+PREREQUISITE, EVIDENCE = "必备条件不满足", "赋分无佐证"
+WIDTHS = (6, 24, 12, 12, 56)  # 序号, 内容 or 单元格, two numbers, 说明: A4 portrait at ~90 %
+UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+
+
+def feedback_name(r: CountyResult, day: dt.date) -> str:
+    """<县名>_复核意见_<YYYYMMDD>.xlsx; characters no file system takes become _."""
+    return UNSAFE_NAME.sub("_", f"{r.name.strip()}_复核意见_{day:%Y%m%d}.xlsx")
+
+
+class FeedbackWriter:
+    def __init__(self, r: CountyResult, std: Standard, day: dt.date):
+        self.r, self.std, self.day = r, std, day
+        self.titles = {c.id: c.title for c in std.contents}
+
+    def build(self) -> bytes:
+        stream = io.BytesIO()
+        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+        book.set_properties({"title": f"{self.r.name}节水型社会达标建设复核意见", "author": "jieshui"})
+        self.styles = Styles(book, quote_text=True)
+        ws = book.add_worksheet("复核意见")
+        for col, width in enumerate(WIDTHS):
+            ws.set_column(col, col, width)
+        print_setup(ws, landscape=False)
+        row = self.heading(ws)
+        for title, headers, rows in self.sections():
+            row = self.section(ws, row, title, headers, rows)
+        book.close()
+        return stream.getvalue()
+
+    def heading(self, ws: Any) -> int:
+        r, s = self.r, self.styles
+        ws.merge_range(0, 0, 0, 4, f"{r.name}节水型社会达标建设复核意见", s.title)
+        ws.set_row(0, 30)
+        facts = [("评价年度", shown(r.year)), ("复核日期", f"{self.day:%Y年%m月%d日}"),
+                 ("复算总分", shown(r.total) if r.total is not None else "无法计算（数据不完整，见下表）"), ("工作簿显示总分", shown(r.claimed_total)),
+                 ("复核结论", r.verdict), ("所属", f"{r.province}{r.city}")]
+        for i, (label, value) in enumerate(facts):
+            ws.write_string(1 + i, 0, "", s.group)
+            ws.write_string(1 + i, 1, label, s.group)
+            ws.merge_range(1 + i, 2, 1 + i, 4, value, s.text)
+        return 2 + len(facts)
+
+    def sections(self) -> list[tuple[str, list[str], list[list[Any]]]]:
+        flags = self.r.flags
+        return [
+            ("一、自评赋分与填报数据不符（请核对数据或更正赋分）", ["序号", "评价内容", "工作簿显示", "按数据应为", "原因"],
+             self.mismatches()),
+            ("二、需要修改的问题（按单元格逐项修改）", ["序号", "单元格", "类别", "", "问题"],
+             [[f["cell"] or "—", f["kind"], "", f["message"]] for f in flags
+              if f["kind"] not in (MISMATCH, PREREQUISITE, EVIDENCE)]),
+            ("三、必备条件不满足（一票否决，须优先整改）", ["序号", "单元格", "", "", "情况"],
+             [[f["cell"] or "—", "", "", f["message"]] for f in flags if f["kind"] == PREREQUISITE]),
+            ("四、缺少佐证材料", ["序号", "单元格", "", "", "情况"],
+             [[f["cell"] or "—", "", "", f["message"]] for f in flags if f["kind"] == EVIDENCE]),
+            ("五、提分空间（按可提高分数排序，供深化提高阶段参考）", ["序号", "评价内容", "失分", "", "差距与措施"],
+             [[f"{g['id']} {g['title']}", g["lost"], "", g["gap"] or "—"] for g in self.r.gaps]),
+        ]
+
+    def mismatches(self) -> list[list[Any]]:
+        """Each content whose claimed points differ from the recomputed ones (with its cell and
+        why the figures give what they give), then the total."""
+        cells = {f["message"].split(" ")[1]: f["cell"] for f in self.r.flags
+                 if f["kind"] == MISMATCH and f["message"].startswith("评价内容 ")}
+        gaps = {g["id"]: g["gap"] for g in self.r.gaps}
+        rows: list[list[Any]] = []
+        for c, claimed, points in zip(self.std.contents, self.r.claimed_points, self.r.points):
+            if str(c.id) in cells:
+                rows.append([f"{c.id} {c.title}（{cells[str(c.id)]}）", claimed if claimed is not None else "—",
+                             points if points is not None else "—",
+                             gaps.get(c.id) or "按填报数据复算的得分与自评不同，请核对数据或更正赋分"])
+        rows += [[f"总分（{f['cell'] or '—'}）", shown(self.r.claimed_total), shown(self.r.total), f["message"]]
+                 for f in self.r.flags if f["kind"] == MISMATCH and not f["message"].startswith("评价内容 ")]
+        return rows
+
+    def section(self, ws: Any, row: int, title: str, headers: list[str], rows: list[list[Any]]) -> int:
+        s = self.styles
+        ws.merge_range(row + 1, 0, row + 1, 4, title, s.bold_text)
+        ws.write_row(row + 2, 0, headers, s.header)
+        if not rows:
+            ws.merge_range(row + 3, 0, row + 3, 4, "无", s.text)
+            return row + 4
+        for i, values in enumerate(rows):
+            line = row + 3 + i
+            ws.write_number(line, 0, i + 1, s.center)
+            for col, value in enumerate(values, start=1):
+                if isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(line, col, value, s.points)
+                else:
+                    ws.write_string(line, col, str(value), s.text)
+            ws.set_row(line, text_height([(v, WIDTHS[c + 1]) for c, v in enumerate(values)], 18))
+        return row + 3 + len(rows)
+
+
+def write_feedback(results: list[CountyResult], std: Standard, folder: Path, day: dt.date,
+                   on_done: Callable[[], None] | None = None) -> list[Path]:
+    """One feedback workbook per scored county (never over an existing file); their paths."""
+    written = []
+    for r in results:
+        if r.error or not r.name.strip():
+            continue
+        written.append(write_new(folder / feedback_name(r, day), FeedbackWriter(r, std, day).build()))
+        if on_done:
+            on_done()
+    return written

@@ -1,0 +1,133 @@
+"""The provincial review's tables as pandas DataFrames, with Chinese column names: what the
+summary workbook shows and what --csv writes. Built from the batch's results only."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..engine import Standard
+from .collect import DUPLICATE, SKIPPED, UNREADABLE, CountyResult
+
+MISMATCH = "赋分与数据不符"
+NO_CITY = "（未填）"
+
+
+def ranked(results: list[CountyResult]) -> list[CountyResult]:
+    """Scored counties, highest total first (counties without a total last, by name)."""
+    scored = [r for r in results if not r.error]
+    return sorted(scored, key=lambda r: (r.total is None, -(r.total or 0.0), r.city, r.name))
+
+
+def _number(value: Any) -> float | None:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
+def county_table(results: list[CountyResult], last_totals: dict[str, float] | None = None) -> pd.DataFrame:
+    """One row a scored county, ranked; with last year's totals (by file), the change."""
+    rows = []
+    for rank, r in enumerate(ranked(results), start=1):
+        row = {"序号": rank, "县（旗、区）": r.name, "省": r.province, "市（盟、州）": r.city,
+               "评价年度": r.year, "总分（复算）": r.total, "基本分": r.base, "加分": r.bonus,
+               "结论": r.verdict, "工作簿显示总分": _number(r.claimed_total), "问题数": len(r.flags),
+               "赋分不符项数": sum(f["kind"] == MISMATCH for f in r.flags), "文件": r.file}
+        if last_totals is not None:
+            last = last_totals.get(r.file)
+            row["上年总分"] = last
+            row["较上年变化"] = None if last is None or r.total is None else round(r.total - last, 2)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=_county_columns(last_totals is not None))
+
+
+def _county_columns(with_history: bool) -> list[str]:
+    columns = ["序号", "县（旗、区）", "省", "市（盟、州）", "评价年度", "总分（复算）", "基本分", "加分", "结论",
+               "工作簿显示总分", "问题数", "赋分不符项数", "文件"]
+    return columns[:9] + ["上年总分", "较上年变化"] + columns[9:] if with_history else columns
+
+
+def points_table(results: list[CountyResult], std: Standard) -> pd.DataFrame:
+    """The claimed-versus-recomputed matrix: per county, each content's two numbers."""
+    rows = []
+    for r in ranked(results):
+        row: dict[str, Any] = {"县（旗、区）": r.name, "市（盟、州）": r.city}
+        for k, c in enumerate(std.contents):
+            row[f"{c.id} 自评"] = _number(r.claimed_points[k]) if k < len(r.claimed_points) else None
+            row[f"{c.id} 复算"] = r.points[k] if k < len(r.points) else None
+        rows.append(row)
+    columns = ["县（旗、区）", "市（盟、州）"] + [f"{c.id} {kind}" for c in std.contents for kind in ("自评", "复算")]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def problem_table(results: list[CountyResult]) -> pd.DataFrame:
+    rows = []
+    for r in results:
+        if r.error:
+            rows.append({"县（旗、区）": r.name, "类别": r.error_kind, "单元格": "", "问题": r.error, "文件": r.file})
+        rows += [{"县（旗、区）": r.name, "类别": f["kind"], "单元格": f["cell"], "问题": f["message"],
+                  "文件": r.file} for f in r.flags]
+    frame = pd.DataFrame(rows, columns=["县（旗、区）", "类别", "单元格", "问题", "文件"])
+    frame.insert(0, "序号", range(1, len(frame) + 1))
+    return frame
+
+
+def verdict_columns(std: Standard) -> list[tuple[str, str]]:
+    """(column heading, verdict): 合格 and 不合格 stand for the long pass and fail texts."""
+    v = std.verdicts
+    return [("合格", v["pass"]), ("不合格", v["fail"]), (v["veto"], v["veto"]), (v["incomplete"], v["incomplete"])]
+
+
+def city_table(results: list[CountyResult], std: Standard) -> pd.DataFrame:
+    """Counties by city and verdict (a crosstab), cities in order."""
+    frame = pd.DataFrame({"市（盟、州）": [r.city or NO_CITY for r in ranked(results)],
+                          "结论": [r.verdict for r in ranked(results)]})
+    columns = verdict_columns(std)
+    counts = pd.crosstab(frame["市（盟、州）"], frame["结论"]) if len(frame) else pd.DataFrame()
+    table = pd.DataFrame({heading: counts[verdict] if verdict in counts else 0
+                          for heading, verdict in columns}, index=counts.index).fillna(0).astype(int)
+    table.insert(0, "县数", table.sum(axis=1))
+    return table.rename_axis("市（盟、州）").reset_index()
+
+
+def indicator_loss(results: list[CountyResult], std: Standard) -> pd.DataFrame:
+    """Per indicator, the share of its points the province's counties lost: what to push."""
+    rows = []
+    for k, c in enumerate(std.contents):
+        for r in ranked(results):
+            points = r.points[k] if k < len(r.points) else None
+            if points is not None and not c.is_bonus:
+                rows.append({"指标": c.indicator, "满分": c.max_points, "失分": c.max_points - points})
+    frame = pd.DataFrame(rows, columns=["指标", "满分", "失分"])
+    order = list(dict.fromkeys(c.indicator for c in std.contents if not c.is_bonus))
+    table = frame.groupby("指标", sort=False)[["满分", "失分"]].sum().reindex(order).fillna(0)
+    table["失分比例"] = (table["失分"] / table["满分"].where(table["满分"] > 0)).fillna(0).round(4)
+    return table.rename_axis("指标").reset_index()
+
+
+@dataclass
+class RunSummary:
+    """What a reviewer acts on first: counties by verdict, the ones whose claimed scores do not
+    follow from their figures, and the files that were not scored."""
+    counties: int = 0
+    verdicts: Counter[str] = field(default_factory=Counter)
+    mismatched: list[str] = field(default_factory=list)
+    not_scored: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of(cls, results: list[CountyResult]) -> RunSummary:
+        scored = ranked(results)
+        return cls(len(scored), Counter(r.verdict for r in scored),
+                   [r.name for r in scored if any(f["kind"] == MISMATCH for f in r.flags)],
+                   Counter(r.error_kind for r in results if r.error))
+
+    def lines(self, std: Standard) -> list[tuple[str, str]]:
+        """(label, text) rows, in the order the terminal and 汇总 show them."""
+        lines = [("已复核县数", f"{self.counties} 个")]
+        lines += [(f"结论：{heading}", f"{self.verdicts[verdict]} 个") for heading, verdict in verdict_columns(std)]
+        names = "、".join(self.mismatched[:20]) + ("等" if len(self.mismatched) > 20 else "")
+        lines.append(("自评赋分与数据不符", f"{len(self.mismatched)} 个县" + (f"：{names}" if names else "")))
+        lines += [(f"{kind}的文件", f"{self.not_scored[kind]} 个（见“问题清单”）")
+                  for kind in (UNREADABLE, SKIPPED, DUPLICATE)]
+        return lines
