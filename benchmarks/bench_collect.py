@@ -76,10 +76,11 @@ def main() -> None:
         start = time.perf_counter()
         results = score_files(files)
         ours = time.perf_counter() - start
-        unreadable = sum(1 for r in results if r.error)
+        unreadable = sum(1 for r in results if r.error_kind == collect.UNREADABLE)
+        copies = sum(1 for r in results if r.error_kind == collect.DUPLICATE)
         print(f"jieshui collect: {len(files)} workbooks in {ours:.1f} s -> "
               f"{len(files) / ours:.0f} workbooks/s on {os.cpu_count()} cores "
-              f"({unreadable} unreadable)")
+              f"({unreadable} unreadable, {copies} copies read in full and marked duplicates)")
         sample = files[:args.baseline or len(files)]
         start = time.perf_counter()
         for path in sample:
