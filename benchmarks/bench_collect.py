@@ -89,7 +89,7 @@ def main() -> None:
         print(f"openpyxl loop:   {len(sample)} workbooks in {plain:.1f} s -> "
               f"{len(sample) / plain:.1f} workbooks/s (one process, full load, no scoring)")
         print(f"ratio: {(len(files) / ours) / (len(sample) / plain):.1f}x")
-        single_reads(files[:200])
+        single_reads(files[:50])
         one_worker(files[:args.sample])
 
 
@@ -107,10 +107,6 @@ def single_reads(files: list[Path]) -> None:
     plain = (time.perf_counter() - start) / len(files)
     print(f"one workbook read: file reader {ours * 1000:.1f} ms, openpyxl data-only load "
           f"{plain * 1000:.1f} ms -> {plain / ours:.1f}x")
-
-
-if __name__ == "__main__":
-    main()
 
 
 def one_worker(files: list[Path], rounds: int = 5) -> None:
@@ -139,3 +135,7 @@ def one_worker(files: list[Path], rounds: int = 5) -> None:
     print(f"one worker, {len(files)} files x {rounds} rounds: read + score + cross-check "
           f"{mine * 1000:.2f} ms/file, python-calamine reading every sheet {theirs * 1000:.2f} ms/file "
           f"-> ratio {theirs / mine:.2f} (rounds {ratios[0]:.2f}-{ratios[-1]:.2f})")
+
+
+if __name__ == "__main__":
+    main()
