@@ -10,6 +10,8 @@ import pytest
 
 from cell_fuzz import CELL_KINDS, fuzzed_workbook, oracle_read
 from helpers import EXAMPLE, EXAMPLE_WORKBOOK as WORKBOOK, named, run
+from jieshui.buildtime.samples import counties, county_workbook
+from jieshui.builder import shipped_vba
 from jieshui.review.check import check
 from jieshui.workbook.readers import WorkbookError, read_workbook
 from jieshui.workbook.readers.file_reader import read_file
@@ -132,3 +134,10 @@ def test_an_entity_in_a_county_workbook_is_refused(tmp_path, std):
             read(path, std)
     with pytest.raises(WorkbookError, match="不安全的 XML"):
         read_workbook(path, std)
+
+
+def test_generated_counties_read_the_same_as_openpyxl(tmp_path, std):
+    for i, raw in enumerate(counties(3, 5, std)):
+        path = tmp_path / f"county{i}.xlsm"
+        path.write_bytes(county_workbook(raw, std, shipped_vba()))
+        assert read_workbook(path, std) == oracle_read(path, std)
