@@ -12,19 +12,32 @@ from ..workbook.contract import EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSIO
 from ..workbook.readers import WorkbookData, field_cells
 
 
-REVIEW_HINTS = ("必备条件不满足", "赋分无佐证")
+# Each kind of problem, most severe first (issue 21): what is wrong with the figures or the
+# claims (tampering included), then an unmet prerequisite, then what a reviewer should verify
+# (a content scored by its 0/0 rule, figures that contradict each other), then evidence reminders.
+SEVERITY = {"数据错误": 1, "赋分与数据不符": 1, "公式被修改": 1, "评价标准被修改": 1, "版本不符": 1,
+            "必备条件不满足": 2, "复核提示": 3, "赋分无佐证": 4}
+# The kinds that are a county's status for the reviewer (复核提示), not a 数据问题 to correct.
+REVIEW_HINTS = tuple(kind for kind, rank in SEVERITY.items() if rank >= 2)
+# The kinds a summary counts as findings (问题数): severity 1 and 2.
+FINDINGS = tuple(kind for kind, rank in SEVERITY.items() if rank <= 2)
 
 
 @dataclass(frozen=True)
 class Problem:
     cell: str       # "sheet!A1", or "" when the problem has no single cell
-    kind: str       # 数据错误, 赋分无佐证, 必备条件不满足, 版本不符, 评价标准被修改, 赋分与数据不符
+    kind: str       # one of SEVERITY's kinds
     message: str
 
     @property
     def is_hint(self) -> bool:
         """A 复核提示 (the county's status, for the reviewer), not a 数据问题 to correct."""
         return self.kind in REVIEW_HINTS
+
+    @property
+    def severity(self) -> int:
+        """1 (data errors, mismatches) to 4 (evidence reminders): problems are listed in this order."""
+        return SEVERITY.get(self.kind, 1)
 
     @property
     def sheet(self) -> str:
