@@ -1,9 +1,13 @@
 """佐证台账 and 整理佐证目录: missing, unreadable and unlisted files, scored contents without
-evidence, each named by its cell; the index by content with page numbers."""
+evidence, each named by its cell; the index by content with page numbers, counted from the real
+pages of each PDF (poppler's pdfinfo confirms what the test files hold), with 缺 and no page
+numbers for a file that is missing or is not the PDF its name says."""
 
 import json
+import subprocess
 
 import openpyxl
+import pypdf
 import pytest
 
 from helpers import named, planted, run
@@ -24,21 +28,36 @@ def ledger_rows(rows):
     return change
 
 
+def real_pdf(path, pages):
+    """A real PDF of `pages` A4 pages, its count confirmed by poppler (not by the code under test)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    with path.open("wb") as handle:
+        writer.write(handle)
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    assert f"Pages:           {pages}" in info
+    return path
+
+
 @pytest.fixture()
 def county(tmp_path):
     rows = [[5, "灌区计量设施台账", "示水发〔2025〕3号", None, 12, "计量/台账.pdf"],
-            [5, "取水口计量统计表", None, None, 3, "计量/统计表.pdf"],
-            [17, "供水企业水量平衡表", None, None, 4, "漏损/缺失.pdf"],
+            [5, "取水口计量统计表", None, None, 3, "计量/统计表.pdf"],       # really 5 pages
+            [17, "供水企业水量平衡表", None, None, 4, "漏损/缺失.pdf"],      # not in the folder
+            [17, "管网改造验收单", None, None, 1, "漏损/验收单.pdf"],        # a text file named .pdf
+            [17, "漏损分析报告", None, None, 4, "漏损/分析报告.pdf"],
             [99, "不知哪一项的材料", None, None, 1, None]]
     path = planted(tmp_path, ledger_rows(rows), "县.xlsm")
     refreshed = tmp_path / "县2.xlsm"
     assert run("recalc", path, "-o", refreshed).returncode == 0
     folder = tmp_path / "佐证材料"
-    (folder / "计量").mkdir(parents=True)
-    (folder / "计量" / "台账.pdf").write_bytes(b"%PDF-1.4")
-    (folder / "计量" / "统计表.pdf").write_bytes(b"%PDF-1.4")
-    (folder / "其他" ).mkdir()
-    (folder / "其他" / "没登记.pdf").write_bytes(b"%PDF-1.4")
+    real_pdf(folder / "计量" / "台账.pdf", 12)
+    real_pdf(folder / "计量" / "统计表.pdf", 5)
+    real_pdf(folder / "漏损" / "分析报告.pdf", 4)
+    (folder / "漏损" / "验收单.pdf").write_bytes(b"not a pdf")  # 9 bytes of text
+    real_pdf(folder / "其他" / "没登记.pdf", 1)
     return refreshed
 
 
@@ -48,7 +67,7 @@ def test_every_problem_is_named_by_its_cell(county, tmp_path):
     book = openpyxl.load_workbook(county)
     top = named(book, "in_ledger")
     assert f"{LEDGER}!F{top.row + 2}：佐证材料文件夹中没有文件“漏损/缺失.pdf”" in out.stdout
-    assert f"{LEDGER}!A{top.row + 3}：评价内容序号应为 1～24，现为 99" in out.stdout
+    assert f"{LEDGER}!A{top.row + 5}：评价内容序号应为 1～24，现为 99" in out.stdout
     evidence = named(book, "in_evidence")
     assert f"附件3 技术评估指标!{evidence.column_letter}{evidence.row + 15}：评价内容 16" in out.stdout
     assert "未登记的文件" in out.stdout and "没登记.pdf" in out.stdout
@@ -59,10 +78,37 @@ def test_the_index_lists_documents_by_content_with_page_numbers(county, tmp_path
     run("evidence", county, "-o", tmp_path / "out")
     (index,) = (tmp_path / "out").glob("*佐证材料目录*.xlsx")
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(index).active.iter_rows(min_row=3)]
-    assert [r[3] for r in rows] == ["灌区计量设施台账", "取水口计量统计表", "供水企业水量平衡表"]
-    assert [r[7] for r in rows] == ["1–12", "13–15", "16–19"]  # pages 12, 3, 4 in a row
+    assert [r[3] for r in rows] == ["灌区计量设施台账", "取水口计量统计表", "供水企业水量平衡表",
+                                    "管网改造验收单", "漏损分析报告"]
+    # Real pages 12, 5 (typed 3), the two unusable files none, then 4: by hand 1–12, 13–17, 18–21.
+    assert [r[7] for r in rows] == ["1–12", "13–17", "缺", "缺", "18–21"]
+    assert [r[6] for r in rows] == [12, 5, None, None, 4]
     assert rows[0][2].startswith("5 ") and rows[2][2].startswith("17 ")
     assert index.with_suffix(".pdf").exists()
+
+
+def test_a_text_file_named_pdf_and_a_wrong_page_count_are_reported(county, tmp_path):
+    out = run("evidence", county, "-o", tmp_path / "out")
+    assert out.returncode == 1, out.stderr
+    top = named(openpyxl.load_workbook(county), "in_ledger")
+    lines = out.stdout.splitlines()
+    fake = [line for line in lines if "验收单.pdf" in line]
+    assert len(fake) == 1 and fake[0].startswith(f"{LEDGER}!F{top.row + 3}：") and "不是 PDF" in fake[0]
+    count = [line for line in lines if line.startswith(f"{LEDGER}!E{top.row + 1}：")]
+    assert len(count) == 1 and "3" in count[0] and "5 页" in count[0], out.stdout
+    # The files whose typed pages are right are not mentioned.
+    assert not any(line.startswith((f"{LEDGER}!E{top.row}：", f"{LEDGER}!E{top.row + 4}：")) for line in lines)
+
+
+def test_a_folder_that_does_not_exist_is_named_once(county, tmp_path):
+    nowhere = tmp_path / "没有这个文件夹"
+    out = run("evidence", county, "--dir", nowhere, "-o", tmp_path / "out")
+    assert out.returncode == 1 and "Traceback" not in out.stderr, out.stderr
+    assert out.stdout.count(str(nowhere)) == 1, out.stdout
+    assert "没有文件" not in out.stdout and "未登记的文件" not in out.stdout
+    (index,) = (tmp_path / "out").glob("*佐证材料目录*.xlsx")
+    spans = [row[7].value for row in openpyxl.load_workbook(index).active.iter_rows(min_row=3)]
+    assert spans == ["缺"] * 5
 
 
 def test_ledger_rows_count_in_annex_3_and_stand_for_the_mark(county, std):
@@ -70,7 +116,7 @@ def test_ledger_rows_count_in_annex_3_and_stand_for_the_mark(county, std):
     sheet = book["附件3 技术评估指标"]
     header = next(c.column for c in sheet[3] if c.value == "台账（份）")
     first = named(book, "in_evidence").row
-    assert sheet.cell(first + 4, header).value == 2 and sheet.cell(first + 16, header).value == 1
+    assert sheet.cell(first + 4, header).value == 2 and sheet.cell(first + 16, header).value == 3
     problems = json.loads(run("check", county, "--json").stdout)
     unmarked = [p for p in problems if p["kind"] == "赋分无佐证"]
     assert [p["message"][:7] for p in unmarked] == ["评价内容 16"]  # 5 is unmarked too, but has rows

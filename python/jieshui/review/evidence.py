@@ -1,6 +1,8 @@
 """整理佐证目录: check the 佐证台账 against the 佐证材料 folder (every listed file there and
-readable, every file there listed, every scored content with evidence) and write the 佐证材料目录,
-an index by indicator and content with page numbers, as .xlsx (and PDF through LibreOffice)."""
+readable, a .pdf really a PDF with the pages its row says, every file there listed, every scored
+content with evidence) and write the 佐证材料目录, an index by indicator and content with page
+numbers (a PDF's real pages; a missing or unreadable file marked 缺 and given none), as .xlsx (and
+PDF through LibreOffice)."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ TITLE = "佐证材料目录"
 INDEX_HEADERS = ("序号", "评价指标", "评价内容", "材料名称", "文号", "日期", "页数", "页码", "文件")
 
 
+MISSING = "缺"  # the index's page column for a file that is not there or cannot be read
+PDF_MAGIC = b"%PDF-"
+
+
 @dataclass
 class EvidenceCheck:
     problems: list[tuple[str, str]] = field(default_factory=list)   # (cell, message)
@@ -31,18 +37,57 @@ class EvidenceCheck:
     index: list[list[Any]] = field(default_factory=list)            # the 目录's rows
 
 
-def _readable(path: Path) -> bool:
+@dataclass(frozen=True)
+class _Found:
+    """What the folder holds for one ledger row: `pages` None when the file is missing or
+    unreadable (the index gives it no page numbers), else the pages the index counts."""
+    pages: int | None
+    problem: str = ""
+    pages_problem: str = ""
+
+
+def _pdf_pages(path: Path) -> int | str:
+    """The page count of a PDF, or why it cannot be read (pypdf: a well-kept pure-Python reader)."""
+    import logging
+
+    import pypdf
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # its English warnings are not for users
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return "已加密，无法读取页数，请提供未加密的文件"
+        return len(reader.pages)
+    except Exception:  # pypdf raises many kinds on a damaged file
+        return "已损坏，无法读取页数，请重新导出为 PDF"
+
+
+def _examine(path: Path, file: str, typed: Any) -> _Found:
+    """Whether a listed file is there and readable, and how many pages it really has."""
     try:
         with path.open("rb") as handle:
-            handle.read(1)
-        return True
+            head = handle.read(1024)
     except OSError:
-        return False
+        return _Found(None, f"文件“{file}”无法读取（权限或损坏）")
+    typed_pages = int(typed) if isinstance(typed, (int, float)) and typed >= 0 else 0
+    if path.suffix.lower() != ".pdf":
+        return _Found(typed_pages)
+    if PDF_MAGIC not in head:  # the header may follow a few bytes of junk, as readers allow
+        return _Found(None, f"文件“{file}”扩展名为 .pdf，但不是 PDF 文件，请重新导出为 PDF")
+    pages = _pdf_pages(path)
+    if isinstance(pages, str):
+        return _Found(None, f"文件“{file}”{pages}")
+    if isinstance(typed, (int, float)) and typed != pages:
+        return _Found(pages, pages_problem=f"页数填 {shown(typed)}，文件“{file}”实有 {pages} 页")
+    return _Found(pages)
 
 
 def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, folder: Path) -> EvidenceCheck:
-    result, named = EvidenceCheck(), set()
+    result, named, found = EvidenceCheck(), set(), {}
     ids = {c.id for c in std.contents}
+    has_folder = folder.is_dir()
+    if not has_folder:  # said once, not once per listed file
+        result.problems.append(("佐证材料文件夹", f"“{folder}”不存在，请检查文件夹名称（--dir）"))
     for n, row in data.inputs.ledger_rows():
         content_id, name, _, _, pages, file = (list(row) + [None] * 6)[:6]
         where = data.cell("in_ledger", n)
@@ -52,37 +97,49 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
             result.problems.append((data.cell("in_ledger", n, 1), "材料名称未填写"))
         if pages is not None and not (isinstance(pages, (int, float)) and pages >= 0 and float(pages).is_integer()):
             result.problems.append((data.cell("in_ledger", n, 4), f"页数应为整数，现为 {shown(pages)}"))
-        if file not in (None, ""):
-            path = (folder / str(file)).resolve()
-            named.add(path)
-            if not path.is_relative_to(folder.resolve()):
-                result.problems.append((data.cell("in_ledger", n, 5), f"文件“{file}”不在佐证材料文件夹中"))
-            elif not path.is_file():
-                result.problems.append((data.cell("in_ledger", n, 5), f"佐证材料文件夹中没有文件“{file}”"))
-            elif not _readable(path):
-                result.problems.append((data.cell("in_ledger", n, 5), f"文件“{file}”无法读取（权限或损坏）"))
+        if file in (None, ""):
+            continue
+        path = (folder / str(file)).resolve()
+        named.add(path)
+        if not has_folder:
+            found[n] = _Found(None)
+        elif not path.is_relative_to(folder.resolve()):
+            found[n] = _Found(None, f"文件“{file}”不在佐证材料文件夹中")
+        elif not path.is_file():
+            found[n] = _Found(None, f"佐证材料文件夹中没有文件“{file}”")
+        else:
+            found[n] = _examine(path, str(file), pages)
+        if found[n].problem:
+            result.problems.append((data.cell("in_ledger", n, 5), found[n].problem))
+        if found[n].pages_problem:
+            result.problems.append((data.cell("in_ledger", n, 4), found[n].pages_problem))
     for i, content in enumerate(checked.assessment.contents):
         if content.points and data.inputs.evidence.get(content.id) != EVIDENCE_CHOICES[0] \
                 and not data.inputs.documents(content.id):
             result.problems.append((data.cell("in_evidence", i), f"评价内容 {content.id}“{content.title}”赋分 "
                                     f"{content.points:g} 分，佐证台账中没有材料"))
-    if folder.is_dir():
+    if has_folder:
         result.unlisted = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in named
                                  and not p.name.startswith(("~$", ".")))
-    result.index = _index(data, std)
+    result.index = _index(data, std, found)
     return result
 
 
-def _index(data: WorkbookData, std: Standard) -> list[list[Any]]:
-    """The 目录's rows: contents in the standard's order, each document with its page range."""
+def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[list[Any]]:
+    """The 目录's rows: contents in the standard's order, each document with its page range; a
+    file that is missing or unreadable is marked 缺 and takes no pages from those after it."""
     rows, page = [], 1
     for content in std.contents:
-        for _, row in data.inputs.ledger_rows():
+        for n, row in data.inputs.ledger_rows():
             if row[0] != content.id:
                 continue
-            pages = int(row[4]) if isinstance(row[4], (int, float)) and row[4] >= 0 else 0
-            span = f"{page}–{page + pages - 1}" if pages > 0 else "—"
-            page += pages
+            typed = int(row[4]) if isinstance(row[4], (int, float)) and row[4] >= 0 else 0
+            pages = found[n].pages if n in found else typed
+            if pages is None:
+                span = MISSING
+            else:
+                span = f"{page}–{page + pages - 1}" if pages > 0 else "—"
+                page += pages
             date = row[3].isoformat() if hasattr(row[3], "isoformat") else (row[3] or "")
             rows.append([len(rows) + 1, content.indicator, f"{content.id} {content.title}", row[1] or "",
                          row[2] or "", date, pages or "", span, row[5] or ""])
