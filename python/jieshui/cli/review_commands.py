@@ -17,10 +17,11 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, 
 from rich.table import Table
 
 from ..engine import Standard
-from ..engine.words import os_reason, shown
+from ..engine.words import BLANK, os_reason, shown
 from ..files import claim, write_atomically, write_new
 from ..review import tables
 from ..review.collect import CountyResult, find_workbooks, score_files, to_json
+from ..review.duplicates import PreferError
 from ..review.feedback import write_feedback
 from ..review.history import HistoryError, file_sha256, last_year, open_history, record_run, records
 from ..review.summary import SummaryWriter, YearOverYear
@@ -42,6 +43,9 @@ def collect_command(
         "--db", help="复核历史数据库（.sqlite，没有则新建）：记录本次复核，汇总中列出上年总分和变化", metavar="文件")] = None,
     csv: Annotated[Optional[Path], typer.Option(
         "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（UTF-8）的文件夹", metavar="文件夹")] = None,
+    prefer: Annotated[Optional[list[Path]], typer.Option(
+        "--prefer", help="同一县同一年度有多份数据不同的文件时，计入这一份（可多次指定，每县一份）；"
+                         "不指定时计入填报日期较新的一份", metavar="文件")] = None,
 ) -> None:
     """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总、复核意见和历史记录。"""
     if output is None and not as_json and feedback is None and csv is None and db is None:
@@ -52,6 +56,7 @@ def collect_command(
     found = find_workbooks(paths)
     if not found.workbooks:
         raise fail("在给定路径中没有找到 .xlsm 或 .xlsx 文件")
+    _check_prefer(prefer or [], found.workbooks)
     # Everything that can fail without reading a workbook fails now, not after hours of reading.
     history = _open_history(db) if db is not None else None
     compared = None
@@ -59,7 +64,7 @@ def collect_command(
         output_folder(folder, Path("."))
     target = _claim_output(output) if output is not None else None
     try:
-        results = _score_with_progress(found.workbooks, standard, workers, as_json) + found.skipped
+        results = _score_with_progress(found.workbooks, standard, workers, as_json, prefer or []) + found.skipped
         compared = _record(history, db, results, std) if history is not None and db is not None else None
         if target is not None:
             write_atomically(target, SummaryWriter(results, std, compared).build())
@@ -112,12 +117,26 @@ def _progress(quiet: bool = False) -> Progress:
                     TextColumn("剩余"), TimeRemainingColumn(), console=Console(stderr=True), transient=quiet)
 
 
+def _check_prefer(prefer: list[Path], workbooks: list[Path]) -> None:
+    """A --prefer file must be one of the workbooks to read: said now, before hours of reading."""
+    read = {p.resolve() for p in workbooks}
+    for path in prefer:
+        if not path.is_file():
+            raise fail(f"找不到 --prefer 指定的文件 {path}；请给出同一县多份文件中要计入的那一份")
+        if path.resolve() not in read:
+            raise fail(f"--prefer 指定的文件 {path} 不在本次复核的路径中（或不是 .xlsm/.xlsx 工作簿）；"
+                       "请给出同一县多份文件中要计入的那一份")
+
+
 def _score_with_progress(files: list[Path], standard: Path | None, workers: int | None,
-                         quiet: bool) -> list[CountyResult]:
+                         quiet: bool, prefer: list[Path]) -> list[CountyResult]:
     with _progress(quiet) as progress:
         task = progress.add_task("复核", total=len(files))
-        return score_files(files, str(standard) if standard else None, workers,
-                           lambda _: progress.advance(task))
+        try:
+            return score_files(files, str(standard) if standard else None, workers,
+                               lambda _: progress.advance(task), prefer)
+        except PreferError as exc:
+            raise fail(str(exc)) from None
 
 
 def _print_summary(results: list[CountyResult], std: Standard, target: Path | None) -> None:
@@ -168,12 +187,13 @@ def history_command(
     if not found:
         raise fail(f"复核历史中没有“{county}”的记录" if county else "复核历史中还没有任何记录")
     table = Table(title=f"复核历史：{county or '全部县'}（{db.name}）")
-    for heading in ("县（旗、区）", "市（盟、州）", "评价年度", "复核时间", "总分", "较上年", "结论"):
+    for heading in ("县（旗、区）", "市（盟、州）", "评价年度", "复核时间", "总分", "较上年", "结论", "评价标准版本"):
         table.add_column(heading)
     latest: dict[tuple[str, str], float | None] = {}
     for r in sorted(found, key=lambda r: (r.province, r.city, r.name, r.year, r.run)):
         previous = latest.get((r.name, str(int(r.year) - 1) if r.year.isdigit() else ""))
-        change = "" if previous is None or r.total is None else f"{r.total - previous:+.1f}"
-        table.add_row(r.name, r.city, r.year, r.started.replace("T", " "), shown(r.total), change, r.verdict)
+        change = BLANK if previous is None or r.total is None else f"{r.total - previous:+.1f}"
+        table.add_row(r.name, r.city, r.year, r.started.replace("T", " "), BLANK if r.total is None else shown(r.total),
+                      change, r.verdict, r.detail.get("standard_version") or BLANK)  # runs before issue 21: none
         latest[(r.name, r.year)] = r.total
     make_console().print(table)

@@ -5,6 +5,9 @@ row, never a crash; memory holds one small result per file."""
 from __future__ import annotations
 
 import concurrent.futures as futures
+import dataclasses
+import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,8 +17,8 @@ from concurrent.futures.process import BrokenProcessPool
 
 from ..engine import Standard, default_standard
 from ..engine.words import shown
-from ..workbook.readers import WorkbookError, read_workbook
-from .check import check
+from ..workbook.readers import WorkbookData, WorkbookError, read_workbook
+from .check import Problem, check
 from .standard_import import load_any_standard
 
 SUFFIXES = (".xlsm", ".xlsx")
@@ -23,8 +26,13 @@ IN_FLIGHT_PER_WORKER = 8
 SERIAL_BELOW = 8  # starting worker processes costs more than reading a handful of files
 
 
-# What a row that is not a scored county is: the 问题清单 category.
-UNREADABLE, SKIPPED, DUPLICATE = "无法读取", "未读取", "重复"
+# What a row that is not a scored county is: the 问题清单 category. 重复: a copy with the same
+# data as the counted file; 多次报送: a file of the same county and year whose data differ.
+UNREADABLE, SKIPPED, DUPLICATE, RESUBMITTED = "无法读取", "未读取", "重复", "多次报送"
+# Where such a row ranks among check's problem kinds (review.check.SEVERITY): a county that
+# could not be scored is as grave as a data error; a resubmission or a file not read is for the
+# reviewer to verify; an identical copy is a reminder.
+FILE_SEVERITY = {UNREADABLE: 1, RESUBMITTED: 3, SKIPPED: 3, DUPLICATE: 4}
 
 
 @dataclass
@@ -45,8 +53,18 @@ class CountyResult:
     # Contents that lost points, most recoverable first: {"id", "title", "lost", "gap"}.
     gaps: list[dict[str, Any]] = field(default_factory=list)
     inputs: dict[str, Any] = field(default_factory=dict)  # the figures as typed, for the history
+    standard_version: str = ""  # the workbook's 评价标准版本 as it shows it
+    report_date: str = ""       # 填报日期 as YYYY-MM-DD, "" when blank or not a date
+    modified: float = 0.0       # the file's modification time (a resubmission's tie-break)
+    digest: str = ""            # SHA-256 of everything read: equal digests are the same data
+    note: str = ""              # for a counted file: the other files of its county not counted
     error: str = ""
-    error_kind: str = ""  # UNREADABLE, SKIPPED or DUPLICATE when `error` is set
+    error_kind: str = ""  # UNREADABLE, SKIPPED, DUPLICATE or RESUBMITTED when `error` is set
+
+    @property
+    def severity(self) -> int:
+        """A file row's rank among the problems (FILE_SEVERITY); 0 for a scored county."""
+        return FILE_SEVERITY.get(self.error_kind, 1) if self.error else 0
 
 
 @dataclass
@@ -108,12 +126,14 @@ def score_file(path: str) -> CountyResult:
     try:
         data = read_workbook(path, std)
         checked = check(data, std)
+        modified = os.stat(path).st_mtime
     except WorkbookError as exc:
         return CountyResult(path, error=str(exc), error_kind=UNREADABLE)
     except Exception:  # an untrusted file must never stop the batch
         return CountyResult(path, error="读取时程序内部出错（文件内容异常）：请用 Excel 或 WPS 打开后另存一次，"
                                         "或运行 jieshui check 查看", error_kind=UNREADABLE)
     county, result = data.inputs.county, checked.assessment
+    report_date = county.get("report_date")
     return CountyResult(
         file=path, name=str(county.get("name") or ""), province=str(county.get("province") or ""),
         city=str(county.get("city") or ""), year=_plain(county.get("year")), total=result.total,
@@ -121,38 +141,56 @@ def score_file(path: str) -> CountyResult:
         claimed_total=_plain(data.claimed.get("out_total")),
         points=[c.points for c in result.contents],
         claimed_points=[_plain(v) for v in data.claimed.get("out_points", [])],
-        flags=[{"kind": p.kind, "cell": p.cell, "message": p.message} for p in checked.problems],
+        flags=_flags(checked.problems, data, std),
         gaps=[{"id": c.id, "title": c.title, "lost": c.lost, "gap": c.gap or c.note}
               for c in result.ranked_gaps],
-        inputs={k: _plain(v) for k, v in data.inputs.inputs.items()})
+        inputs={k: _plain(v) for k, v in data.inputs.inputs.items()},
+        standard_version="" if data.standard_version in (None, "") else str(_plain(data.standard_version)),
+        report_date=report_date.isoformat()[:10] if hasattr(report_date, "isoformat") else "",
+        modified=modified, digest=_digest(data))
 
 
-def mark_duplicates(results: list[CountyResult]) -> list[CountyResult]:
-    """The same county (name, province, year) twice: the first file stays a row, each later one
-    becomes a problem naming both files."""
-    first: dict[tuple[str, str, str], CountyResult] = {}
-    marked = []
-    for r in results:
-        key = (r.name.strip(), r.province.strip(), str(r.year))
-        if r.error or not r.name.strip():
-            marked.append(r)
-        elif key in first:
-            marked.append(CountyResult(r.file, name=r.name, province=r.province, city=r.city, year=r.year,
-                                       error_kind=DUPLICATE,
-                                       error=f"与 {first[key].file} 是同一个县（{r.name}，{r.province}，"
-                                             f"{shown(r.year)} 年度），只计入前一份；请确认哪一份是最终报送的"))
-        else:
-            first[key] = r
-            marked.append(r)
-    return marked
+def _flags(problems: list[Problem], data: WorkbookData, std: Standard) -> list[dict[str, Any]]:
+    """The problems as the summary, feedback and history keep them, most severe first; `item`
+    is the content or prerequisite a cell belongs to ("" for others), so evidence reminders can
+    be listed by number and a mismatch be told apart from an edited rule."""
+    items: dict[str, str] = {}
+    # The 评价标准 table's hundreds of cells only when one of them is flagged (most workbooks: none).
+    table_sheet = data.cell("std_table").split("!")[0]
+    edited = bool(table_sheet) and any(p.sheet == table_sheet for p in problems)
+    for i, content in enumerate(std.contents):
+        for name in ("in_evidence", "out_points"):
+            items[data.cell(name, i)] = str(content.id)
+        for col in range(len(data.standard_table[i]) if edited and i < len(data.standard_table) else 0):
+            items[data.cell("std_table", i, col)] = str(content.id)
+    for i, prereq in enumerate(std.prerequisites):
+        for name in ("in_prereq_evidence", "out_prereqs"):
+            items[data.cell(name, i)] = str(prereq.id)
+    items.pop("", None)
+    return [{"kind": p.kind, "cell": p.cell, "message": p.message, "severity": p.severity,
+             "item": items.get(p.cell, "")} for p in sorted(problems, key=lambda p: p.severity)]
+
+
+def _digest(data: WorkbookData) -> str:
+    """Everything read from a workbook, hashed: two files with the same digest hold the same data
+    whatever their bytes (another save, another program)."""
+    values = [dataclasses.asdict(data.inputs), data.claimed, data.template_version, data.standard_version,
+              data.standard_table]
+    text = json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def score_files(paths: list[Path], standard_path: str | None = None, workers: int | None = None,
-                on_done: Callable[[CountyResult], None] | None = None) -> list[CountyResult]:
-    """Score every file, in parallel when there are enough of them; results in input order."""
+                on_done: Callable[[CountyResult], None] | None = None,
+                prefer: Iterable[Path] = ()) -> list[CountyResult]:
+    """Score every file, in parallel when there are enough of them; results in input order, one
+    counted per county and year (review.duplicates; `prefer` names files the reviewer chose).
+    duplicates.PreferError when a preferred file is not one of a county's several files."""
+    from .duplicates import resolve
+
     results = list(_run(paths, standard_path, workers or os.cpu_count() or 1, on_done))
     order = {str(p): i for i, p in enumerate(paths)}
-    return mark_duplicates(sorted(results, key=lambda r: order[r.file]))
+    return resolve(sorted(results, key=lambda r: order[r.file]), list(prefer))
 
 
 def _run(paths: list[Path], standard_path: str | None, workers: int,
@@ -220,9 +258,12 @@ def _drain(pending: dict[futures.Future[CountyResult], str], lost: list[str],
 
 
 def to_json(results: list[CountyResult]) -> dict[str, Any]:
+    """Counties (each one's flags most severe first) and the files not counted, most severe first."""
     return {"counties": [{"file": r.file, "name": r.name, "province": r.province, "city": r.city,
                           "year": r.year, "total": r.total, "base": r.base, "bonus": r.bonus,
-                          "claimed_total": r.claimed_total, "verdict": r.verdict, "flags": r.flags}
+                          "claimed_total": r.claimed_total, "verdict": r.verdict,
+                          "standard_version": r.standard_version, "report_date": r.report_date,
+                          "note": r.note, "flags": r.flags}
                          for r in results if not r.error],
-            "problems": [{"file": r.file, "kind": r.error_kind, "message": r.error}
-                         for r in results if r.error]}
+            "problems": [{"file": r.file, "kind": r.error_kind, "severity": r.severity, "message": r.error}
+                         for r in sorted((r for r in results if r.error), key=lambda r: r.severity)]}

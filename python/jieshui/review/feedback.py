@@ -1,7 +1,8 @@
 """复核意见反馈 (collect --feedback DIR): one workbook per county, ready to send back for the
-深化提高 stage: what to correct (each problem with its cell), each claimed score that does not
-follow from the figures (claimed, recomputed, why), unmet prerequisites, missing evidence, and
-where points can still be gained, most points first. One A4 sheet, values only (XlsxWriter)."""
+深化提高 stage, most severe first: each claimed score that does not follow from the figures
+(claimed, recomputed, why), what to correct (each problem with its cell), unmet prerequisites,
+what the county should verify (复核提示), missing evidence (one line), and where points can
+still be gained, most points first. One A4 sheet, values only (XlsxWriter)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ import xlsxwriter
 
 from ..builder.styles import Styles, print_setup, text_height
 from ..engine import Standard
-from ..engine.words import shown
+from ..engine.words import BLANK, shown
 from ..files import write_new
+from .check import SEVERITY
 from .collect import CountyResult
-from .tables import MISMATCH
+from .tables import EVIDENCE, MISMATCH, evidence_summary
 
-PREREQUISITE, EVIDENCE = "必备条件不满足", "赋分无佐证"
+PREREQUISITE, HINT, EDITED_RULE = "必备条件不满足", "复核提示", "评价标准被修改"
 WIDTHS = (6, 24, 12, 12, 56)  # 序号, 内容 or 单元格, two numbers, 说明: A4 portrait at ~90 %
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
@@ -56,8 +58,11 @@ class FeedbackWriter:
         ws.merge_range(0, 0, 0, 4, f"{r.name}节水型社会达标建设复核意见", s.title)
         ws.set_row(0, 30)
         facts = [("评价年度", shown(r.year)), ("复核日期", f"{self.day:%Y年%m月%d日}"),
-                 ("复算总分", shown(r.total) if r.total is not None else "无法计算（数据不完整，见下表）"), ("工作簿显示总分", shown(r.claimed_total)),
-                 ("复核结论", r.verdict), ("所属", f"{r.province}{r.city}")]
+                 ("复算总分", shown(r.total) if r.total is not None else "无法计算（数据不完整，见下表）"),
+                 ("工作簿显示总分", BLANK if r.claimed_total in (None, "") else shown(r.claimed_total)),
+                 ("复核结论", r.verdict), ("所属", f"{r.province}{r.city}"),
+                 ("评价标准版本", r.standard_version or BLANK), ("填报日期", r.report_date or BLANK),
+                 ("复核文件", Path(r.file).name + (f"（{r.note}）" if r.note else ""))]
         for i, (label, value) in enumerate(facts):
             ws.write_string(1 + i, 0, "", s.group)
             ws.write_string(1 + i, 1, label, s.group)
@@ -65,36 +70,48 @@ class FeedbackWriter:
         return 2 + len(facts)
 
     def sections(self) -> list[tuple[str, list[str], list[list[Any]]]]:
+        """Most severe first (review.check.SEVERITY), the county's flags already in that order."""
         flags = self.r.flags
+        evidence = evidence_summary(flags)
         return [
             ("一、自评赋分与填报数据不符（请核对数据或更正赋分）", ["序号", "评价内容", "工作簿显示", "按数据应为", "原因"],
              self.mismatches()),
             ("二、需要修改的问题（按单元格逐项修改）", ["序号", "单元格", "类别", "", "问题"],
-             [[f["cell"] or "—", f["kind"], "", f["message"]] for f in flags
-              if f["kind"] not in (MISMATCH, PREREQUISITE, EVIDENCE)]),
+             [[f["cell"] or BLANK, f["kind"], "", f["message"]] for f in flags
+              if f["kind"] != MISMATCH and _severity(f) == 1]),
             ("三、必备条件不满足（一票否决，须优先整改）", ["序号", "单元格", "", "", "情况"],
-             [[f["cell"] or "—", "", "", f["message"]] for f in flags if f["kind"] == PREREQUISITE]),
-            ("四、缺少佐证材料", ["序号", "单元格", "", "", "情况"],
-             [[f["cell"] or "—", "", "", f["message"]] for f in flags if f["kind"] == EVIDENCE]),
-            ("五、提分空间（按可提高分数排序，供深化提高阶段参考）", ["序号", "评价内容", "失分", "", "差距与措施"],
-             [[f"{g['id']} {g['title']}", g["lost"], "", g["gap"] or "—"] for g in self.r.gaps]),
+             [[f["cell"] or BLANK, "", "", f["message"]] for f in flags if f["kind"] == PREREQUISITE]),
+            ("四、请核实的情况（复核提示）", ["序号", "单元格", "", "", "情况"],
+             [[f["cell"] or BLANK, "", "", f["message"]] for f in flags
+              if f["kind"] != PREREQUISITE and _severity(f) in (2, 3)]),
+            ("五、缺少佐证材料（请在“佐证材料”列标注或在“佐证台账”登记）", ["序号", "", "", "", "情况"],
+             [["", "", "", evidence]] if evidence else []),
+            ("六、提分空间（按可提高分数排序，供深化提高阶段参考）", ["序号", "评价内容", "失分", "", "差距与措施"],
+             [[f"{g['id']} {g['title']}", g["lost"], "", g["gap"] or BLANK] for g in self.r.gaps]),
         ]
 
     def mismatches(self) -> list[list[Any]]:
         """Each content whose claimed points differ from the recomputed ones (with its cell and
         why the figures give what they give), then the total."""
-        cells = {f["message"].split(" ")[1]: f["cell"] for f in self.r.flags
-                 if f["kind"] == MISMATCH and f["message"].startswith("评价内容 ")}
+        cells = {f["item"]: f["cell"] for f in self.r.flags if f["kind"] == MISMATCH and f.get("item")}
         gaps = {g["id"]: g["gap"] for g in self.r.gaps}
         rows: list[list[Any]] = []
         for c, claimed, points in zip(self.std.contents, self.r.claimed_points, self.r.points):
             if str(c.id) in cells:
-                rows.append([f"{c.id} {c.title}（{cells[str(c.id)]}）", claimed if claimed is not None else "—",
-                             points if points is not None else "—",
-                             gaps.get(c.id) or "按填报数据复算的得分与自评不同，请核对数据或更正赋分"])
-        rows += [[f"总分（{f['cell'] or '—'}）", shown(self.r.claimed_total), shown(self.r.total), f["message"]]
-                 for f in self.r.flags if f["kind"] == MISMATCH and not f["message"].startswith("评价内容 ")]
+                rows.append([f"{c.id} {c.title}（{cells[str(c.id)]}）", BLANK if claimed is None else claimed,
+                             BLANK if points is None else points, self.reason(str(c.id), gaps.get(c.id))])
+        rows += [[f"总分（{f['cell'] or BLANK}）", _total(self.r.claimed_total), _total(self.r.total), f["message"]]
+                 for f in self.r.flags if f["kind"] == MISMATCH and not f.get("item")]
         return rows
+
+    def reason(self, content: str, gap: str | None) -> str:
+        """Why a content's claimed points differ: its 评价标准 row was edited in the workbook (the
+        workbook scored it by the edited rule), or else what its figures lack."""
+        edited = [f["message"] for f in self.r.flags if f["kind"] == EDITED_RULE and f.get("item") == content]
+        if edited:
+            return ("工作簿中本项评价标准被修改（" + "；".join(edited) + "），自评按修改后的规则计分；"
+                    "复算按官方评价标准，请恢复官方评价标准后重新计算")
+        return gap or "按填报数据复算的得分与自评不同，请核对数据或更正赋分"
 
     def section(self, ws: Any, row: int, title: str, headers: list[str], rows: list[list[Any]]) -> int:
         s = self.styles
@@ -113,6 +130,14 @@ class FeedbackWriter:
                     ws.write_string(line, col, str(value), s.text)
             ws.set_row(line, text_height([(v, WIDTHS[c + 1]) for c, v in enumerate(values)], 18))
         return row + 3 + len(rows)
+
+
+def _severity(flag: dict[str, Any]) -> int:
+    return flag.get("severity") or SEVERITY.get(flag["kind"], 1)
+
+
+def _total(value: Any) -> str:
+    return BLANK if value in (None, "") else shown(value)
 
 
 def write_feedback(results: list[CountyResult], std: Standard, folder: Path, day: dt.date,

@@ -114,7 +114,8 @@ def file_sha256(path: str) -> str:
 
 def _detail(r: CountyResult, std: Standard) -> dict[str, Any]:
     ids = [c.id for c in std.contents]
-    return {"file": r.file, "inputs": r.inputs, "base": r.base, "bonus": r.bonus,
+    return {"file": r.file, "standard_version": r.standard_version, "report_date": r.report_date,
+            "inputs": r.inputs, "base": r.base, "bonus": r.bonus,
             "claimed_total": r.claimed_total, "points": dict(zip(map(str, ids), r.points)),
             "claimed_points": dict(zip(map(str, ids), r.claimed_points)), "problems": r.flags}
 

@@ -81,7 +81,7 @@ class SummaryWriter:
         first, last = top + 1, top + max(len(frame), 1)
         col = {name: i for i, name in enumerate(frame.columns)}
         for name in frame.columns:
-            ws.set_column(col[name], col[name], {"序号": 6, "文件": 50, "结论": 26}.get(name, 12),
+            ws.set_column(col[name], col[name], {"序号": 6, "文件": 50, "结论": 26, "评价标准版本": 24}.get(name, 12),
                           self.styles.points if name in ("总分（复算）", "基本分", "加分", "工作簿显示总分", "上年总分",
                                                          "较上年变化") else self.styles.center)
         verdict = col["结论"]
@@ -120,8 +120,9 @@ class SummaryWriter:
         ws = self.table("问题清单", frame, 1)
         ws.merge_range(0, 0, 0, len(frame.columns) - 1, f"问题清单（{len(frame)} 项）", self.styles.title)
         ws.freeze_panes(2, 0)
-        for col, width in enumerate([6, 14, 14, 22, 70, 50]):
-            ws.set_column(col, col, width, self.styles.text if col == 4 else self.styles.line)
+        message = list(frame.columns).index("问题")
+        for col, width in enumerate([6, 14, 14, 8, 22, 70, 50]):
+            ws.set_column(col, col, width, self.styles.text if col == message else self.styles.line)
 
     def statistics(self) -> None:
         totals = [t for t in self.counties["总分（复算）"] if isinstance(t, (int, float)) and t == t]
