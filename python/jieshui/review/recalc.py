@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-import re
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..builder import cached_map, formula_cells
-from ..engine import Standard
+from ..engine import Standard, default_standard
 from ..workbook.cached_values import PatchError, patch_workbook
 from ..workbook.contract import TEMPLATE_VERSION
+from ..workbook.formulas import FormulaChange, TemplateFormulas, changed_formulas, shipped_formulas
 from ..workbook.functions import CellProblem, content_from_params
-from ..workbook.readers import WorkbookData, WorkbookError, read_workbook
+from ..workbook.readers import WorkbookData, WorkbookError, read_workbook, screen
 from .check import Problem, standard_table_changes
-
-_NOISE = re.compile(r"[\s$']")
 
 
 @dataclass
@@ -23,10 +22,6 @@ class Recalculated:
     data: bytes
     edited_rules: list[Problem]  # 评价标准 cells that differ from the official standard
     used_workbook_rules: bool
-
-
-def _same_formula(a: str, b: str) -> bool:
-    return _NOISE.sub("", a).upper() == _NOISE.sub("", b).upper()
 
 
 def workbook_rules(data: WorkbookData, std: Standard) -> Standard:
@@ -46,6 +41,8 @@ def workbook_rules(data: WorkbookData, std: Standard) -> Standard:
 def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) -> Recalculated:
     """The workbook's bytes with fresh cached values; refuses a workbook whose formulas are not
     the template's (its cells would be written in the wrong places)."""
+    from ..builder import cached_map, formula_cells  # XlsxWriter: not in a collect worker
+
     data = read_workbook(path, std)
     if str(data.template_version) != TEMPLATE_VERSION:
         raise WorkbookError(f"工作簿模板版本为 {data.template_version}，本软件为 {TEMPLATE_VERSION}："
@@ -53,7 +50,10 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     edited = standard_table_changes(data, std)
     rules = workbook_rules(data, std) if use_workbook_rules and edited else std
     cells = formula_cells(rules, data.inputs)
-    _require_template_formulas(path, cells, rules.version)
+    changes = _changes(path, TemplateFormulas.of(cells))
+    if changes:
+        raise WorkbookError(f"{_described(changes, rules.version)}，无法安全刷新：工作簿若按省级细则生成，"
+                            "请加 --standard 细则文件；否则请恢复该公式或使用新模板")
     try:
         patched = patch_workbook(path.read_bytes(), cached_map(cells))
     except PatchError as exc:
@@ -61,16 +61,50 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     return Recalculated(patched, edited, rules is not std)
 
 
-def _require_template_formulas(path: Path, cells: list, std_version: str) -> None:
-    import openpyxl
-
+def _changes(path: Path, template: TemplateFormulas) -> list[FormulaChange]:
+    """The template formula cells the file changed; a sheet part that does not unpack means a
+    damaged file."""
     try:
-        book = openpyxl.load_workbook(path, keep_links=False)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged part; all mean the same
+        with screen(path) as archive:
+            return changed_formulas(archive, template)
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError) as exc:
         raise WorkbookError(f"文件 {path.name} 已损坏，无法读取其中的公式") from exc
-    for cell in cells:
-        stored = book[cell.sheet].cell(cell.row + 1, cell.col + 1)
-        if not isinstance(stored.value, str) or not _same_formula(stored.value, cell.formula):
-            raise WorkbookError(f"单元格 {cell.sheet}!{stored.coordinate} 的公式与评价标准 {std_version} 的模板不同"
-                                f"（应为 {cell.formula}），无法安全刷新：工作簿若按省级细则生成，请加 --standard 细则文件；"
-                                "否则请恢复该公式或使用新模板")
+
+
+def _described(changes: list[FormulaChange], std_version: str) -> str:
+    """One line: the first changed cell, what differs there, and how many more."""
+    first = changes[0]
+    more = f"（另有 {len(changes) - 1} 处公式也不同）" if len(changes) > 1 else ""
+    return f"单元格 {first.cell} 的公式与评价标准 {std_version} 的模板不同：{first.detail}{more}"
+
+
+_BUILT: list[tuple[Standard, TemplateFormulas]] = []
+
+
+def template_formulas(std: Standard) -> TemplateFormulas:
+    """The formulas a county workbook on this standard holds: the shipped template's for the
+    packaged standard (read once, without the builder), else the builder's, once per standard."""
+    packaged = default_standard()
+    if std is packaged or dataclasses.replace(std, path=packaged.path) == packaged:
+        return shipped_formulas()
+    for known, formulas in _BUILT:
+        if known == std:
+            return formulas
+    from ..builder import formula_cells
+    from ..workbook.inputs import WorkbookInputs
+
+    _BUILT[:] = [(std, TemplateFormulas.of(formula_cells(std, WorkbookInputs())))]  # a batch uses one
+    return _BUILT[0][1]
+
+
+def formula_problems(path: Path, data: WorkbookData, std: Standard) -> list[Problem]:
+    """公式被修改: one row naming the first template formula the workbook changed (a reviewer
+    needs the finding, not every cell). Not for a workbook of another template or standard
+    version: 版本不符 says that already, and its formulas differ by design."""
+    if str(data.template_version) != TEMPLATE_VERSION or str(data.standard_version) != std.version:
+        return []
+    changes = _changes(path, template_formulas(std))
+    if not changes:
+        return []
+    return [Problem(changes[0].cell, "公式被修改", f"{_described(changes, std.version)}，显示的得分可能不是按"
+                                               "评价标准计算的：请用新模板重新填报，或恢复该公式")]
