@@ -174,3 +174,18 @@ def test_csv_files_for_the_reviewers_own_tools(years, tmp_path):
     assert set(summary["总分（复算）"].dropna()) == totals
     loss = pd.read_csv(tmp_path / "csv" / "各指标失分.csv", encoding="utf-8-sig")
     assert ((loss["失分比例"] >= 0) & (loss["失分比例"] <= 1)).all()
+
+
+def test_history_shows_a_dash_for_no_total_and_each_countys_standard_version(years, tmp_path):
+    """样本0001县 carries the generator's planted data error, so it has no total: the history shows
+    — as the summary and the feedback do, never 空白."""
+    root, before, _ = years
+    db = tmp_path / "h.sqlite"
+    assert run("collect", root / "2024", "--db", db).returncode == 0
+    name = next(n for n, a in before.items() if a.total is None)
+    shown = run("history", db, name)
+    assert shown.returncode == 0, shown.stderr
+    (line,) = [line for line in shown.stdout.splitlines() if name in line and line.startswith("│")]
+    cells = [cell.strip() for cell in line.strip("│┃ ").split("│")]
+    assert cells[4] == "—" and "空白" not in shown.stdout
+    assert cells[7] == default_standard().version

@@ -20,9 +20,9 @@ from ..engine.words import BLANK, shown
 from ..files import write_new
 from .check import SEVERITY
 from .collect import CountyResult
-from .tables import EVIDENCE, MISMATCH, evidence_summary
+from .tables import MISMATCH, evidence_summary
 
-PREREQUISITE, HINT, EDITED_RULE = "必备条件不满足", "复核提示", "评价标准被修改"
+PREREQUISITE, EDITED_RULE = "必备条件不满足", "评价标准被修改"
 WIDTHS = (6, 24, 12, 12, 56)  # 序号, 内容 or 单元格, two numbers, 说明: A4 portrait at ~90 %
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
