@@ -27,7 +27,7 @@ def test_missing_keys_are_all_listed_and_verdict_is_incomplete(std, example):
     assert messages(result, "inputs.campaign_media")[0].startswith("缺少“利用电视、报刊")
     # The contents that need them are unscored, never a silent 0; the total is withheld.
     assert result.contents[0].points is None and result.contents[22].points is None
-    assert result.contents[0].gap == "缺少数据：水资源论证、取水许可审批总数"
+    assert result.contents[0].gap == "缺数据：水资源论证、取水许可审批总数"  # as the workbook says
     assert result.total is None
     assert result.contents[1].points == 3.0  # the rest is still scored
 

@@ -70,6 +70,14 @@ def test_every_input_is_used_and_labelled(std):
      "分档 bands 应有 1 到 4 档"),
     (lambda r: r["contents"][0].update(source="网上"), "来源“网上”无效"),
     (lambda r: r["prerequisites"][2].update(source="省里"), "必备条件 P3：来源“省里”无效"),
+    (lambda r: r["plausibility"][0]["when"][1].update(op="="), "合理性检查 H1：每个比较应写 left、op"),
+    (lambda r: r["plausibility"][4]["when"][0].update(value=0), "合理性检查 H5：每个比较应写 left、op"),
+    (lambda r: r["plausibility"][0]["when"][1].update(left="communities"), "合理性检查 H1：引用的输入 communities 未在"),
+    (lambda r: r["plausibility"][0]["when"][0].update(left="utilities.name"), "utilities.name 应为 utilities. 加供水单位的数值字段"),
+    (lambda r: r["plausibility"][3]["when"][0].update(left="market_inspection_done"), "输入 market_inspection_done 的类型应为数值"),
+    (lambda r: r["plausibility"][1].update(id="H1"), "[[plausibility]] 的编号 id 重复"),
+    (lambda r: r["plausibility"][1].update(text=" "), "合理性检查 H2：text 应写明"),
+    (lambda r: r["plausibility"][1].pop("when"), "缺少字段 when"),
 ])
 def test_inconsistent_standard_is_refused_with_the_reason(change, fragment):
     with pytest.raises(StandardError) as info:
@@ -102,3 +110,15 @@ def test_every_content_and_prerequisite_names_its_source(std):
     assert sources == {"P1": "复核公开报道", "P2": "复核公开报道", "P3": "本软件默认", "P4": "复核公开报道"}
     assert "总量" in std.prerequisites[0].title and "强度" in std.prerequisites[1].title
     assert "巡视、审计、督查" in std.prerequisites[3].title
+
+
+def test_plausibility_rules_are_read_from_the_standard(std):
+    first = std.plausibility[0]
+    assert first.id == "H1" and first.when[0].left == ("utilities.supply_total",)
+    assert first.when[1].op == "==" and first.when[1].value == 0
+    # The doubtful figure (the last comparison's first) comes first: a hint points at its cell.
+    assert first.figures == ("communities_total", "utilities.supply_total")
+    summed = next(p for p in std.plausibility if len(p.when[0].left) > 1)
+    assert summed.when[0].left == ("enterprises_certified", "institutions_certified", "communities_certified")
+    # A standard without the section (a province's older copy) has no plausibility rules.
+    assert parse_standard(edited(lambda r: r.pop("plausibility"))).plausibility == ()

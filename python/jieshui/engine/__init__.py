@@ -5,8 +5,10 @@ without pulling in a spreadsheet library."""
 from __future__ import annotations
 
 from . import gaps, words
-from .county import (CountyData, CountyInfo, DataFileError, FieldError, Utility, check_utility,
-                     coerce, read_county_file, validate)
+from .county import (DATA_FILE, WORKBOOK, CountyData, CountyInfo, DataFileError, FieldError, Source,
+                     Utility, check_utility, coerce, read_county_file, validate)
+from .hints import Hint
+from .plausibility import Comparison, Plausibility
 from .rates import Leakage, RateError, county_leakage, leakage, pressure_correction, ratio
 from .rules import describe_rule, higher_better, item_points, lower_better, rate_points, source_text
 from .scoring import (Assessment, ContentResult, PrerequisiteResult, assess, condition_met,
@@ -15,8 +17,9 @@ from .standard import (UTILITY_FIELDS, Condition, Content, InputSpec, Prerequisi
                        Standard, StandardError, default_standard, load_standard, parse_standard)
 
 __all__ = [
-    "Assessment", "Condition", "Content", "ContentResult", "CountyData", "CountyInfo",
-    "DataFileError", "FieldError", "InputSpec", "Leakage", "Prerequisite", "PrerequisiteResult",
+    "Assessment", "Comparison", "Condition", "Content", "ContentResult", "CountyData", "CountyInfo",
+    "DATA_FILE", "DataFileError", "FieldError", "Hint", "InputSpec", "Plausibility", "Source",
+    "WORKBOOK", "Leakage", "Prerequisite", "PrerequisiteResult",
     "RateError", "Rule", "Stage", "Standard", "StandardError", "UTILITY_FIELDS", "Utility",
     "assess", "check_utility", "coerce", "condition_met", "county_leakage", "default_standard",
     "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",

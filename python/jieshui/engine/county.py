@@ -12,7 +12,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Literal, Mapping
 
 from .rates import Leakage, RateError, leakage, ratio
 from .standard import InputSpec, Standard, UTILITY_FIELDS
@@ -27,6 +27,13 @@ MAX_NUMBER = 1e12  # far beyond any county figure in 万m³, 万元 or counts: a
 NUMBERISH = re.compile(r"^\s*[-+]?\d+(\.\d+)?\s*%?\s*$")
 
 Value = float | bool
+
+# Where raw values were typed, so that advice follows that medium's conventions: a data file
+# has TOML tables and rates as decimals (0.052); a workbook has cells, rates typed as percent
+# (5.2%) and the rows of its 供水单位 table.
+Source = Literal["data_file", "workbook"]
+DATA_FILE: Source = "data_file"
+WORKBOOK: Source = "workbook"
 
 
 class DataFileError(Exception):
@@ -69,6 +76,7 @@ class CountyData:
     errors: list[FieldError] = field(default_factory=list)
     bad: set[str] = field(default_factory=set)
     utilities_ok: bool = True
+    missing: set[str] = field(default_factory=set)  # of `bad` (and "utilities"): not given at all
 
 
 def read_county_file(path: str | Path) -> dict[str, Any]:
@@ -94,19 +102,22 @@ def read_county_file(path: str | Path) -> dict[str, Any]:
         raise DataFileError(f"文件 {path} 不是有效的 TOML 县域数据文件：{exc}") from None
 
 
-def validate(raw: Mapping[str, Any], std: Standard) -> CountyData:
+def validate(raw: Mapping[str, Any], std: Standard, source: Source = DATA_FILE) -> CountyData:
     """Check raw county values against the standard; collect every problem, lose none."""
     errors: list[FieldError] = []
+    missing: set[str] = set()
     for section in raw:
         if section not in SECTIONS:
             errors.append(FieldError(section, f"未知的节 [{section}]，县域数据文件只有 [county]、[inputs]、[[utilities]]"))
     county = _county(raw.get("county"), errors)
-    inputs, bad = _inputs(raw.get("inputs"), std, errors)
+    inputs, bad = _inputs(raw.get("inputs"), std, errors, missing, source)
     _cross_check(std, inputs, bad, errors)
-    checked, utilities_ok = _utilities(raw.get("utilities"), std, errors)
+    checked, utilities_ok = _utilities(raw.get("utilities"), std, errors, source)
+    if raw.get("utilities") in (None, []):
+        missing.add("utilities")
     utilities = [u for u, _ in checked]
     leakages = [(u.name, lk) for u, lk in checked]
-    return CountyData(county, inputs, utilities, leakages, errors, bad, utilities_ok)
+    return CountyData(county, inputs, utilities, leakages, errors, bad, utilities_ok, missing)
 
 
 def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
@@ -127,7 +138,8 @@ def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
     return CountyInfo(str(name).strip(), str(province).strip(), str(city or "").strip(), year)
 
 
-def _inputs(raw: Any, std: Standard, errors: list[FieldError]) -> tuple[dict[str, Value], set[str]]:
+def _inputs(raw: Any, std: Standard, errors: list[FieldError], missing: set[str],
+            source: Source) -> tuple[dict[str, Value], set[str]]:
     if raw is None:
         raw = {}
     if not isinstance(raw, Mapping):
@@ -141,9 +153,10 @@ def _inputs(raw: Any, std: Standard, errors: list[FieldError]) -> tuple[dict[str
     for key, spec in std.inputs.items():
         if key not in raw or raw[key] is None:
             bad.add(key)
-            errors.append(FieldError(f"inputs.{key}", f"缺少{_name(spec)}：{_expect(spec)}"))
+            missing.add(key)
+            errors.append(FieldError(f"inputs.{key}", f"缺少{_name(spec)}：{_expect(spec, source)}"))
             continue
-        value, problem = coerce(raw[key], spec)
+        value, problem = coerce(raw[key], spec, source)
         if problem:
             bad.add(key)
             errors.append(FieldError(f"inputs.{key}", f"{_name(spec)}{problem}"))
@@ -172,25 +185,27 @@ def _cross_check(std: Standard, inputs: dict[str, Value], bad: set[str],
             bad.add(num)
 
 
-def _utilities(raw: Any, std: Standard,
-               errors: list[FieldError]) -> tuple[list[tuple[Utility, Leakage]], bool]:
+def _utilities(raw: Any, std: Standard, errors: list[FieldError],
+               source: Source) -> tuple[list[tuple[Utility, Leakage]], bool]:
     if raw is None or raw == []:
-        errors.append(FieldError("utilities", "未填写供水单位：请为每个城镇公共供水单位填写一行（数据文件中为一个 [[utilities]] 表），用于评价内容 17 漏损率"))
+        where = ("在供水单位表中" if source == WORKBOOK else "") + "为每个城镇公共供水单位填写一行"
+        table = "" if source == WORKBOOK else "（数据文件中为一个 [[utilities]] 表）"
+        errors.append(FieldError("utilities", f"未填写供水单位：请{where}{table}，用于评价内容 17 漏损率"))
         return [], False
     if not isinstance(raw, list):
         errors.append(FieldError("utilities", "[[utilities]] 应为供水单位表的列表"))
         return [], False
     utilities, ok = [], True
     for n, row in enumerate(raw, start=1):
-        utility = check_utility(row, n, std, errors)
+        utility = check_utility(row, n, std, errors, source)
         ok = ok and utility is not None
         if utility is not None:
             utilities.append(utility)
     return utilities, ok
 
 
-def check_utility(row: Any, n: int, std: Standard,
-                  errors: list[FieldError]) -> tuple[Utility, Leakage] | None:
+def check_utility(row: Any, n: int, std: Standard, errors: list[FieldError],
+                  source: Source = DATA_FILE) -> tuple[Utility, Leakage] | None:
     """Validate the n-th utility's fields (appending to `errors`) and compute its leakage."""
     where = f"utilities[{n}]"
     if not isinstance(row, Mapping):
@@ -204,9 +219,9 @@ def check_utility(row: Any, n: int, std: Standard,
     for key in UTILITY_FIELDS:
         spec = std.utility_fields[key]
         if key not in row or row[key] is None:
-            errors.append(FieldError(f"{where}.{key}", f"缺少第 {n} 个供水单位的{_name(spec)}：{_expect(spec)}"))
+            errors.append(FieldError(f"{where}.{key}", f"缺少第 {n} 个供水单位的{_name(spec)}：{_expect(spec, source)}"))
             continue
-        value, problem = coerce(row[key], spec)
+        value, problem = coerce(row[key], spec, source)
         if problem:
             errors.append(FieldError(f"{where}.{key}", f"第 {n} 个供水单位的{_name(spec)}{problem}"))
         values[key] = value
@@ -222,30 +237,35 @@ def check_utility(row: Any, n: int, std: Standard,
         return None
 
 
-def coerce(value: Any, spec: InputSpec) -> tuple[Any, str]:
-    """(value, "") when acceptable, else (None, what is wrong and what to enter) in Chinese."""
+def coerce(value: Any, spec: InputSpec, source: Source = DATA_FILE) -> tuple[Any, str]:
+    """(value, "") when acceptable, else (None, what is wrong and what to enter) in Chinese,
+    in the terms of `source`."""
     if spec.kind == "text":
         if isinstance(value, str) and value.strip():
             return value.strip(), ""
         return None, "应填写文字"
     if spec.kind == "bool":
-        return _coerce_bool(value)
-    return _coerce_number(value, spec)
+        return _coerce_bool(value, source)
+    return _coerce_number(value, spec, source)
 
 
-def _coerce_bool(value: Any) -> tuple[Any, str]:
+def _coerce_bool(value: Any, source: Source) -> tuple[Any, str]:
     if isinstance(value, bool):
         return value, ""
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS, ""
-    return None, f"应填“是”或“否”，当前为 {shown(value)}"
+    return None, f"应{_expect_bool(source).removeprefix('请')}，当前为 {shown(value)}"
 
 
-def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
+def _expect_bool(source: Source) -> str:
+    return "请从下拉列表选择“是”或“否”" if source == WORKBOOK else "请填“是”或“否”"
+
+
+def _coerce_number(value: Any, spec: InputSpec, source: Source) -> tuple[Any, str]:
     kind = type(value)
     if kind is not float and kind is not int and (isinstance(value, bool)
                                                   or not isinstance(value, (int, float))):
-        hint = "，请去掉引号、单位或百分号，只填数字" if isinstance(value, str) and NUMBERISH.match(value) else ""
+        hint = _text_hint(value, spec, source) if isinstance(value, str) and NUMBERISH.match(value) else ""
         return None, f"应为数字，当前填的是 {shown(value)}{hint}"
     try:
         value = float(value)
@@ -254,19 +274,48 @@ def _coerce_number(value: Any, spec: InputSpec) -> tuple[Any, str]:
     if not math.isfinite(value):
         return None, "不是有效数字，请填写具体数值"
     if abs(value) > MAX_NUMBER:
-        return None, f"数值过大（{value:g}），请检查单位和位数"
+        return None, f"数值过大（{_as_typed(value, spec, source)}），请检查单位和位数"
     if value < 0 and not spec.allow_negative:
-        return None, f"不能为负数（当前为 {value:g}），请填写不小于 0 的{_unit_phrase(spec)}"
+        return None, f"不能为负数（当前为 {_as_typed(value, spec, source)}），请填写不小于 0 的{_unit_phrase(spec)}"
     if spec.kind == "count" and value != int(value):
         return None, f"应为整数（当前为 {value:g}），请填写{_unit_phrase(spec)}"
     if spec.max is not None and spec.max < value <= spec.max * (1 + 1e-9):
         value = spec.max  # a sum of shares in floating point can land one step above 1
-    problem = _range_problem(value, spec)
+    problem = _range_problem(value, spec, source)
     return (None, problem) if problem else (value, "")
 
 
-def _range_problem(value: float, spec: InputSpec) -> str:
+def _text_hint(value: str, spec: InputSpec, source: Source) -> str:
+    """What turns a number-like text into a number: in a data file, drop the quotes, units or
+    percent sign; in a workbook, the cell holds text, so say what to delete before retyping."""
+    if source != WORKBOOK:
+        return "，请去掉引号、单位或百分号，只填数字"
+    extra = [what for what, present in (("前后的空格", value != value.strip()),
+                                        ("百分号", "%" in value and spec.kind != "fraction"))
+             if present]
+    if extra:
+        return f"（单元格中是文字而非数字）：请删去{'和'.join(extra)}后重新输入"
+    return "（单元格中是文字而非数字）：请将单元格格式设为数值后重新输入"
+
+
+def _as_typed(value: float, spec: InputSpec, source: Source) -> str:
+    """A number as the cell shows it: a workbook's rate cells are percent-formatted."""
+    return f"{value * 100:g}%" if source == WORKBOOK and spec.kind == "fraction" else f"{value:g}"
+
+
+def _range_problem(value: float, spec: InputSpec, source: Source) -> str:
     if spec.max is None:
+        return ""
+    if spec.kind == "fraction" and source == WORKBOOK:
+        if value > spec.max or (spec.allow_negative and value < -spec.max):
+            example = f"，如 {value:g}%" if 1 < abs(value) <= 100 else ""
+            span = f"{-spec.max * 100:g}%～{spec.max * 100:g}%" if spec.allow_negative else f"0～{spec.max * 100:g}%"
+            return f"为 {value * 100:g}%，超出 {span} 的范围：请连同百分号按百分数填写{example}"
+        return ""
+    if spec.kind == "coefficient" and source == WORKBOOK:
+        if value > spec.max or (spec.allow_negative and value < -spec.max):
+            example = f"，如 {value / 100:g}" if 1 < abs(value) <= 100 else ""
+            return f"为 {value:g}，超出 0～{spec.max:g} 的范围：请填小数{example}"
         return ""
     if spec.kind in ("fraction", "coefficient"):
         if value > spec.max or (spec.allow_negative and value < -spec.max):
@@ -287,11 +336,13 @@ def _unit_phrase(spec: InputSpec) -> str:
     return f"数值（单位：{spec.unit}）" if spec.unit else "数值"
 
 
-def _expect(spec: InputSpec) -> str:
+def _expect(spec: InputSpec, source: Source = DATA_FILE) -> str:
     if spec.kind == "bool":
-        return "请填“是”或“否”"
+        return _expect_bool(source)
     if spec.kind == "text":
         return "请填写文字"
+    if source == WORKBOOK and spec.kind in ("fraction", "coefficient"):
+        return "请按百分数填写（如 85%）" if spec.kind == "fraction" else "请填 0～1 之间的小数（如 0.56）"
     if spec.kind in ("fraction", "coefficient"):
         return "请填 0～1 之间的小数（如 85% 填 0.85）"
     return f"请填写{_unit_phrase(spec)}"

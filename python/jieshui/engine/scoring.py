@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from . import gaps
-from .county import CountyData, CountyInfo, FieldError, validate
+from .county import DATA_FILE, CountyData, CountyInfo, FieldError, Source, validate
+from .hints import Hint, not_applicable_hint, plausibility_hints
 from .rates import Leakage, county_leakage, ratio
 from .rules import item_points, rate_points
 from .standard import Condition, Content, Prerequisite, Standard
+from .words import INVALID, MISSING, met_word
 
 
 @dataclass(slots=True)
@@ -36,6 +38,12 @@ class PrerequisiteResult:
     title: str
     met: bool | None
     unmet: list[str] = field(default_factory=list)
+    invalid: bool = False   # undecided because an input is invalid (not merely missing)
+
+    @property
+    def word(self) -> str:
+        """满足, 不满足, 缺数据 or 错误: as the workbook's 是否满足 cell shows it."""
+        return met_word(self.met, self.invalid)
 
 
 @dataclass(slots=True)
@@ -50,6 +58,7 @@ class Assessment:
     total: float | None
     verdict: str
     errors: list[FieldError]
+    hints: list[Hint] = field(default_factory=list)
 
     @property
     def ranked_gaps(self) -> list[ContentResult]:
@@ -75,16 +84,17 @@ _COMPARE = {
 }
 
 
-def assess(raw: Mapping[str, Any], std: Standard) -> Assessment:
-    """Validate raw county values and score them; problems end up in `errors`, never raised."""
-    return score(validate(raw, std), std)
+def assess(raw: Mapping[str, Any], std: Standard, source: Source = DATA_FILE) -> Assessment:
+    """Validate raw county values and score them; problems end up in `errors`, never raised.
+    `source` says where the values were typed, so advice follows its conventions."""
+    return score(validate(raw, std, source), std)
 
 
 def score(data: CountyData, std: Standard) -> Assessment:
     tol = std.tolerance
     utilities = list(data.leakages) if data.utilities_ok else []
     contents = [_score_content(c, data, utilities, std) for c in std.contents]
-    prerequisites = [_prerequisite(p, data.inputs, tol) for p in std.prerequisites]
+    prerequisites = [_prerequisite(p, data, tol) for p in std.prerequisites]
     base = bonus = total = None
     if all(c.points is not None for c in contents):
         base = bonus = 0.0
@@ -96,18 +106,19 @@ def score(data: CountyData, std: Standard) -> Assessment:
         bonus = min(std.bonus_cap, bonus)
         total = base + bonus
     verdict = verdict_of(std, bool(data.errors), [p.met for p in prerequisites], total)
+    hints = [not_applicable_hint(spec, std) for result, spec in zip(contents, std.contents)
+             if result.not_applicable] + plausibility_hints(data, std)
     return Assessment(data.county, std, contents, prerequisites, utilities, base, bonus, total,
-                      verdict, data.errors)
+                      verdict, data.errors, hints)
 
 
 def _score_content(content: Content, data: CountyData,
                    utilities: list[tuple[str, Leakage]], std: Standard) -> ContentResult:
     result = ContentResult(content.id, content.indicator, content.title, content.max_points)
     if content.measure == "leakage":
-        _leakage_content(result, content, data.utilities_ok, utilities, std)
+        _leakage_content(result, content, data, utilities, std)
     elif not data.bad.isdisjoint(content.input_keys):
-        missing = [k for k in content.input_keys if k in data.bad]
-        result.gap = "缺少数据：" + "、".join(std.inputs[k].label for k in missing)
+        result.gap = _bad_inputs(content.input_keys, data, std)
     elif content.measure == "ratio":
         _ratio_content(result, content, data.inputs, std)
     else:
@@ -115,10 +126,10 @@ def _score_content(content: Content, data: CountyData,
     return result
 
 
-def _leakage_content(result: ContentResult, content: Content, ok: bool,
+def _leakage_content(result: ContentResult, content: Content, data: CountyData,
                      utilities: list[tuple[str, Leakage]], std: Standard) -> None:
-    if not ok:
-        result.gap = "缺少数据：供水单位漏损数据（见 [[utilities]]）"
+    if not data.utilities_ok:
+        result.gap = f"{MISSING if not utilities and 'utilities' in data.missing else INVALID}：供水单位"
         return
     value = county_leakage(u for _, u in utilities)
     _rate_result(result, content, value, std)
@@ -153,11 +164,24 @@ def _rate_result(result: ContentResult, content: Content, value: float | None,
         result.note = gaps.not_applicable_note(content)
 
 
-def _prerequisite(prereq: Prerequisite, inputs: Mapping[str, Any], tol: float) -> PrerequisiteResult:
-    outcomes = [(c.label, condition_met(c, inputs, tol)) for c in prereq.conditions]
+def _bad_inputs(keys: tuple[str, ...], data: CountyData, std: Standard) -> str:
+    """"缺数据：labels" or "错误：labels", the word of the first bad input as the workbook
+    shows it (a cell takes the state of the first input, in order, that is blank or wrong)."""
+    bad = [k for k in dict.fromkeys(keys) if k in data.bad]
+    word = MISSING if bad[0] in data.missing else INVALID
+    return f"{word}：" + "、".join(std.inputs[k].label for k in bad)
+
+
+def _prerequisite(prereq: Prerequisite, data: CountyData, tol: float) -> PrerequisiteResult:
+    outcomes = [(c.label, condition_met(c, data.inputs, tol)) for c in prereq.conditions]
     unmet = [label for label, ok in outcomes if ok is False]
     met = False if unmet else (None if any(ok is None for _, ok in outcomes) else True)
-    return PrerequisiteResult(prereq.id, prereq.title, met, unmet)
+    # The workbook's cell shows the state of the first blank or wrong input, before any outcome.
+    first_bad = next((k for k in prereq.input_keys if k in data.bad), None)
+    if first_bad is not None:
+        met, unmet = None, []
+    return PrerequisiteResult(prereq.id, prereq.title, met, unmet,
+                              invalid=first_bad is not None and first_bad not in data.missing)
 
 
 def verdict_of(std: Standard, has_errors: bool, prerequisites_met: list[bool | None],

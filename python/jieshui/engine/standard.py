@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from .plausibility import Plausibility, check_rules, parse_rule
 from .tomlfile import TomlProblem, loads
 from .words import os_reason
 
@@ -153,6 +154,7 @@ class Standard:
     # 下一年度: next year's input ← this year's input, and the utility columns that carry over.
     carry_inputs: tuple[tuple[str, str], ...] = ()
     carry_utility_fields: tuple[str, ...] = ()
+    plausibility: tuple[Plausibility, ...] = ()
 
     def content(self, content_id: int) -> Content:
         return self.contents[content_id - 1]
@@ -221,6 +223,7 @@ def _build(raw: dict[str, Any], where: str) -> Standard:
         path=where,
         carry_inputs=tuple((str(k), str(v)) for k, v in raw.get("carry", {}).get("inputs", {}).items()),
         carry_utility_fields=tuple(raw.get("carry", {}).get("utility_fields", ())),
+        plausibility=tuple(parse_rule(p) for p in raw.get("plausibility", ())),
     )
 
 
@@ -311,6 +314,7 @@ def _check(std: Standard) -> list[str]:
         problems += _check_source(f"必备条件 {prereq.id}", prereq.source)
         problems += _check_conditions(std, f"必备条件 {prereq.id}", prereq.conditions)
         problems += _check_units(std, f"必备条件 {prereq.id}", prereq.lead, prereq.coop)
+    problems += check_rules(std.plausibility, std.inputs, std.utility_fields)
     base = sum(c.max_points for c in std.contents if not c.is_bonus)
     if abs(base - std.base_max) > std.tolerance:
         problems.append(f"基本分各内容分值之和为 {base:g}，应为 base_max = {std.base_max:g}")

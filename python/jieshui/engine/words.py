@@ -7,19 +7,24 @@ import errno
 
 YES, NO = "是", "否"
 MISSING = "缺数据"
-INVALID = "数据有误"
+# Wrong data: a cell whose input is wrong shows "错误：<what is wrong>", and the cells that
+# depend on it, the export and the review show the word alone.
+INVALID = "错误"
 NOT_APPLICABLE = "不适用"
 MET, UNMET = "满足", "不满足"
-ERROR_PREFIX = "错误："
+ERROR_PREFIX = f"{INVALID}："
 REACHED = "已达标"
 # A computed cell never shows an empty string: LibreOffice and WPS recalculate a cell whose
 # cached value is empty, and without our UDFs that shows #VALUE!.
 BLANK = "—"
 
 
-def met_word(met: bool | None) -> str:
-    """A prerequisite's state: met, not met, or not decidable for want of data."""
-    return {True: MET, False: UNMET, None: MISSING}[met]
+def met_word(met: bool | None, invalid: bool = False) -> str:
+    """A prerequisite's state: met, not met, or not decidable for want of data (missing, or
+    `invalid`: wrong)."""
+    if met is None:
+        return INVALID if invalid else MISSING
+    return MET if met else UNMET
 
 
 def shown(value: object) -> str:
