@@ -14,7 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import example_raw, run
+from helpers import convert, example_raw, run
 from jieshui.builder import build_workbook, shipped_vba
 from jieshui.engine import assess, default_standard
 from jieshui.workbook.inputs import example_extras, from_county_raw
@@ -183,3 +183,29 @@ def test_prefer_must_name_one_of_a_countys_several_files(versions, tmp_path):
         assert out.returncode == 2, (prefer, out.stderr)
         assert words in out.stderr and "Traceback" not in out.stderr
         assert not (tmp_path / "汇总.xlsx").exists()  # nothing half-written
+
+
+def test_a_copy_saved_by_libreoffice_is_the_same_data_and_its_revision_counts(versions, tmp_path):
+    """A county office opens its file in LibreOffice (the stand-in for WPS) and saves it: other
+    bytes, the same data, so 重复; the revision beside them, saved the same way, is counted."""
+    (a_bytes, _), (b_bytes, b) = versions["original"], versions["revised"]
+    plain = _put(tmp_path / "src" / "a_原件.xlsm", a_bytes, 1_900_000_000)
+    _put(tmp_path / "src" / "b_修改.xlsm", b_bytes, 1_900_000_000)
+    folder = tmp_path / "province"
+    for source in sorted((tmp_path / "src").iterdir()):
+        convert(source, tmp_path / "lo", "xlsm:Calc MS Excel 2007 VBA XML")
+        saved = tmp_path / "lo" / source.name
+        assert saved.read_bytes() != source.read_bytes()
+        _put(folder / f"{source.stem}_另存.xlsm", saved.read_bytes(), 2_000_000_000)
+    original = _put(folder / plain.name, a_bytes, 1_900_000_000)
+    doc = json.loads(_collect(folder, "--json").stdout)
+    revision = str(folder / "b_修改_另存.xlsm")
+    assert [(c["file"], c["total"], c["verdict"]) for c in doc["counties"]] == [(revision, b.total, b.verdict)]
+    kinds = {p["file"]: p["kind"] for p in doc["problems"]}
+    assert kinds == {str(original): "多次报送", str(folder / "a_原件_另存.xlsm"): "多次报送"}
+    (plain_row,) = [p for p in doc["problems"] if p["file"] == str(original)]
+    assert revision in plain_row["message"]
+    (folder / "b_修改_另存.xlsm").unlink()
+    doc = json.loads(_collect(folder, "--json").stdout)
+    assert [c["file"] for c in doc["counties"]] == [str(original)]  # the same data: the first by path
+    assert [(p["file"], p["kind"]) for p in doc["problems"]] == [(str(folder / "a_原件_另存.xlsm"), "重复")]
