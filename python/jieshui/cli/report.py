@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..engine import Assessment, Standard, describe_rule, source_text
-from ..engine.words import BLANK, NOT_APPLICABLE, met_word
+from ..engine.words import BLANK, NOT_APPLICABLE
 
 
 def to_dict(a: Assessment, cells: dict[str, str] | None = None) -> dict[str, Any]:
@@ -24,11 +24,14 @@ def to_dict(a: Assessment, cells: dict[str, str] | None = None) -> dict[str, Any
                       "max_points": c.max_points, "value": c.value, "points": c.points,
                       "not_applicable": c.not_applicable, "gap": c.gap, "note": c.note}
                      for c in a.contents],
-        "prerequisites": [{"id": p.id, "title": p.title, "met": p.met, "unmet": p.unmet}
-                          for p in a.prerequisites],
+        "prerequisites": [{"id": p.id, "title": p.title, "met": p.met, "state": p.word,
+                           "unmet": p.unmet} for p in a.prerequisites],
         "base": a.base, "bonus": a.bonus, "total": a.total, "verdict": a.verdict,
         "errors": [{"field": e.field, "message": e.message,
                     **({"cell": cells[e.field]} if cells.get(e.field) else {})} for e in a.errors],
+        "hints": [{"message": h.message, "content": h.content, "rule": h.rule,
+                   **({"cell": cells[f"inputs.{h.figures[0]}"]}
+                      if cells.get(f"inputs.{h.figures[0]}") else {})} for h in a.hints],
         "gaps": [{"id": c.id, "title": c.title, "points_recoverable": c.lost, "gap": c.gap}
                  for c in a.ranked_gaps],
         "leakage": [{"name": name, "supply_total": u.supply, "r_wl": u.r_wl, "r1": u.r1,
@@ -67,6 +70,11 @@ def render(a: Assessment, console: Console, cells: dict[str, str] | None = None)
         for e in a.errors:
             where = (cells or {}).get(e.field) or e.field
             console.print(f"  · [{where}] {e.message}", markup=False, highlight=False)
+    if a.hints:
+        console.print(Text(f"复核提示（{len(a.hints)} 项，请核实）：", style="bold yellow"))
+        for h in a.hints:
+            where = (cells or {}).get(f"inputs.{h.figures[0]}")
+            console.print(f"  · {f'[{where}] ' if where else ''}{h.message}", markup=False, highlight=False)
 
 
 def _contents_table(a: Assessment) -> Table:
@@ -88,7 +96,7 @@ def _prerequisites_table(a: Assessment) -> Table:
     for name in ("编号", "必备条件", "是否满足", "未满足项"):
         table.add_column(name, overflow="fold")
     for p in a.prerequisites:
-        table.add_row(p.id, p.title, met_word(p.met), "；".join(p.unmet), style="" if p.met else "red")
+        table.add_row(p.id, p.title, p.word, "；".join(p.unmet), style="" if p.met else "red")
     return table
 
 
@@ -110,15 +118,21 @@ def _gaps_table(a: Assessment) -> Table:
     return table
 
 
+HINT = "复核提示"  # check's kind for what a reviewer should verify (not a data error)
+
+
 def render_problems(problems: Sequence[Any], console: Console) -> None:
     if not problems:
         console.print("数据检查通过：未发现问题。", style="bold green")
         return
-    table = Table(title=f"数据检查：发现 {len(problems)} 项问题")
+    hints = sum(1 for p in problems if p.kind == HINT)
+    counts = [f"{n} 项{what}" for n, what in ((len(problems) - hints, "问题"), (hints, HINT)) if n]
+    table = Table(title=f"数据检查：发现 {'、'.join(counts)}")
     for name in ("序号", "单元格", "类别", "问题"):
         table.add_column(name, overflow="fold")
     for n, p in enumerate(problems, start=1):
-        table.add_row(str(n), Text(p.cell or BLANK), Text(p.kind), Text(p.message))
+        table.add_row(str(n), Text(p.cell or BLANK), Text(p.kind), Text(p.message),
+                      style="yellow" if p.kind == HINT else "")
     console.print(table)
 
 

@@ -121,7 +121,7 @@ class SubmissionWriter:
             ws.write(row, 1, "必备条件", self.styles.text)
             ws.write(row, 2, text(p.title), self.styles.text)
             ws.write(row, 3, BLANK, self.styles.center)
-            ws.write(row, 4, met_word(p.met), self.styles.center)
+            ws.write(row, 4, met_word(p.met, p.invalid), self.styles.center)
             ws.write(row, 5, "", self.styles.center)
             ws.set_row(row, 30)
             row += 1

@@ -12,7 +12,7 @@ from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine import UTILITY_FIELDS, Standard, validate
+from ..engine import UTILITY_FIELDS, WORKBOOK, Standard, validate
 from ..engine.words import shown
 from ..files import claim, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
@@ -76,7 +76,7 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
 def _invalid(plan: MergePlan, back: UnitReturn, std: Standard) -> None:
     """The engine's checks of the returned values, with the unit file's cell."""
     raw = {"inputs": {k: v for k, (v, _) in back.values.items() if v is not None}}
-    for error in validate(raw, std).errors:
+    for error in validate(raw, std, WORKBOOK).errors:  # a unit file's cells
         key = error.field.removeprefix("inputs.")
         if key in back.values:
             plan.problems.append(f"{back.values[key][1]}（{back.path.name}）：{error.message}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from .. import __version__
-from ..engine import (UTILITY_FIELDS, Content, FieldError, InputSpec, RateError, check_utility,
+from ..engine import (UTILITY_FIELDS, WORKBOOK, Content, FieldError, InputSpec, RateError, check_utility,
                       coerce, condition_met, county_leakage, default_standard, gaps, item_points,
                       rate_points, ratio, verdict_of)
 from ..engine.words import (BLANK, ERROR_PREFIX, INVALID, MET, MISSING, NOT_APPLICABLE, REACHED,
@@ -69,7 +69,7 @@ def read_value(value: Cell, spec: InputSpec) -> Any:
         raise CellProblem(f"{MISSING}：{_label(spec)}")
     if isinstance(value, str) and value.startswith("#"):
         raise CellProblem(f"{ERROR_PREFIX}{_label(spec)}单元格是错误值 {value}")
-    converted, problem = coerce(value, spec)
+    converted, problem = coerce(value, spec, WORKBOOK)
     if problem:
         raise CellProblem(f"{ERROR_PREFIX}{_label(spec)}{problem}")
     return converted
@@ -191,7 +191,7 @@ def _one_utility(n: int, row: Sequence[Cell]):
     for value in row:
         if isinstance(value, str) and value.startswith("#"):
             raise CellProblem(f"{ERROR_PREFIX}第 {n} 个供水单位有错误值 {value}")
-    result = check_utility(dict(zip(UTILITY_FIELDS, row)), n, default_standard(), errors)
+    result = check_utility(dict(zip(UTILITY_FIELDS, row)), n, default_standard(), errors, WORKBOOK)
     if result is None:
         raise CellProblem(f"{ERROR_PREFIX}{errors[0].message}")
     return result[1]
