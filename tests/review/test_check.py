@@ -30,7 +30,7 @@ def test_the_example_is_clean(std):
     ("in_prereq_evidence", 0, 0, None, "赋分无佐证", "必备条件 P1 判定为满足"),
     ("tpl_version", 0, 0, "2024.9", "版本不符", "工作簿模板版本为 2024.9"),
     ("std_version", 0, 0, "2019", "版本不符", "评价标准版本为 2019"),
-    ("std_table", 4, 5, 0.7, "评价标准被修改", "评价标准第 5 项“目标值”为 0.7，官方标准为 0.8"),
+    ("std_table", 4, 5, 0.7, "评价标准被修改", "评价标准第 5 项“目标值”为 70%，官方标准为 80%"),  # as shown
 ])
 def test_each_planted_problem_is_found_at_its_cell(tmp_path, std, name, row, col, value, kind, fragment):
     path = planted(tmp_path, set_named(name, value, row, col))

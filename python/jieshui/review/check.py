@@ -6,9 +6,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine import Assessment, Content, Standard, assess
+from ..engine import UTILITY_FIELDS, WORKBOOK, Assessment, Content, Standard, assess
+from ..engine.plausibility import UTILITY_SUM
 from ..engine.words import shown
-from ..workbook.contract import EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION, param_row
+from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION,
+                                 UTILITY_ROWS, Param, param_row)
 from ..workbook.readers import WorkbookData, field_cells
 
 
@@ -56,9 +58,10 @@ class CheckResult:
 
 def check(data: WorkbookData, std: Standard) -> CheckResult:
     """Recompute the workbook's inputs with the engine and list every problem."""
-    result = assess(data.inputs.to_county_raw(), std)
+    result = assess(data.inputs.to_county_raw(), std, WORKBOOK)
     problems = _versions(data, std) + _data_errors(data, std, result)
-    problems += _prerequisites(data, std, result) + _evidence(data, std, result)
+    problems += _prerequisites(data, std, result) + _hints(data, result)
+    problems += _evidence(data, std, result)
     problems += standard_table_changes(data, std) + _claims(data, std, result)
     return CheckResult(result, problems)
 
@@ -85,6 +88,27 @@ def _prerequisites(data: WorkbookData, std: Standard, result: Assessment) -> lis
     return [Problem(data.cell("out_prereqs", i), "必备条件不满足",
                     f"必备条件 {p.id} 不满足：{'；'.join(p.unmet)}（一票否决）")
             for i, p in enumerate(result.prerequisites) if p.met is False]
+
+
+def _hints(data: WorkbookData, result: Assessment) -> list[Problem]:
+    """复核提示: contents scored by their not-applicable rule, figures that contradict each
+    other; at the cell of the figure to look at first, naming the other figures' cells."""
+    problems = []
+    for hint in result.hints:
+        first = hint.figures[0]
+        message = hint.located(lambda f, first=first: "" if f == first else _figure_cell(data, f, whole=True))
+        problems.append(Problem(_figure_cell(data, first), "复核提示", message))
+    return problems
+
+
+def _figure_cell(data: WorkbookData, figure: str, whole: bool = False) -> str:
+    """An input's cell; for a utility field's sum, that column of the 供水单位 table (its first
+    cell, or the `whole` column as a range)."""
+    if not figure.startswith(UTILITY_SUM):
+        return data.cell(f"in_{figure}")
+    column = UTILITY_FIELDS.index(figure.removeprefix(UTILITY_SUM))
+    first = data.cell("in_utilities", 0, column)
+    return f"{first}:{data.cell('in_utilities', UTILITY_ROWS - 1, column).split('!')[1]}" if whole else first
 
 
 def _evidence(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
@@ -128,9 +152,19 @@ def standard_table_changes(data: WorkbookData, std: Standard) -> list[Problem]:
             if not _same(found, expected, std.tolerance):
                 problems.append(Problem(
                     data.cell("std_table", i, col), "评价标准被修改",
-                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {shown(found)}，"
-                    f"官方标准为 {shown(expected)}"))
+                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {_as_shown(found, col)}，"
+                    f"官方标准为 {_as_shown(expected, col)}"))
     return problems
+
+
+# The 评价标准 sheet's rate columns are percent-formatted (builder.params): quote them as shown.
+_PERCENT_COLUMNS = frozenset((Param.TARGET, Param.STEP, Param.CUTOFF, *BAND_COLUMNS))
+
+
+def _as_shown(value: Any, col: int) -> str:
+    if col in _PERCENT_COLUMNS and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value * 100:g}%"
+    return shown(value)
 
 
 def _claims(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
