@@ -261,8 +261,8 @@ def difference(expected: str, found: str | None) -> str:
         if want != got:
             return f"模板为“{_short(a[1][n])}”，此处为“{_short(b[1][n])}”"
     if len(a[0]) > len(b[0]):
-        return f"此处缺少模板中的“{_short(a[1][len(b[0])])}”"
-    return f"此处多出“{_short(b[1][len(a[0])])}”"
+        return f"此处缺少模板末尾的“{_short(''.join(a[1][len(b[0]):]))}”"
+    return f"此处末尾多出“{_short(''.join(b[1][len(a[0]):]))}”"
 
 
 def _short(text: str) -> str:
