@@ -8,6 +8,8 @@ figures come from the engine run on the generated figures."""
 import dataclasses
 import datetime as dt
 import json
+import math
+import unicodedata
 
 import openpyxl
 import pytest
@@ -182,3 +184,19 @@ def test_a_content_scored_by_its_zero_denominator_rule_is_told_everywhere(tmp_pa
     assert hints[0]["message"] in text and "请核实的情况" in text
     top = "\n".join(str(v) for row in _rows(target, "汇总", 1)[:16] for v in row if v is not None)
     assert "有复核提示（请核实）的县\n1 个县：示例旗" in top
+
+
+def test_problem_rows_are_tall_enough_for_their_text(province):
+    """A row does not grow by itself in a file no spreadsheet program has opened: each 问题清单
+    row is as tall as its wrapped message (a Chinese character two units wide)."""
+    _, target, *_ = province
+    ws = openpyxl.load_workbook(target)["问题清单"]
+    width = ws.column_dimensions["F"].width
+    tall = 0
+    for (cell,) in ws.iter_rows(min_row=3, min_col=6, max_col=6):
+        units = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in str(cell.value))
+        lines = math.ceil(units / (width - 2))
+        if lines >= 2:
+            tall += 1
+            assert ws.row_dimensions[cell.row].height >= lines * 13, (cell.coordinate, lines)
+    assert tall >= 3  # the evidence rows and the long findings wrap

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from ..builder.styles import Styles, print_setup
+from ..builder.styles import LINE_PT, Styles, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import BLANK
 from . import tables
@@ -116,13 +116,24 @@ class SummaryWriter:
         ws.freeze_panes(2, 2)
 
     def problems(self) -> None:
+        """Most severe first; what must be corrected (须更正) is marked as a failed verdict is."""
         frame = tables.problem_table(self.results)
         ws = self.table("问题清单", frame, 1)
         ws.merge_range(0, 0, 0, len(frame.columns) - 1, f"问题清单（{len(frame)} 项）", self.styles.title)
         ws.freeze_panes(2, 0)
-        message = list(frame.columns).index("问题")
-        for col, width in enumerate([6, 14, 14, 8, 22, 70, 50]):
-            ws.set_column(col, col, width, self.styles.text if col == message else self.styles.line)
+        columns, widths = list(frame.columns), [6, 14, 14, 8, 22, 70, 50]
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width, self.styles.text if columns[col] == "问题" else self.styles.line)
+        message = columns.index("问题")
+        # A row does not grow by itself in a file never opened; lists of numbers ("1、2、3…") wrap
+        # early at their punctuation, hence the narrower width counted.
+        for n, text in enumerate(frame["问题"]):
+            ws.set_row(2 + n, text_height([(text, widths[message] - 6)], LINE_PT + 4))
+        action = columns.index("处理")
+        for words, fmt in ((tables.SEVERITY_WORDS[1], self.styles.bad), (tables.SEVERITY_WORDS[2], self.styles.bad),
+                           (tables.SEVERITY_WORDS[3], self.styles.neutral)):
+            ws.conditional_format(2, action, 1 + max(len(frame), 1), action, {
+                "type": "cell", "criteria": "==", "value": f'"{words}"', "format": fmt})
 
     def statistics(self) -> None:
         totals = [t for t in self.counties["总分（复算）"] if isinstance(t, (int, float)) and t == t]
