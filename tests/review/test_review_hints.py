@@ -83,8 +83,9 @@ def test_each_plausibility_rule_fires_on_its_contradiction(tmp_path, rule):
     values, target = CONTRADICTIONS[rule]
     text = next(p.text for p in load_standard().plausibility if p.id == rule)
     path = plant(tmp_path, values)
-    fired = [p for p in hints(checked(path)) if text in p["message"]]
-    assert len(fired) == 1, checked(path)
+    found = checked(path)
+    fired = [p for p in hints(found) if text in p["message"]]
+    assert len(fired) == 1, found
     book = openpyxl.load_workbook(path)
     assert fired[0]["cell"] == cell_of(book, target)
     if rule in ("H1", "H2", "H6"):  # the public supply: the 供水单位 table's 供水总量 column
@@ -109,21 +110,21 @@ TYPED = [
 TOML_TERMS = re.compile(r"\[\[|\[inputs\]|\[county\]|inputs\.|utilities\[|引号|应填 0\.\d|填 0\.\d")
 
 
-def messages(path):
-    """Every message `check` and `score` give about the workbook."""
-    found = [p["message"] for p in checked(path)]
+def messages(path, found):
+    """Every message `check` (`found`) and `score` give about the workbook."""
     scored = json.loads(run("score", path, "--json").stdout)
-    found += [e["message"] for e in scored["errors"]] + [h["message"] for h in scored["hints"]]
-    return found + [c["gap"] for c in scored["contents"]]
+    given = [p["message"] for p in found] + [e["message"] for e in scored["errors"]]
+    return given + [h["message"] for h in scored["hints"]] + [c["gap"] for c in scored["contents"]]
 
 
 @pytest.mark.parametrize("name, value, quoted, advice", TYPED)
 def test_advice_about_a_workbook_uses_the_sheets_terms(tmp_path, name, value, quoted, advice):
     path = planted(tmp_path, set_named(name, value))
     cell = cell_of(openpyxl.load_workbook(path), name)
-    at_cell = [p["message"] for p in checked(path) if p["cell"] == cell and p["kind"] == "数据错误"]
+    found = checked(path)
+    at_cell = [p["message"] for p in found if p["cell"] == cell and p["kind"] == "数据错误"]
     assert len(at_cell) == 1 and quoted in at_cell[0] and advice in at_cell[0], at_cell
-    assert not [m for m in messages(path) if TOML_TERMS.search(m)]
+    assert not [m for m in messages(path, found) if TOML_TERMS.search(m)]
 
 
 def test_the_utility_table_is_named_as_the_workbook_shows_it(tmp_path):
@@ -135,9 +136,9 @@ def test_the_utility_table_is_named_as_the_workbook_shows_it(tmp_path):
                 for c in row:
                     c.value = None
     path = planted(tmp_path, clear)
-    found = [p["message"] for p in checked(path) if p["kind"] == "数据错误"]
-    assert any("供水单位表" in m for m in found)
-    assert not [m for m in messages(path) if TOML_TERMS.search(m)]
+    found = checked(path)
+    assert any("供水单位表" in p["message"] for p in found if p["kind"] == "数据错误")
+    assert not [m for m in messages(path, found) if TOML_TERMS.search(m)]
 
 
 def test_a_data_file_keeps_its_own_conventions(tmp_path):
