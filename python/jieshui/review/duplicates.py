@@ -40,10 +40,9 @@ def resolve(results: list[CountyResult], prefer: list[Path]) -> list[CountyResul
             continue
         group = [results[n] for n in members]
         counted, reason = _counted(group, chosen.get(key))
-        others = [r for r in group if r is not counted]
-        changed = [r for r in others if r.digest != counted.digest]
+        changed = [Path(r.file).name for r in group if r.digest != counted.digest]
         if changed:
-            counted.note = f"同一县本年度另有 {len(changed)} 份数据不同的文件未计入：" + "、".join(Path(r.file).name for r in changed)
+            counted.note = f"同一县本年度另有 {len(changed)} 份数据不同的文件未计入：{'、'.join(changed)}"
         for n in members:
             r = results[n]
             if r is not counted:
@@ -80,13 +79,13 @@ def _date(r: CountyResult) -> dt.date:
 def _counted(group: list[CountyResult], preferred: CountyResult | None) -> tuple[CountyResult, str]:
     """The file counted and why, in the words the problem row uses."""
     if preferred is not None:
-        return preferred, "复核人员指定（--prefer）"
+        return preferred, "复核人员用 --prefer 指定"
     if len({r.digest for r in group}) == 1:
         return group[0], ""
     # The latest 填报日期, then the latest file time; on a tie, the first by path (as before).
     latest = max(enumerate(group), key=lambda nr: (_date(nr[1]), nr[1].modified, -nr[0]))[1]
     later_date = all(_date(r) < _date(latest) for r in group if r.digest != latest.digest)
-    return latest, "填报日期较新" if later_date else "文件修改时间较新（填报日期相同或未填）"
+    return latest, "填报日期较新" if later_date else "填报日期相同或未填、文件修改时间较新"
 
 
 def _described(r: CountyResult) -> str:
@@ -99,8 +98,7 @@ def _dropped(r: CountyResult, counted: CountyResult, group: list[CountyResult], 
     county = f"{r.name}，{r.province}，{shown(r.year)} 年度"
     if r.digest == counted.digest:
         kind = DUPLICATE
-        message = (f"与 {counted.file} 是同一个县（{county}）、数据相同的文件，只计入 {counted.file}"
-                   + (f"（{reason}）" if reason else "") + "；请确认哪一份是最终报送的")
+        message = f"与 {counted.file} 是同一个县（{county}）、数据相同的文件，只计入 {counted.file}；请确认哪一份是最终报送的"
     else:
         kind = RESUBMITTED
         count = "两" if len(group) == 2 else f" {len(group)} "
