@@ -49,7 +49,7 @@ def test_zero_denominators_are_told_by_check_and_score(tmp_path):
     assert sorted(h["content"] for h in scored["hints"] if h["content"]) == [14, 16, 21]
     terminal = run("check", path, env=WIDE).stdout
     assert "复核提示" in terminal and "内容 16：分母为 0" in terminal
-    assert "复核提示（" in run("score", path, env=WIDE).stdout
+    assert f"[{cell_of(book, 'in_communities_total')}] 内容 16：" in run("score", path, env=WIDE).stdout
 
 
 def test_export_lists_the_hints(tmp_path):

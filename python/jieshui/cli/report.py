@@ -9,7 +9,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..engine import Assessment, Standard, describe_rule, source_text
+from ..engine import Assessment, Hint, Standard, describe_rule, source_text
+from ..engine.plausibility import UTILITY_SUM
 from ..engine.words import BLANK, NOT_APPLICABLE
 
 
@@ -29,15 +30,21 @@ def to_dict(a: Assessment, cells: dict[str, str] | None = None) -> dict[str, Any
         "base": a.base, "bonus": a.bonus, "total": a.total, "verdict": a.verdict,
         "errors": [{"field": e.field, "message": e.message,
                     **({"cell": cells[e.field]} if cells.get(e.field) else {})} for e in a.errors],
-        "hints": [{"message": h.message, "content": h.content, "rule": h.rule,
-                   **({"cell": cells[f"inputs.{h.figures[0]}"]}
-                      if cells.get(f"inputs.{h.figures[0]}") else {})} for h in a.hints],
+        "hints": [{"message": h.message, "content": h.content, "rule": h.rule, "field": field_of(h),
+                   **({"cell": cells[field_of(h)]} if cells.get(field_of(h)) else {})}
+                  for h in a.hints],
         "gaps": [{"id": c.id, "title": c.title, "points_recoverable": c.lost, "gap": c.gap}
                  for c in a.ranked_gaps],
         "leakage": [{"name": name, "supply_total": u.supply, "r_wl": u.r_wl, "r1": u.r1,
                      "r2": u.r2, "r3": u.r3, "r4": u.r4, "r_bl": u.r_bl}
                     for name, u in a.leakage],
     }
+
+
+def field_of(hint: Hint) -> str:
+    """The field path of the figure a hint points at (the utilities table for a utility sum)."""
+    first = hint.figures[0]
+    return "utilities" if first.startswith(UTILITY_SUM) else f"inputs.{first}"
 
 
 def points(x: float | None) -> str:
@@ -72,9 +79,9 @@ def render(a: Assessment, console: Console, cells: dict[str, str] | None = None)
             console.print(f"  · [{where}] {e.message}", markup=False, highlight=False)
     if a.hints:
         console.print(Text(f"复核提示（{len(a.hints)} 项，请核实）：", style="bold yellow"))
-        for h in a.hints:
-            where = (cells or {}).get(f"inputs.{h.figures[0]}")
-            console.print(f"  · {f'[{where}] ' if where else ''}{h.message}", markup=False, highlight=False)
+        for h in a.hints:  # at the cell in a workbook, at the field path in a data file
+            where = (cells or {}).get(field_of(h)) or field_of(h)
+            console.print(f"  · [{where}] {h.message}", markup=False, highlight=False)
 
 
 def _contents_table(a: Assessment) -> Table:
