@@ -64,3 +64,11 @@ def test_missing_and_invalid_inputs_have_the_workbooks_words(std, example):
     assert (p2.met, p2.word) == (None, words.INVALID) and p2.word == words.ERROR_PREFIX[:-1]
     assert (p3.met, p3.word) == (None, words.MISSING)
     assert result.contents[0].gap.startswith(words.INVALID + "：")
+
+
+def test_a_rule_is_described_in_words(std):
+    from jieshui.engine import describe_plausibility
+
+    h1, h5 = (next(p for p in std.plausibility if p.id == i) for i in ("H1", "H5"))
+    assert describe_plausibility(h5, std) == "再生水利用量 > 非常规水源利用量"
+    assert describe_plausibility(h1, std) == "各供水单位“供水总量 Qs”合计 > 0，且居民小区总数 = 0"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..engine import Condition, Standard, describe_rule, source_text
+from ..engine import Condition, Standard, describe_plausibility, describe_rule, source_text
 
 
 OP_TEXT = {"<=": "≤", ">=": "≥", "<": "<", ">": ">"}
@@ -61,4 +61,6 @@ def render_markdown(std: Standard) -> str:
               _row(*["---"] * 4)]
     for spec in std.utility_fields.values():
         lines.append(_row(f"`{spec.key}`", spec.label, spec.unit, spec.definition))
+    lines += ["", "## 合理性检查（复核提示，不影响得分）", "", _row("编号", "出现以下情况时提示", "理由"),
+              _row(*["---"] * 3), *(_row(r.id, describe_plausibility(r, std), r.text) for r in std.plausibility)]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from . import gaps, words
 from .county import (DATA_FILE, WORKBOOK, CountyData, CountyInfo, DataFileError, FieldError, Source,
                      Utility, check_utility, coerce, read_county_file, validate)
-from .hints import Hint
+from .hints import Hint, describe_plausibility
 from .plausibility import Comparison, Plausibility
 from .rates import Leakage, RateError, county_leakage, leakage, pressure_correction, ratio
 from .rules import describe_rule, higher_better, item_points, lower_better, rate_points, source_text
@@ -22,7 +22,7 @@ __all__ = [
     "WORKBOOK", "Leakage", "Prerequisite", "PrerequisiteResult",
     "RateError", "Rule", "Stage", "Standard", "StandardError", "UTILITY_FIELDS", "Utility",
     "assess", "check_utility", "coerce", "condition_met", "county_leakage", "default_standard",
-    "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",
+    "describe_plausibility", "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",
     "lower_better", "parse_standard", "pressure_correction", "rate_points", "ratio",
     "read_county_file", "score", "source_text", "validate", "verdict_of", "words",
 ]

@@ -90,6 +90,18 @@ def _contradiction(shown: tuple[tuple[str, str], ...], reason: str) -> str:
     return f"数据相互矛盾：{'，'.join(text for _, text in shown)}；{reason}，请核实"
 
 
+_OPERATOR_TEXT = {"<=": "≤", ">=": "≥", "<": "<", ">": ">", "==": "="}
+
+
+def describe_plausibility(rule: Plausibility, std: Standard) -> str:
+    """When the rule fires, in words: "各供水单位“供水总量 Qs”合计 > 0，且居民小区总数 = 0"."""
+    def side(keys: Sequence[str]) -> str:
+        return " + ".join(figure_label(std, k) for k in keys)
+
+    return "，且".join(f"{side(c.left)} {_OPERATOR_TEXT.get(c.op, c.op)} "
+                      f"{side(c.right) if c.right else f'{c.value:g}'}" for c in rule.when)
+
+
 def figure_label(std: Standard, figure: str) -> str:
     """An input's label, or "各供水单位“供水总量 Qs”合计" for a utility field's sum."""
     if figure.startswith(UTILITY_SUM):
