@@ -9,9 +9,10 @@ from typing import Any
 from ..engine import UTILITY_FIELDS, WORKBOOK, Assessment, Content, Standard, assess
 from ..engine.plausibility import UTILITY_SUM
 from ..engine.words import shown
-from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, PARAM_HEADERS, TEMPLATE_VERSION,
-                                 UTILITY_ROWS, Param, param_row)
+from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, PARAM_HEADERS, UTILITY_ROWS, Param,
+                                 param_row)
 from ..workbook.readers import WorkbookData, field_cells
+from .versions import version_mismatches
 
 
 # Each kind of problem, most severe first (issue 21): what is wrong with the figures or the
@@ -67,14 +68,7 @@ def check(data: WorkbookData, std: Standard) -> CheckResult:
 
 
 def _versions(data: WorkbookData, std: Standard) -> list[Problem]:
-    problems = []
-    if str(data.template_version) != TEMPLATE_VERSION:
-        problems.append(Problem(data.cell("tpl_version"), "版本不符",
-                                f"工作簿模板版本为 {data.template_version}，当前模板为 {TEMPLATE_VERSION}"))
-    if str(data.standard_version) != std.version:
-        problems.append(Problem(data.cell("std_version"), "版本不符",
-                                f"工作簿的评价标准版本为 {data.standard_version}，官方标准为 {std.version}"))
-    return problems
+    return [Problem(cell, "版本不符", message) for cell, message in version_mismatches(data, std)]
 
 
 def _data_errors(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:

@@ -11,6 +11,7 @@ import io
 from typing import Any
 
 import xlsxwriter
+from xlsxwriter.utility import xl_col_to_name
 
 from ..builder.styles import Styles, print_setup
 from ..engine import Content, Standard, describe_rule
@@ -34,6 +35,45 @@ def content_values(c: Content) -> list[Any]:
             rule.cutoff if step_rule else None, *limits, *points,
             rule.cap if c.is_bonus else None, c.rule_source, c.lead, LIST_SEPARATOR.join(c.coop),
             LIST_SEPARATOR.join(c.evidence), c.gap_action, describe_rule(rule)]
+
+
+def _columns() -> dict[str, str]:
+    return {header: xl_col_to_name(col) for col, (header, _) in enumerate(CONTENT_COLUMNS)}
+
+
+def rule_text_formula(content: Content, row: int, item_row: int) -> str:
+    """describe_rule as a formula of the row (0-based `row`; its items from 0-based `item_row`
+    of 得分项), so that the text follows every edit in Excel, WPS and LibreOffice alike."""
+    col, r = _columns(), row + 1
+
+    def at(header: str) -> str:
+        return f"{col[header]}{r}"
+
+    def pp(header: str) -> str:  # a fraction as percentage points, as _pp writes it
+        return f'ROUND({at(header)}*100,6)&""'
+
+    if not content.rule.is_rate:
+        items = [f"'{SHEET_ITEMS}'!D{item_row + 1 + k}&\" \"&'{SHEET_ITEMS}'!E{item_row + 1 + k}&\"分\""
+                 for k in range(len(content.rule.items))]
+        text = '&"；"&'.join(items) or '""'
+        if content.is_bonus:
+            text += f'&"；累计不超过"&{at("加分上限")}&"分"'
+        return f'=IFERROR({text},"（本行参数有误）")'
+    rule = at("规则类型")
+    higher = f'ISNUMBER(SEARCH("越高",{rule}))'
+    relation, worse = f'IF({higher},"≥","≤")', f'IF({higher},"低","高")'
+    reach = f'IF({higher},"达到","不超过")'
+    step = pp("步长")
+    steps = (f'{relation}&{pp("目标值")}&"% 得满分；每"&{worse}&{step}&"个百分点扣"&{at("每步扣分")}&"分"'
+             f'&IF({at("部分得分")}="{PARTIAL_NAMES["linear"]}","（按比例扣分）",'
+             f'"（不足"&{step}&"个百分点按"&{step}&"个百分点计）")&"，扣完为止"'
+             f'&IF({at("不得分界限")}="","","；"&{worse}&"于"&{pp("不得分界限")}&"% 不得分")')
+    threshold = f'{relation}&{pp("目标值")}&"% 得满分，否则不得分"'
+    bands = "&".join(f'IF({at(f"第{k}档界限")}="","","{"；" if k > 1 else ""}"&{reach}&{pp(f"第{k}档界限")}'
+                     f'&"%得"&{at(f"第{k}档分值")}&"分")' for k in range(1, MAX_BANDS + 1))
+    text = (f'IF(LEFT({rule},2)="达标",{threshold},IF(LEFT({rule},2)="分档",{bands}&"；其余不得分",{steps}))'
+            f'&"；分母为 0 时不适用，"&IF({at("分母为0时")}="{NA_NAMES["zero"]}","得 0 分","得满分")')
+    return f'=IFERROR({text},"（本行参数有误）")'
 
 
 class StandardBookWriter:
@@ -102,10 +142,15 @@ class StandardBookWriter:
         widths = [5, 12, 30, 11, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 12, 10, 16, 24, 18, 40]
         self._header(ws, "评价内容（附件3）：分值与评分规则", headers, widths)
         locked = {0, 1, len(headers) - 1}
+        item_row = 2  # where the content's items start in 得分项
         for row, content in enumerate(self.std.contents, start=2):
-            for col, value in enumerate(content_values(content)):
+            values = content_values(content)
+            for col, value in enumerate(values[:-1]):
                 editable = col not in locked and not (col == 5 and not content.rule.is_rate)
                 self._cell(ws, row, col, value, headers[col], editable)
+            ws.write_formula(row, len(headers) - 1, rule_text_formula(content, row, item_row),
+                             self.styles.text, values[-1])
+            item_row += len(content.rule.items)
         last = 1 + len(self.std.contents)
         for col, (header, note) in enumerate(CONTENT_COLUMNS):
             ws.write_comment(1, col, note, {"x_scale": 2, "y_scale": 1.2})

@@ -1,9 +1,14 @@
 """Read back a standard workbook a province edited (`jieshui standard import`, and `--standard
 FILE.xlsx` everywhere): the edits overlaid on the standard file that rode along in it, every
-wrong cell named in Chinese, then the engine's own validation of the whole standard."""
+wrong cell named in Chinese, then the engine's own validation of the whole standard. An edit
+whose rules differ from what was exported, under the exported version, is given a version of its
+own (versions.py), so that county workbooks built on it and the review can tell it apart."""
 
 from __future__ import annotations
 
+import copy
+import dataclasses
+import datetime as dt
 import re
 import tomllib
 from pathlib import Path
@@ -14,6 +19,7 @@ from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, ru
 from ..workbook.readers import WorkbookError, screen
 from .standard_layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, SHEET_CONTENTS, SHEET_GENERAL, SHEET_ITEMS,
                               SHEET_PREREQS, SHEET_UNITS)
+from .versions import china_time, official_root, revision_name, rules_digest
 
 FIRST_ROW = 3  # 1-based: title, headers, then data
 _LIST = re.compile(r"[、，,；;\s]+")
@@ -92,6 +98,10 @@ def _general(sheet: _Sheet, raw: dict[str, Any]) -> None:
 def _rule(sheet: _Sheet, row: int, old: dict[str, Any]) -> dict[str, Any]:
     """The rule of one 评价内容 row; an item rule keeps its items (edited in 得分项)."""
     if old["type"] in ("checklist", "bonus"):
+        name = RULE_NAMES[old["type"]]
+        if sheet.cell(row, "规则类型") != name:  # pasted over the locked cell: nothing else sees it
+            sheet.problems.append(f"{sheet.where(row, '规则类型')}（规则类型）应为“{name}”：本项按得分项计分，"
+                                  "规则类型不能修改（各项分值在“得分项”表中修改）")
         rule = dict(old)
         if old["type"] == "bonus":
             rule["cap"] = sheet.number(row, "加分上限")
@@ -191,6 +201,7 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
     except Exception:  # openpyxl raises many kinds on a damaged part
         raise StandardError(f"文件 {path.name} 已损坏，无法作为评价标准工作簿读取") from None
     raw, problems = _base(book), []
+    exported = copy.deepcopy(raw)
     _general(_Sheet(book, SHEET_GENERAL, problems), raw)
     _contents(_Sheet(book, SHEET_CONTENTS, problems), raw)
     _items(_Sheet(book, SHEET_ITEMS, problems), raw)
@@ -199,7 +210,40 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
     if problems:
         raise StandardError(f"评价标准工作簿 {path.name} 有 {len(problems)} 处需要改正：\n" + "\n".join(problems))
     raw = _without_none(raw)
-    return raw, parse_standard(raw, str(path))
+    return _versioned(raw, parse_standard(raw, str(path)), exported, _saved(book, path))
+
+
+def _saved(book: Any, path: Path) -> dt.datetime | None:
+    """When the edited workbook was last saved, as its own properties say (Excel, WPS and
+    LibreOffice write them), so that every reading of one file names the same version."""
+    stamp = book.properties.modified or book.properties.created
+    if stamp is None:
+        try:
+            return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.timezone.utc)
+        except OSError:
+            return None
+    return stamp
+
+
+def _versioned(raw: dict[str, Any], std: Standard, exported: dict[str, Any],
+               saved: dt.datetime | None) -> tuple[dict[str, Any], Standard]:
+    """The version typed in 总体 when the official changed it; the exported one when no rule
+    changed; otherwise a new version in words. The rules' digest is kept in [revision]."""
+    digest, base_version = rules_digest(std), str(exported["version"])
+    if raw["version"] == base_version:
+        known = {exported.get("revision", {}).get("digest")}
+        if digest not in known:
+            try:
+                known.add(rules_digest(parse_standard(exported, std.path)))
+            except StandardError:  # what was exported no longer validates: it is not these rules
+                pass
+        if digest in known:
+            return raw, std
+        raw["version"] = revision_name(official_root(base_version) or base_version, saved)
+        std = dataclasses.replace(std, version=raw["version"])
+    raw["revision"] = {"edited_from": base_version, "digest": digest,
+                       **({"saved": china_time(saved).isoformat(timespec="seconds")} if saved else {})}
+    return raw, std
 
 
 def load_any_standard(path: str | Path | None) -> Standard:
