@@ -64,6 +64,9 @@ def test_missing_and_invalid_inputs_have_the_workbooks_words(std, example):
     assert (p2.met, p2.word) == (None, words.INVALID) and p2.word == words.ERROR_PREFIX[:-1]
     assert (p3.met, p3.word) == (None, words.MISSING)
     assert result.contents[0].gap.startswith(words.INVALID + "：")
+    assert result.contents[0].state == words.INVALID and result.contents[1].state == ""
+    del example["inputs"]["plans_total"]
+    assert assess(example, std, WORKBOOK).contents[1].state == words.MISSING
 
 
 def test_a_rule_is_described_in_words(std):

@@ -152,7 +152,7 @@ def test_a_data_file_keeps_its_own_conventions(tmp_path):
 
 
 def test_an_invalid_rate_has_one_word_in_the_workbook_score_and_export(tmp_path):
-    path = planted(tmp_path, set_named("in_gdp_intensity_decline", "五点二"))
+    path = plant(tmp_path, {"in_gdp_intensity_decline": "五点二", "in_plans_total": None})
     # The workbook as LibreOffice computes it (its native formulas; no Python there).
     computed = recalculate([path], tmp_path / "lo", batches=1)[path]
     book = openpyxl.load_workbook(computed, data_only=True)
@@ -161,6 +161,9 @@ def test_an_invalid_rate_has_one_word_in_the_workbook_score_and_export(tmp_path)
     assert word == words.INVALID
     scored = json.loads(run("score", path, "--json").stdout)
     assert scored["prerequisites"][1]["state"] == word
+    # Content 2 lacks its denominator: its 得分 cell and the engine say the same word.
+    assert named_cells(book, "out_points")[1].value == words.MISSING
+    assert scored["contents"][1]["gap"].startswith(words.MISSING + "：")
     run("export", path, "-o", tmp_path / "out")
     sheet = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx"))).active
     p2 = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "P2")

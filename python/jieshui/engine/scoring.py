@@ -25,6 +25,8 @@ class ContentResult:
     not_applicable: bool = False
     gap: str = ""
     note: str = ""
+    # Why `points` is None: 缺数据 or 错误, the word the workbook's 得分 cell shows.
+    state: str = ""
     items_met: tuple[bool, ...] = ()
 
     @property
@@ -119,6 +121,7 @@ def _score_content(content: Content, data: CountyData,
         _leakage_content(result, content, data, utilities, std)
     elif not data.bad.isdisjoint(content.input_keys):
         result.gap = _bad_inputs(content.input_keys, data, std)
+        result.state = result.gap.split("：")[0]
     elif content.measure == "ratio":
         _ratio_content(result, content, data.inputs, std)
     else:
@@ -129,7 +132,8 @@ def _score_content(content: Content, data: CountyData,
 def _leakage_content(result: ContentResult, content: Content, data: CountyData,
                      utilities: list[tuple[str, Leakage]], std: Standard) -> None:
     if not data.utilities_ok:
-        result.gap = f"{MISSING if not utilities and 'utilities' in data.missing else INVALID}：供水单位"
+        result.state = MISSING if not utilities and "utilities" in data.missing else INVALID
+        result.gap = f"{result.state}：供水单位"
         return
     value = county_leakage(u for _, u in utilities)
     _rate_result(result, content, value, std)
