@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 
 from .. import __version__
-from ..engine import DataFileError, Standard, assess, load_standard, read_county_file
+from ..engine import DATA_FILE, WORKBOOK, DataFileError, Standard, assess, load_standard, read_county_file
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason
 from ..files import crash_log, keep_backup, write_atomically, write_new
@@ -67,7 +67,7 @@ def score(
             raw = read_county_file(file)
     except (DataFileError, WorkbookError) as exc:
         raise fail(str(exc)) from exc
-    result = assess(raw, std)
+    result = assess(raw, std, WORKBOOK if cells else DATA_FILE)  # advice in the source's terms
     if as_json:
         typer.echo(json.dumps(to_dict(result, cells), ensure_ascii=False, indent=2))
     else:
