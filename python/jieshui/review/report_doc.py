@@ -133,7 +133,7 @@ class ReportWriter:
         self.doc.add_heading("四、必备条件", level=1)
         for p in self.result.prerequisites:
             detail = f"（未满足：{'；'.join(p.unmet)}）" if p.met is False and p.unmet else ""
-            self.doc.add_paragraph(f"{p.id} {p.title}：{met_word(p.met)}{detail}。")
+            self.doc.add_paragraph(f"{p.id} {p.title}：{met_word(p.met, p.invalid)}{detail}。")
 
     def problems(self) -> None:
         a, std = self.result, self.std
