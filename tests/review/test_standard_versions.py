@@ -56,6 +56,8 @@ def test_an_edited_standard_gets_a_version_in_words(revision):
     version = tomllib.loads(toml.read_text(encoding="utf-8"))["version"]
     assert version == f"{DEFAULT_VERSION} 省级修订（{saved_day(edited)} 保存）"
     assert version in said and not re.search(r"[0-9a-f]{8}", version)  # words, never hex
+    assert "jieshui template --standard 省级.toml" in said  # what to do with it
+    assert not re.search(r"[0-9a-f]{16}", said)
     assert load_standard(toml).content(5).rule.target == 0.85
     shown = run("standard", "--standard", edited).stdout  # read straight from the workbook
     assert f"版本：{version}" in shown

@@ -15,6 +15,7 @@ from ..files import write_atomically
 from ..review.standard_book import export_standard
 from ..review.standard_diff import differences
 from ..review.standard_import import read_standard_book
+from ..review.versions import REVISION, official_root
 from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, read_standard
 from .report import prerequisites_table, standard_table
 
@@ -78,6 +79,10 @@ def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评�
     target = new_output(output, ".toml")
     write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))
     typer.echo(f"已写出 {target}（评价标准 {std.version}，检查通过）")
+    edited_from = raw.get("revision", {}).get("edited_from")
+    if edited_from and std.version.startswith(f"{official_root(edited_from) or edited_from} {REVISION}"):
+        typer.echo(f"本细则的评分规则与 {edited_from} 不同，“总体”表中未另定版本，版本记为“{std.version}”；"
+                   f"县区工作簿请按此文件生成（jieshui template --standard {target.name}），复核时使用同一文件")
 
 
 def _either(name: str) -> Standard:
