@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import formulas
 import schedula as sh
-from formulas.functions import get_functions
+from formulas.functions import Error, get_functions
 from formulas.ranges import Ranges
 from formulas.tokens.operand import XlError
 
@@ -51,7 +51,10 @@ def _argument(value: Any) -> Any:
     return tuple(tuple(_com(c) for c in row) for row in cells)
 
 
-def register_udfs() -> list[str]:
+def register_udfs(python: bool = True) -> list[str]:
+    """Our UDFs in formulas' registry; python=False leaves JS_PYTHON #NAME?, as where xlwings
+    does not run, so the workbook shows its built-in formulas' results (as every file we write
+    caches them)."""
     module = load_udfs()
     registry = get_functions()
     for name in FUNCTIONS:
@@ -60,12 +63,14 @@ def register_udfs() -> list[str]:
             return result[0][0] if isinstance(result, list) else result
 
         registry[name] = run
+    if not python:
+        registry["JS_PYTHON"] = lambda *args: Error.errors["#NAME?"]
     return list(FUNCTIONS)
 
 
-def recompute(path: Path) -> dict[tuple[str, str], Any]:
+def recompute(path: Path, python: bool = True) -> dict[tuple[str, str], Any]:
     """{(sheet, cell): value} of every cell formulas computed."""
-    register_udfs()
+    register_udfs(python)
     model = formulas.ExcelModel().loads(str(path)).finish()
     solution = model.calculate()
     values = {}

@@ -117,27 +117,36 @@ def test_an_edited_standard_row_acts_as_in_the_udf(tmp_path, std, example):
 
 
 @pytest.mark.parametrize("standard", ["default", "province_variant"])
-def test_python_and_the_native_twins_agree_on_generated_counties(standard):
+def test_python_and_the_native_twins_agree_on_generated_counties(standard, monkeypatch):
     # The builder caches the UDF's and the twin's result of every computed cell and the
     # 不一致 flag between them: no flag may be raised, edge cases and planted errors included;
-    # also under the province variant (a threshold, a ladder, a cut-off).
+    # also under the province variant (a threshold, a ladder, a cut-off). The files we write
+    # cache JS_PYTHON as not connected, which leaves every flag 0: here it is built as where
+    # Python ran (JS_PYTHON gives 1), so the flags compare both results.
+    monkeypatch.setattr(calc, "NO_PYTHON", 1.0)
     std = default_standard() if standard == "default" else load_standard(ROOT / "examples" / f"{standard}.toml")
-    flagged = []
+    flagged, compared = [], 0
     for raw in edge_counties(40, 7, std):
         book = build(io.BytesIO(), std, example_extras(from_county_raw(raw, std), std), None)
-        flagged += [(raw["county"]["name"], book.values[(sheet, r, calc.LABEL)])
-                    for (sheet, r, c), v in book.values.items()
-                    if sheet == "计算" and c == calc.DIFFERS and v == 1]
+        assert book.values[("计算", 0, calc.TWIN)] is True  # calc_python
+        flags = {(r, v) for (sheet, r, c), v in book.values.items() if sheet == "计算" and c == calc.DIFFERS}
+        compared += len(flags)
+        flagged += [(raw["county"]["name"], book.values[("计算", r, calc.LABEL)]) for r, v in flags if v == 1]
     assert not flagged, flagged[:10]
+    assert compared > 40 * 100
 
 
 def test_formulas_use_only_functions_every_office_suite_has():
+    # Cell formulas, conditional formats' and data validations' formulas alike.
     allowed = set(NATIVE) | {"IF"}
     for path in WORKBOOKS:
         archive = zipfile.ZipFile(path)
         used = set()
         for part in sheet_parts(archive).values():
-            for formula in re.findall(r"<f>(.*?)</f>", archive.read(part).decode("utf-8")):
+            xml = archive.read(part).decode("utf-8")
+            formulas = re.findall(r"<(f|formula|formula1|formula2)\b[^>]*>(.*?)</\1>", xml)
+            assert any(tag == "formula" and "TODAY()" in text for tag, text in formulas) or "TODAY" not in xml
+            for _, formula in formulas:
                 used |= set(re.findall(r"\b([A-Z][A-Z0-9.]*)\(", formula))
         native = {name for name in used if not name.startswith("JS_")}
         assert native and native <= allowed, native - allowed
@@ -166,8 +175,8 @@ def typed(path, *edits):
 
 
 def test_typing_in_libreoffice_updates_every_result_without_an_error(std, example):
-    # The example was saved where Python ran (its cached calc_python is TRUE): typing must
-    # switch every result to the built-in formulas, not to the UDFs' #NAME?.
+    # Typing must keep every result on the built-in formulas, never the UDFs' #NAME? (the
+    # typed cell recalculates JS_PYTHON, which LibreOffice cannot call).
     shown = typed(EXAMPLE_WORKBOOK, "in_communities_certified=17")
     example["inputs"]["communities_certified"] = 17
     expected = assess(example, std)

@@ -8,6 +8,11 @@ macros off) or xlwings' error text (Python missing): neither is a number, so IFE
 do. JS_PYTHON takes every input range as arguments so that it is recalculated whenever a B cell
 can be: a file saved where Python ran and edited where it does not never keeps a stale TRUE.
 The visible cell never shows the hidden B's error, and the defined names out_* point at it.
+
+Every file we write caches calc_python FALSE (JS_PYTHON's cell caches #NAME?, what WPS and
+LibreOffice compute for it): the cached values are the twins', so a file opened where no Python
+runs says 内置公式 and not Python until its first edit. Where Python runs, the first edit or
+全部重算 recalculates JS_PYTHON and the results switch to the UDFs'.
 """
 
 from __future__ import annotations
@@ -16,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..workbook.contract import SHEET_CALC
-from ..workbook.functions import JS_PYTHON, JS_VERSION
+from ..workbook.functions import JS_VERSION
 from ..engine.words import MET, UNMET
 from .book import Book, cell as address, ref
 from .native import X, block, call, cell, evaluate, if_, lift, named
 
 LABEL, UDF, TWIN, DIFFERS = 0, 1, 2, 3
 FIRST_ROW = 3
+NO_PYTHON = "#NAME?"  # JS_PYTHON's cached value: what an office suite without Python shows
 
 
 @dataclass
@@ -37,7 +43,7 @@ class Calc:
     def __post_init__(self) -> None:
         ws = self.book.sheets[SHEET_CALC]
         ws.write_row(0, 0, ["Python 已连接", None, None])
-        self.book.formula(ws, 0, UDF, f"JS_PYTHON({','.join(self.inputs)})", lambda: JS_PYTHON(), None)
+        self.book.formula(ws, 0, UDF, f"JS_PYTHON({','.join(self.inputs)})", lambda: NO_PYTHON, None)
         self.book.formula(ws, 0, TWIN, f"ISNUMBER({ref(SHEET_CALC, 0, UDF)})",
                           lambda: isinstance(self.value(0, UDF), float), None)
         self.book.name("calc_python", ref(SHEET_CALC, 0, TWIN))

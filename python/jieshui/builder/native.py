@@ -23,6 +23,7 @@ class NativeError(ValueError):
 
 
 Value = Any  # float | str | bool | None (a blank cell)
+EPOCH = dt.date(1899, 12, 30)  # serial 0 of the 1900 date system (dates from March 1900 on)
 
 
 @dataclass(frozen=True)
@@ -233,6 +234,8 @@ FUNCTIONS: dict[str, Callable[..., Value]] = {
     "SUMIF": lambda r, c, s: sum(_numbers(v for k, v in zip(r.values(), s.values())
                                           if _matches(k, c.eval()))),
     "DATE": lambda y, m, d: excel_serial(dt.date(*(int(_number(v.eval())) for v in (y, m, d)))),
+    "YEAR": lambda x: float((EPOCH + dt.timedelta(days=int(_number(x.eval())))).year),
+    "TODAY": lambda: excel_serial(dt.date.today()),  # conditional formats only: never cached
     "SUMPRODUCT": lambda a, b: sum(x * y for x, y in zip(
         [v if isinstance(v, float) else 0.0 for v in a.values()],
         [v if isinstance(v, float) else 0.0 for v in b.values()])),

@@ -1,5 +1,10 @@
 """工作进度: the plan's four stages with their status on the report date, and each member
-unit's monthly reports (due by the standard's report day)."""
+unit's monthly reports (due by the standard's report day).
+
+The standard dates its stages in one year (the plan the defaults come from reviews 2024 in 2025).
+A workbook moves them to its own 工作年度: the year of its 填报日期, or the year after its
+评价年度 (a year's figures are reviewed the next year), so next year's workbook (jieshui carry)
+shows next year's plan and an old workbook is judged in its own year."""
 
 from __future__ import annotations
 
@@ -11,7 +16,8 @@ from ..engine import Stage, Standard
 from ..workbook.contract import REPORT_CHOICES, SHEET_PROGRESS
 from ..workbook.inputs import WorkbookInputs
 from .annex import County
-from .book import Book, area, cell, excel_serial, protect, ref
+from .book import Book, area, cell, protect, ref
+from .native import X, call, cases, cell as cell_x, evaluate, if_, lift, named
 from .styles import print_setup
 
 FIRST_MONTH_COL = 2
@@ -20,6 +26,8 @@ RETURN_COL = COUNT_COL + 1  # when the unit's 填报表 came back (jieshui merge
 WIDTHS = [6, 18] + [7] * 12 + [9, 12]
 LATE_FILL = "#F8CBAD"
 NO_DATE = "请在“说明”页填写填报日期"
+NO_YEAR = "未填年度"
+YEAR_CELL = (1, 5)  # 工作年度, which the stage dates and the overdue months follow
 
 
 @dataclass(frozen=True)
@@ -30,56 +38,110 @@ class ReportCounts:
     returns: dict[str, tuple[str, Any]]  # per unit: the cell saying when its 填报表 came back, and it
 
 
-def date_literal(day: dt.date) -> str:
-    return f"DATE({day.year},{day.month},{day.day})"
+def plan_year(std: Standard) -> int:
+    """The year the standard's stages are dated in."""
+    return std.stages[0].start.year if std.stages else dt.date.today().year
 
 
-def stage_formula(std: Standard) -> str:
-    text = '"各阶段已结束"'
-    for stage in reversed(std.stages):
-        text = f'IF(in_report_date<={date_literal(stage.end)},"{stage.name}",{text})'
-    first = std.stages[0].start
-    return (f'IF(in_report_date="","{NO_DATE}",'
-            f'IF(in_report_date<{date_literal(first)},"尚未开始",{text}))')
+def work_year(county_year: Any, report_date: Any) -> int | None:
+    """工作年度 as the sheet computes it: the 填报日期's year, else the 评价年度's next year."""
+    if isinstance(report_date, dt.date):
+        return report_date.year
+    if isinstance(county_year, (int, float)) and not isinstance(county_year, bool):
+        return int(county_year) + 1
+    return None
 
 
-def current_stage(std: Standard, date: Any) -> str:
-    """What stage_formula computes, for the cached value."""
-    if date is None:
-        return NO_DATE
-    if date < excel_serial(std.stages[0].start):
-        return "尚未开始"
-    for stage in std.stages:
-        if date <= excel_serial(stage.end):
-            return stage.name
-    return "各阶段已结束"
+def moved(day: dt.date, years: int) -> dt.date:
+    """`day` in another year (29 February becomes the 28th where there is none)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
-def status_formula(stage: Stage) -> str:
-    return (f'IF(in_report_date="","未填日期",IF(in_report_date>{date_literal(stage.end)},'
-            f'"已完成",IF(in_report_date>={date_literal(stage.start)},"进行中","未开始")))')
+def stages_in(std: Standard, year: int | None) -> tuple[Stage, ...]:
+    """The plan's stages moved to a 工作年度 (the standard's own dates when there is none)."""
+    if year is None:
+        return std.stages
+    shift = year - plan_year(std)
+    return tuple(Stage(s.name, moved(s.start, shift), moved(s.end, shift), s.tasks) for s in std.stages)
 
 
-def stage_status(stage: Stage, date: Any) -> str:
-    """What status_formula computes, for the cached value."""
-    if date is None:
-        return "未填日期"
-    if date > excel_serial(stage.end):
-        return "已完成"
-    return "进行中" if date >= excel_serial(stage.start) else "未开始"
+def stage_months(std: Standard) -> list[int]:
+    """The months (1-12) of the plan's year that some stage covers: only they can be overdue."""
+    year = plan_year(std)
+    return [m for m in range(1, 13)
+            if any(s.start <= dt.date(year + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
+                   and s.end >= dt.date(year, m, 1) for s in std.stages)]
+
+
+@dataclass(frozen=True)
+class Dates:
+    """The sheet's dates as expressions: 工作年度 from the cover, the stages moved to it."""
+
+    std: Standard
+    county: County
+    value_at: Any  # the book's value_at, for the 工作年度 cell
+
+    @property
+    def report(self) -> X:
+        return named("in_report_date", lambda: self.county.get("report_date"))
+
+    def work_year(self) -> X:
+        """The 工作年度 cell's formula."""
+        typed = named("in_county_year", lambda: self.county.get("year"))
+        return cases([(call("ISNUMBER", self.report), call("YEAR", self.report)),
+                      (call("ISNUMBER", typed), call("INT", typed) + 1)], NO_YEAR)
+
+    @property
+    def year(self) -> X:
+        """The 工作年度, or the standard's own year while the cover gives none."""
+        work = cell_x(SHEET_PROGRESS, *YEAR_CELL, self.value_at)
+        return if_(call("ISNUMBER", work), work, plan_year(self.std))
+
+    def year_of(self, day: dt.date) -> X:
+        """The year `day` falls in when the plan is moved to the 工作年度."""
+        shift = day.year - plan_year(self.std)
+        return self.year + shift if shift else self.year
+
+    def day(self, day: dt.date) -> X:
+        return call("DATE", self.year_of(day), day.month, day.day)
+
+    def span(self, stage: Stage) -> X:
+        """2025年2月1日至2月28日, in the 工作年度."""
+        text = self.year_of(stage.start) & f"年{stage.start.month}月{stage.start.day}日至"
+        if stage.end.year != stage.start.year:
+            text = text & self.year_of(stage.end) & "年"
+        return text & f"{stage.end.month}月{stage.end.day}日"
+
+    def stage(self) -> X:
+        """当前阶段 on the report date."""
+        report, text = self.report, lift("各阶段已结束")
+        for stage in reversed(self.std.stages):
+            text = if_(report.le(self.day(stage.end)), stage.name, text)
+        first = [(report.lt(self.day(self.std.stages[0].start)), "尚未开始")] if self.std.stages else []
+        return cases([(report.eq(""), NO_DATE), *first], text)
+
+    def status(self, stage: Stage) -> X:
+        report = self.report
+        return cases([(report.eq(""), "未填日期"), (report.gt(self.day(stage.end)), "已完成"),
+                      (report.ge(self.day(stage.start)), "进行中")], "未开始")
 
 
 def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County) -> ReportCounts:
     ws, styles = book.sheets[SHEET_PROGRESS], book.styles
     book.title(ws, "复核工作进度", COUNT_COL)
-    date = county.get("report_date")
+    date, dates = county.get("report_date"), Dates(std, county, book.value_at)
     ws.write(1, 0, "填报日期", styles.bold_text)
     ws.merge_range(1, 1, 1, 2, None, styles.text)
     book.formula(ws, 1, 1, 'IF(in_report_date="","未填写",in_report_date)',
                  lambda: "未填写" if date is None else date, styles.date)
-    ws.merge_range(1, 3, 1, 4, "当前阶段", styles.bold_text)
-    ws.merge_range(1, 5, 1, COUNT_COL, None, styles.bold_text)
-    book.formula(ws, 1, 5, stage_formula(std), lambda: current_stage(std, date), styles.bold_text)
+    for label, col, last, expression, fmt in (("工作年度", 3, 6, dates.work_year(), styles.center),
+                                              ("当前阶段", 7, COUNT_COL, None, styles.bold_text)):
+        ws.merge_range(1, col, 1, col + 1, label, styles.bold_text)
+        ws.merge_range(1, col + 2, 1, last, None, fmt)
+        _formula(book, ws, 1, col + 2, expression or dates.stage(), fmt)
     book.headers(ws, 2, ["序号", "阶段", "时间", "", "", "主要任务"] + [""] * 7 + ["状态", ""])
     ws.merge_range(2, 2, 2, 4, "时间", styles.header)
     ws.merge_range(2, 5, 2, 12, "主要任务", styles.header)
@@ -88,12 +150,11 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County) -> 
         row = 3 + i
         ws.write(row, 0, i + 1, styles.center)
         ws.write(row, 1, stage.name, styles.text)
-        ws.merge_range(row, 2, row, 4, f"{stage.start.year}年{stage.start.month}月{stage.start.day}日至"
-                                       f"{stage.end.month}月{stage.end.day}日", styles.center)
+        ws.merge_range(row, 2, row, 4, None, styles.center)
+        _formula(book, ws, row, 2, dates.span(stage), styles.center)
         ws.merge_range(row, 5, row, 12, stage.tasks, styles.text)
         ws.merge_range(row, 13, row, 14, None, styles.center)
-        book.formula(ws, row, 13, status_formula(stage), lambda s=stage: stage_status(s, date),
-                     styles.center)
+        _formula(book, ws, row, 13, dates.status(stage), styles.center)
         ws.set_row(row, 45)
     counts = _reports_table(book, ws, std, inputs, 4 + len(std.stages))
     book.widths(ws, WIDTHS)
@@ -137,12 +198,21 @@ def _reports_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
     return ReportCounts(counts, returns)
 
 
+def _formula(book: Book, ws: Any, row: int, col: int, expression: X, fmt: Any) -> None:
+    book.formula(ws, row, col, expression.text, lambda: evaluate(expression), fmt)
+
+
 def _late(book: Book, ws: Any, std: Standard, first: int, last: int) -> None:
-    """A month not reported once its report day has passed, red (conditional formatting: it
-    needs today's date, and a cell formula with TODAY() would recalculate on every open)."""
+    """A month red once its report day has passed with no report, judged in the 工作年度 and
+    only for the months the plan's stages cover: a 2025 workbook opened in 2026 shows its own
+    overdue months, and January of a plan that starts in February is never red. Conditional
+    formatting, because it needs today's date: a cell formula with TODAY() would recalculate
+    on every open. No 工作年度 (no date or year on the cover), no red month."""
     late = book.xl.add_format({"bg_color": LATE_FILL, "font_color": "#9C0006"})
-    top_left = cell(first, FIRST_MONTH_COL)
-    month = f"(COLUMN({top_left})-{FIRST_MONTH_COL})"
-    passed = (f"OR({month}<MONTH(TODAY()),AND({month}=MONTH(TODAY()),DAY(TODAY())>{std.report_day}))")
-    ws.conditional_format(first, FIRST_MONTH_COL, last, COUNT_COL - 1, {
-        "type": "formula", "criteria": f'=AND({passed},{top_left}<>"{REPORT_CHOICES[0]}")', "format": late})
+    year = ref(SHEET_PROGRESS, *YEAR_CELL)
+    for month in stage_months(std):
+        col = FIRST_MONTH_COL + month - 1
+        ws.conditional_format(first, col, last, col, {
+            "type": "formula", "format": late,
+            "criteria": f'=IF(ISNUMBER({year}),AND(TODAY()>DATE({year},{month},{std.report_day}),'
+                        f'{cell(first, col)}<>"{REPORT_CHOICES[0]}"),FALSE)'})
