@@ -206,3 +206,49 @@ def test_what_a_killed_export_left_is_swept_by_the_next(tmp_path):
     assert again.returncode == 0, again.stderr
     assert not folder.exists() and not _office_processes(folder)
     assert not list((tmp_path / "tmp").glob("jieshui-office-*"))
+
+
+def provenance_notes(std):
+    """What would be a software provenance note in an official document, from the standard data:
+    its source statement, and any bracketed remark naming a source (本软件默认, 复核公开报道, ...).
+    A source's name in running text (印发实施方案) is the plan's wording, not a note."""
+    sources = {std.source} | {p.source for p in std.prerequisites} | \
+        {s for c in std.contents for s in (c.source, c.rule_source)}
+    names = "|".join(re.escape(s) for s in sorted(sources - {std.source}))
+    return std.source, re.compile(rf"[（(][^（）()]*(?:{names})[^（）()]*[）)]|来源[：:]")
+
+
+def official_texts(tmp_path):
+    """{document: its text} for every document an official signs or hands in."""
+    book = openpyxl.load_workbook(EXAMPLE, data_only=True)
+    def sheet_text(ws):
+        return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    texts = {"报送表 (workbook)": sheet_text(book["报送表"]),
+             "附件2 (workbook)": sheet_text(next(ws for ws in book if ws.title.startswith("附件2")))}
+    assert run("export", EXAMPLE, "-o", tmp_path).returncode == 0
+    assert run("report", EXAMPLE, "-o", tmp_path).returncode == 0
+    xlsx, = tmp_path.glob("*赋分表*.xlsx")
+    texts["export .xlsx"] = "\n".join(sheet_text(ws) for ws in openpyxl.load_workbook(xlsx))
+    import docx
+    document = docx.Document(next(tmp_path.glob("*.docx")))
+    texts["report .docx"] = "\n".join([p.text for p in document.paragraphs] +
+                                      [c.text for t in document.tables for r in t.rows for c in r.cells])
+    for pdf in tmp_path.glob("*.pdf"):  # as LibreOffice prints them
+        texts[pdf.name] = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                         check=True).stdout
+    return texts
+
+
+def test_official_documents_carry_no_provenance_note(tmp_path, std):
+    statement, note = provenance_notes(std)
+    texts = official_texts(tmp_path)
+    assert len(texts) == 6  # two sheets, the export and its PDF, the report and its PDF
+    p3 = std.prerequisites[2]
+    for document, text in texts.items():
+        flat = re.sub(r"\s+", "", text)  # a PDF breaks lines anywhere
+        assert re.sub(r"\s+", "", p3.title)[:10] in flat, document  # the prerequisites are there
+        assert statement not in text and not note.search(flat), (document, note.search(flat))
+    # The provenance stays where a province checks the rules: the workbook's 评价标准.
+    rules = "\n".join(str(c.value) for row in openpyxl.load_workbook(EXAMPLE)["评价标准"].iter_rows()
+                      for c in row if c.value is not None)
+    assert p3.source == "本软件默认" and p3.source in rules

@@ -10,7 +10,7 @@ import docx
 import pytest
 from PIL import ImageFont
 
-from helpers import EXAMPLE_WORKBOOK, run
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK, run
 from jieshui.buildtime.samples import edge_counties
 from jieshui.engine import assess
 from jieshui.review.charts import cjk_font, has_chinese
@@ -19,7 +19,8 @@ from jieshui.review.report_doc import report_document
 from jieshui.workbook.inputs import example_extras, from_county_raw
 from jieshui.workbook.readers import read_workbook
 
-TODAY = dt.date.today().strftime("%Y%m%d")
+TODAY = dt.date.today()
+FILED = "20250720"  # the example workbook's 填报日期, which dates its report
 
 
 def text_of(document):
@@ -38,7 +39,8 @@ def example_report(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     out = run("report", EXAMPLE_WORKBOOK, "-o", folder)
     assert out.returncode == 0, out.stderr
-    return folder / f"示例旗_县域节水型社会达标建设复核自评报告_{TODAY}.docx"
+    assert "落款日期：2025年7月20日（按工作簿的填报日期）" in out.stdout
+    return folder / f"示例旗_县域节水型社会达标建设复核自评报告_{FILED}.docx"
 
 
 def test_the_example_report_holds_the_engines_results(example_report, std, example):
@@ -106,3 +108,29 @@ def test_a_report_of_a_workbook_with_problems_still_says_what_it_can(tmp_path, s
     checked = check(data, std)
     document = docx.Document(io.BytesIO(report_document(checked, data.inputs, std, dt.date(2025, 7, 20))))
     assert "数据尚不完整" in text_of(document)
+
+
+def test_the_report_is_dated_with_the_workbooks_report_date(example_report):
+    text = text_of(docx.Document(example_report))
+    assert "示例旗（盖章）        2025年07月20日" in text
+    # Its plan, dated in the year the example worked it (评价年度 2024, 填报日期 2025).
+    assert "2025年02月01日至02月28日" in text
+
+
+def test_a_date_given_dates_the_report_and_a_wrong_one_is_refused(tmp_path):
+    out = run("report", EXAMPLE_WORKBOOK, "-o", tmp_path, "--date", "2025-08-02")
+    assert out.returncode == 0, out.stderr
+    document = tmp_path / "示例旗_县域节水型社会达标建设复核自评报告_20250802.docx"
+    assert "示例旗（盖章）        2025年08月02日" in text_of(docx.Document(document))
+    out = run("report", EXAMPLE_WORKBOOK, "-o", tmp_path / "bad", "--date", "8月2日")
+    assert out.returncode == 2 and "--date 应为日期，如 2025-07-20" in out.stdout + out.stderr
+    assert "Traceback" not in out.stderr and not (tmp_path / "bad").exists()
+
+
+def test_a_workbook_without_a_report_date_is_dated_today(tmp_path):
+    county = tmp_path / "county.xlsm"
+    assert run("template", "--county", EXAMPLE, "-o", county).returncode == 0
+    out = run("report", county, "-o", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "工作簿未填填报日期，按今天" in out.stdout
+    assert list(tmp_path.glob(f"*自评报告_{TODAY:%Y%m%d}.docx"))

@@ -122,10 +122,12 @@ def test_units_still_missing_are_listed(split, tmp_path):
 
 
 def test_late_months_are_highlighted_in_the_progress_sheet():
+    # One rule per month of the plan (February to August), each due by the 25th; what they
+    # compute for chosen days and years is tests/builder/test_progress.py's.
     rules = [r for cf in openpyxl.load_workbook(EXAMPLE_WORKBOOK)["工作进度"].conditional_formatting
              for r in cf.rules if r.formula]
-    late = [r for r in rules if "TODAY()" in r.formula[0]]
-    assert len(late) == 1 and "DAY(TODAY())>25" in late[0].formula[0] and '"已报"' in late[0].formula[0]
+    late = [r.formula[0] for r in rules if "TODAY()" in r.formula[0]]
+    assert len(late) == 7 and all(",25)" in f and '"已报"' in f for f in late)
 
 
 def test_a_monthly_report_marks_the_grid_and_in_place_keeps_a_backup(split, tmp_path, std):
@@ -163,7 +165,13 @@ def test_carry_starts_next_year(split, tmp_path, std):
     out = run("carry", county, "-o", target)
     assert out.returncode == 0, out.stderr
     assert "评价年度：2024 → 2025" in out.stdout and "上年非常规水源利用量 ← 上年的非常规水源利用量" in out.stdout
+    # The example (评价年度 2024) worked its plan in 2025; next year's works it in 2026.
+    assert "工作进度阶段：2025年2月1日至2025年8月31日 → 2026年2月1日至2026年8月31日" in out.stdout
     book = openpyxl.load_workbook(target, data_only=True)
+    progress = book["工作进度"]
+    spans = [progress.cell(4 + i, 3).value for i in range(len(std.stages))]
+    assert spans == [f"2026年{s.start.month}月{s.start.day}日至{s.end.month}月{s.end.day}日" for s in std.stages]
+    assert spans[0] == "2026年2月1日至2月28日"
     old = openpyxl.load_workbook(county, data_only=True)
     assert named(book, "in_county_year").value == 2025
     assert named(book, "in_nonconventional_use_last_year").value == named(old, "in_nonconventional_use").value
@@ -171,3 +179,31 @@ def test_carry_starts_next_year(split, tmp_path, std):
     utilities = named(book, "in_utilities")
     assert utilities.value == named(old, "in_utilities").value  # the name carries
     assert utilities.parent.cell(utilities.row, utilities.column + 1).value is None  # supply does not
+
+
+def test_carry_takes_a_free_name_and_never_overwrites(split, tmp_path):
+    county, _ = split
+    work = tmp_path / "示例旗.xlsm"
+    shutil.copy(county, work)
+    names = []
+    for _ in range(2):
+        out = run("carry", work)
+        assert out.returncode == 0, out.stdout + out.stderr
+        names.append(out.stdout.split("已生成 ", 1)[1].split("，", 1)[0])
+    assert [p.split("/")[-1] for p in names] == ["示例旗_2025年度.xlsm", "示例旗_2025年度_2.xlsm"]
+    assert (tmp_path / "示例旗_2025年度.xlsm").exists() and (tmp_path / "示例旗_2025年度_2.xlsm").exists()
+    given = tmp_path / "mine.xlsm"
+    given.write_bytes(b"keep")
+    out = run("carry", work, "-o", given)  # a name the user gave is never replaced
+    assert out.returncode == 2 and "已存在" in out.stdout + out.stderr and given.read_bytes() == b"keep"
+
+
+def test_carry_next_years_stages_show_in_libreoffice(split, tmp_path, std):
+    county, _ = split
+    out = run("carry", county, "-o", tmp_path / "next.xlsm")
+    assert out.returncode == 0, out.stderr
+    convert(tmp_path / "next.xlsm", tmp_path, "pdf")
+    import subprocess
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "next.pdf"), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "2026年2月1日至2月28日" in text and "2025年2月1日" not in text

@@ -17,13 +17,13 @@ from rich.console import Console
 from .. import __version__
 from ..engine import DATA_FILE, WORKBOOK, DataFileError, Standard, assess, load_standard, read_county_file
 from ..builder import build_workbook, shipped_vba
-from ..engine.words import os_reason
+from ..engine.words import os_reason, shown
 from ..files import crash_log, keep_backup, write_atomically, write_new
 from ..review.check import check
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, pdf_with_libreoffice, problem_notes
-from ..review.report_doc import write_report
+from ..review.report_doc import dated, write_report
 from ..review.recalc import Recalculated, recalculated
 from ..workbook.inputs import WorkbookInputs, from_county_raw
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
@@ -168,20 +168,34 @@ def export_command(
 def report_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="报告落款日期，如 2025-07-20（默认为工作簿的填报日期）",
+                                                metavar="YYYY-MM-DD")] = None,
     standard: StandardOption = None,
 ) -> None:
     """生成自评报告初稿（Word .docx，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、指标完成情况、
-    必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，不覆盖已有文件。"""
+    必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，落款日期为工作簿的填报日期，不覆盖已有文件。"""
+    given = _date_option(date)
     folder = output_folder(out_dir, workbook.parent)
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
+    day, basis = dated(data.inputs, given, dt.date.today())
     try:
-        written = write_report(check(data, std), data.inputs, std, folder, dt.date.today())
+        written = write_report(check(data, std), data.inputs, std, folder, day)
     except FontError as exc:
         raise fail(str(exc)) from exc
     console = make_console()
     console.print(f"已生成自评报告：{written.docx}", markup=False)
+    console.print(f"落款日期：{day.year}年{day.month}月{day.day}日（{basis}）", markup=False)
     console.print(written.pdf_note, markup=False)
+
+
+def _date_option(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise fail(f"--date 应为日期，如 2025-07-20，当前填的是 {shown(text)}") from None
 
 
 @app.command("evidence")

@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..builder import build_workbook, shipped_vba
-from ..files import claim, keep_backup, write_atomically
+from ..files import claim, keep_backup, write_atomically, write_new
 from ..review.carry import carry
 from ..review.merge import merged_workbook, plan_merge
 from ..review.unit_files import write_unit_files
@@ -92,8 +92,13 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
     std = read_standard(standard)
     carried = carry(_read(workbook, std).inputs, std)
     year = carried.inputs.county.get("year")
-    target = output or workbook.with_name(f"{carried.inputs.county.get('name') or '县域'}_{year or '新年度'}年度.xlsm")
-    write_atomically(new_output(target), build_workbook(std, carried.inputs, shipped_vba()))
+    data = build_workbook(std, carried.inputs, shipped_vba())
+    if output is not None:  # a name the user gave: never another one, never over a file
+        target = new_output(output)
+        write_atomically(target, data)
+    else:  # the name we chose, or the first free _2, _3 ... like every other command
+        target = write_new(workbook.with_name(
+            f"{carried.inputs.county.get('name') or '县域'}_{year or '新年度'}年度.xlsm"), data)
     console = make_console()
     console.print(f"已生成 {target}，结转了：", markup=False)
     for line in carried.lines:

@@ -1,12 +1,15 @@
 """下一年度: start next year's county workbook from this year's, as the standard's [carry] says:
-county details with the year moved on, the inputs that carry (this year's figure becoming next
-year's 上年 figure), each utility's network data; everything else blank."""
+county details with the year moved on (and with it the plan's stages on 工作进度, whose
+工作年度 follows the 评价年度 while 填报日期 is blank), the inputs that carry (this year's figure
+becoming next year's 上年 figure), each utility's network data; everything else blank."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from ..engine import UTILITY_FIELDS, Standard
+from ..builder.progress import stages_in, work_year
+from ..engine import UTILITY_FIELDS, Stage, Standard
 from ..engine.words import shown
 from ..workbook.contract import UTILITY_ROWS
 from ..workbook.inputs import WorkbookInputs
@@ -29,6 +32,7 @@ def carry(last: WorkbookInputs, std: Standard) -> Carried:
         new.county["year"] = int(year) + 1
         lines.append(f"评价年度：{int(year)} → {int(year) + 1}")
     lines.append("县名、省份、地市、联系人、电话：照旧")
+    lines += _stages(std, last.county, new.county)
     for target, source in std.carry_inputs:
         value = last.inputs.get(source)
         new.inputs[target] = value
@@ -40,3 +44,17 @@ def carry(last: WorkbookInputs, std: Standard) -> Carried:
         labels = "、".join(std.utility_fields[k].label for k in std.carry_utility_fields)
         lines.append(f"供水单位 {len(last.filled_utility_rows())} 个：保留{labels}，水量等其余数据留空待填")
     return Carried(new, lines)
+
+
+def _stages(std: Standard, last: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """The plan's stages as they were and as next year's workbook dates them."""
+    before = stages_in(std, work_year(last.get("year"), last.get("report_date")))
+    after = stages_in(std, work_year(new.get("year"), new.get("report_date")))
+    if not after or before == after:
+        return []
+    return [f"工作进度阶段：{_span(before)} → {_span(after)}"]
+
+
+def _span(stages: tuple[Stage, ...]) -> str:
+    first, last = stages[0].start, stages[-1].end
+    return f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..builder.progress import stages_in, work_year
 from ..engine import Standard
 from ..engine.words import NOT_APPLICABLE, met_word
 from ..workbook.inputs import WorkbookInputs
@@ -107,8 +108,10 @@ class ReportWriter:
         self._table(["成员单位", "牵头的评价内容", "已报月报"], rows)
         if std.stages:
             self.doc.add_paragraph("工作按以下阶段推进：")
+            county = self.inputs.county
+            stages = stages_in(std, work_year(county.get("year"), county.get("report_date")))
             self._table(["阶段", "时间", "主要任务"],
-                        [[s.name, f"{s.start:%Y年%m月%d日}至{s.end:%m月%d日}", s.tasks] for s in std.stages])
+                        [[s.name, f"{s.start:%Y年%m月%d日}至{s.end:%m月%d日}", s.tasks] for s in stages])
 
     def indicators(self) -> None:
         a = self.result
@@ -156,6 +159,19 @@ class ReportWriter:
                                f"（满分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格）。"
                                f"自评结论：{a.verdict}。")
         self.doc.add_paragraph(f"{self.name}（盖章）        {self.day:%Y年%m月%d日}")
+
+
+def dated(inputs: WorkbookInputs, given: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
+    """The report's date and where it comes from: --date, else the workbook's 填报日期, else
+    today (a draft of a workbook with no 填报日期 yet)."""
+    if given is not None:
+        return given, "按 --date 指定"
+    report_date = inputs.county.get("report_date")
+    if isinstance(report_date, dt.datetime):
+        report_date = report_date.date()
+    if isinstance(report_date, dt.date):
+        return report_date, "按工作簿的填报日期"
+    return today, "工作簿未填填报日期，按今天"
 
 
 def report_document(checked: CheckResult, inputs: WorkbookInputs, std: Standard, day: dt.date) -> bytes:
