@@ -111,6 +111,8 @@ class StandardBookWriter:
                  "5. 改完保存后运行：jieshui standard import 本文件.xlsx -o 省级细则.toml",
                  "   也可直接使用：jieshui score 县.xlsm --standard 本文件.xlsx",
                  "6. 核对改动：jieshui standard diff 默认 本文件.xlsx",
+                 "7. 版本：修改了评分规则而未改“总体”表中的版本的，导入时自动记为“省级修订（本文件保存时间）”。"
+                 "请导入一次，县区模板和省级复核共用导入得到的 .toml 文件",
                  f"来源：{self.std.source}"]
         ws.set_column(0, 0, 110)
         for row, text in enumerate(lines):
