@@ -8,10 +8,11 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine import Standard, default_standard
+from ..builder import cached_map, formula_cells
+from ..engine import Standard
 from ..workbook.cached_values import PatchError, patch_workbook
 from ..workbook.contract import TEMPLATE_VERSION
-from ..workbook.formulas import FormulaChange, TemplateFormulas, changed_formulas, shipped_formulas
+from ..workbook.formulas import FormulaChange, TemplateFormulas, changed_formulas
 from ..workbook.functions import CellProblem, content_from_params
 from ..workbook.readers import WorkbookData, WorkbookError, read_workbook, screen
 from .check import Problem, standard_table_changes
@@ -41,8 +42,6 @@ def workbook_rules(data: WorkbookData, std: Standard) -> Standard:
 def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) -> Recalculated:
     """The workbook's bytes with fresh cached values; refuses a workbook whose formulas are not
     the template's (its cells would be written in the wrong places)."""
-    from ..builder import cached_map, formula_cells  # XlsxWriter: not in a collect worker
-
     data = read_workbook(path, std)
     if str(data.template_version) != TEMPLATE_VERSION:
         raise WorkbookError(f"工作簿模板版本为 {data.template_version}，本软件为 {TEMPLATE_VERSION}："
@@ -76,35 +75,3 @@ def _described(changes: list[FormulaChange], std_version: str) -> str:
     first = changes[0]
     more = f"（另有 {len(changes) - 1} 处公式也不同）" if len(changes) > 1 else ""
     return f"单元格 {first.cell} 的公式与评价标准 {std_version} 的模板不同：{first.detail}{more}"
-
-
-_BUILT: list[tuple[Standard, TemplateFormulas]] = []
-
-
-def template_formulas(std: Standard) -> TemplateFormulas:
-    """The formulas a county workbook on this standard holds: the shipped template's for the
-    packaged standard (read once, without the builder), else the builder's, once per standard."""
-    packaged = default_standard()
-    if std is packaged or dataclasses.replace(std, path=packaged.path) == packaged:
-        return shipped_formulas()
-    for known, formulas in _BUILT:
-        if known == std:
-            return formulas
-    from ..builder import formula_cells
-    from ..workbook.inputs import WorkbookInputs
-
-    _BUILT[:] = [(std, TemplateFormulas.of(formula_cells(std, WorkbookInputs())))]  # a batch uses one
-    return _BUILT[0][1]
-
-
-def formula_problems(path: Path, data: WorkbookData, std: Standard) -> list[Problem]:
-    """公式被修改: one row naming the first template formula the workbook changed (a reviewer
-    needs the finding, not every cell). Not for a workbook of another template or standard
-    version: 版本不符 says that already, and its formulas differ by design."""
-    if str(data.template_version) != TEMPLATE_VERSION or str(data.standard_version) != std.version:
-        return []
-    changes = _changes(path, template_formulas(std))
-    if not changes:
-        return []
-    return [Problem(changes[0].cell, "公式被修改", f"{_described(changes, std.version)}，显示的得分可能不是按"
-                                               "评价标准计算的：请用新模板重新填报，或恢复该公式")]

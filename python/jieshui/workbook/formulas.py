@@ -1,6 +1,7 @@
 """Formulas compared by meaning, not by text: the template's formula of every formula cell
-(`TemplateFormulas`, the map county and province code both compare a workbook with), how a
-workbook file's formulas are read, and when two formulas are the same.
+(`TemplateFormulas`: the map any adapter compares a workbook with; recalc and merge build it
+from the builder's cells), how a workbook file's formulas are read, and when two formulas are
+the same.
 
 Excel, WPS and LibreOffice each respell a formula when they save it: LibreOffice drops the quotes
 of '基础数据'!$B$80 and writes FALSE() for FALSE; WPS and Excel add _xlfn. to newer functions;
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
 from defusedxml import ElementTree
+from openpyxl.utils.cell import get_column_letter
 
 from .cached_values import sheet_parts
 
@@ -50,28 +52,14 @@ class TemplateFormulas:
         by_sheet: dict[str, list[tuple[int, int, str]]] = {}
         for cell in cells:
             by_sheet.setdefault(cell.sheet, []).append((cell.row, cell.col, cell.formula))
-        return cls({sheet: {_ref(row, col): text for row, col, text in sorted(found)}
+        return cls({sheet: {f"{get_column_letter(col + 1)}{row + 1}": text for row, col, text in sorted(found)}
                     for sheet, found in by_sheet.items()})
-
-    @classmethod
-    def of_workbook(cls, archive: zipfile.ZipFile) -> TemplateFormulas:
-        """Every formula cell of a workbook file (the shipped template)."""
-        sheets = {}
-        for sheet, part in sheet_parts(archive).items():
-            if part in archive.NameToInfo:
-                found = {ref: text for ref, text in read_formulas(archive.read(part)).items() if text}
-                if found:
-                    sheets[sheet] = found
-        return cls(sheets)
 
     @functools.cached_property
     def digests(self) -> dict[str, bytes]:
         """Each sheet's digest, as `_digest` computes it from a file written the plain way."""
         return {sheet: _digest((ref.encode(), _escape(text[1:]).encode()) for ref, text in cells.items())
                 for sheet, cells in self.sheets.items()}
-
-    def __len__(self) -> int:
-        return sum(len(cells) for cells in self.sheets.values())
 
 
 @dataclass(frozen=True)
@@ -86,15 +74,6 @@ class FormulaChange:
     @property
     def cell(self) -> str:
         return f"{self.sheet}!{self.ref}"
-
-
-def _ref(row: int, col: int) -> str:
-    letters = ""
-    col += 1
-    while col:
-        col, rest = divmod(col - 1, 26)
-        letters = chr(65 + rest) + letters
-    return f"{letters}{row + 1}"
 
 
 def _escape(text: str) -> str:
@@ -270,13 +249,3 @@ def difference(expected: str, found: str | None) -> str:
 
 def _short(text: str) -> str:
     return text if len(text) <= SHOWN_CHARS else text[:SHOWN_CHARS] + "…"
-
-
-@functools.cache
-def shipped_formulas() -> TemplateFormulas:
-    """The formulas of the shipped blank template (built on the packaged standard): what a
-    county workbook on that standard holds, read without the builder."""
-    from . import assets
-
-    with assets.asset(assets.TEMPLATE).open("rb") as stream, zipfile.ZipFile(stream) as archive:
-        return TemplateFormulas.of_workbook(archive)
