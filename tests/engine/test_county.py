@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from jieshui.engine import DataFileError, assess, read_county_file, validate
+from jieshui.engine import WORKBOOK, DataFileError, assess, read_county_file, validate
 
 
 def messages(result, field):
@@ -65,6 +65,31 @@ def test_bad_values_name_the_field_and_what_to_enter(std, example, key, value, f
     found = messages(result, f"inputs.{key}")
     assert len(found) == 1 and fragment in found[0], found
     assert result.verdict == "数据不完整"
+
+
+@pytest.mark.parametrize("key, value, fragment", [
+    # The workbook's rate cells are percent-formatted: 5.2 shows as 520%, 5.2% is typed as such.
+    ("gdp_intensity_decline", 5.2, "为 520%，超出 -100%～100% 的范围：请连同百分号按百分数填写，如 5.2%"),
+    ("gdp_intensity_decline", None, "请按百分数填写（如 85%）"),
+    ("gdp_intensity_decline", "5.2%", "（单元格中是文字而非数字）：请将单元格格式设为百分比后重新输入"),
+    ("permits_total", " 40", "“ 40”（单元格中是文字而非数字）：请删去前后的空格后重新输入"),
+    ("permits_total", "40%", "请删去百分号后重新输入"),
+    ("permits_total", " 40% ", "请删去前后的空格和百分号后重新输入"),
+    ("irrigation_efficiency", 58.3, "为 58.3，超出 0～1 的范围：请填小数，如 0.583"),
+    ("tiered_price_issued", "对", "应从下拉列表选择“是”或“否”，当前为 “对”"),
+    ("tiered_price_issued", None, "缺少“城镇居民阶梯水价制度已出台”：请从下拉列表选择“是”或“否”"),
+])
+def test_a_workbooks_values_get_the_workbooks_advice(std, example, key, value, fragment):
+    example["inputs"][key] = value
+    found = messages(assess(example, std, WORKBOOK), f"inputs.{key}")
+    assert len(found) == 1 and fragment in found[0], found
+
+
+def test_a_workbook_without_utilities_is_told_of_its_table(std, example):
+    example["utilities"] = []
+    found = messages(assess(example, std, WORKBOOK), "utilities")
+    assert found == ["未填写供水单位：请在供水单位表中为每个城镇公共供水单位填写一行，用于评价内容 17 漏损率"]
+    assert "[[utilities]]" in messages(assess(example, std), "utilities")[0]  # a data file's table
 
 
 def test_booleans_accept_chinese_yes_no(std, example):

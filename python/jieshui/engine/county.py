@@ -295,7 +295,8 @@ def _text_hint(value: str, spec: InputSpec, source: Source) -> str:
              if present]
     if extra:
         return f"（单元格中是文字而非数字）：请删去{'和'.join(extra)}后重新输入"
-    return "（单元格中是文字而非数字）：请将单元格格式设为数值后重新输入"
+    number_format = "百分比" if spec.kind == "fraction" else "数值"
+    return f"（单元格中是文字而非数字）：请将单元格格式设为{number_format}后重新输入"
 
 
 def _as_typed(value: float, spec: InputSpec, source: Source) -> str:
