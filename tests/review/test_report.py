@@ -7,10 +7,11 @@ import subprocess
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from PIL import ImageFont
 
-from helpers import EXAMPLE, EXAMPLE_WORKBOOK, run
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK, named, run
 from jieshui.buildtime.samples import edge_counties
 from jieshui.engine import assess
 from jieshui.review.charts import cjk_font, has_chinese
@@ -125,6 +126,16 @@ def test_a_date_given_dates_the_report_and_a_wrong_one_is_refused(tmp_path):
     out = run("report", EXAMPLE_WORKBOOK, "-o", tmp_path / "bad", "--date", "8月2日")
     assert out.returncode == 2 and "--date 应为日期，如 2025-07-20" in out.stdout + out.stderr
     assert "Traceback" not in out.stderr and not (tmp_path / "bad").exists()
+
+
+def test_a_report_date_that_is_not_a_date_is_named_and_today_used(tmp_path):
+    book = openpyxl.load_workbook(EXAMPLE_WORKBOOK, keep_vba=True)
+    named(book, "in_report_date").value = "7月20日"
+    book.save(tmp_path / "typed.xlsm")
+    out = run("report", tmp_path / "typed.xlsm", "-o", tmp_path)
+    assert out.returncode == 0, out.stderr
+    assert "填报日期 “7月20日” 不是日期，按今天" in out.stdout
+    assert list(tmp_path.glob(f"*自评报告_{TODAY:%Y%m%d}.docx"))
 
 
 def test_a_workbook_without_a_report_date_is_dated_today(tmp_path):

@@ -13,7 +13,7 @@ from typing import Any
 
 from ..builder.progress import stages_in, work_year
 from ..engine import Standard
-from ..engine.words import NOT_APPLICABLE, met_word
+from ..engine.words import NOT_APPLICABLE, met_word, shown
 from ..workbook.inputs import WorkbookInputs
 from .charts import indicator_chart, leakage_chart
 from ..files import write_new
@@ -171,6 +171,8 @@ def dated(inputs: WorkbookInputs, given: dt.date | None, today: dt.date) -> tupl
         report_date = report_date.date()
     if isinstance(report_date, dt.date):
         return report_date, "按工作簿的填报日期"
+    if report_date not in (None, ""):
+        return today, f"工作簿的填报日期 {shown(report_date)} 不是日期，按今天"
     return today, "工作簿未填填报日期，按今天"
 
 
