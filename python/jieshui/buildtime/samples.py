@@ -61,6 +61,10 @@ def _vary_inputs(inputs: dict[str, Any], std: Standard, rng: random.Random, keep
             numerator = inputs[content.denominator] * share
             count = std.inputs[content.numerator].kind == "count"
             inputs[content.numerator] = int(numerator) if count else numerator
+    # Reclaimed water is part of the non-conventional water used: a generated county whose
+    # figures contradict each other would carry a 复核提示 it was not meant to.
+    inputs["nonconventional_use"] = max(inputs["nonconventional_use"],
+                                        inputs["reclaimed_water_used"] * rng.uniform(1.0, 1.3))
 
 
 def county_workbook(raw: dict[str, Any], std: Standard, vba: bytes) -> bytes:
