@@ -139,31 +139,47 @@ def test_collect_scores_it_without_findings(lo_saved, fmt, tmp_path):
     assert found["counties"][0]["flags"] == []
 
 
-def _planted_change(source: Path, folder: Path) -> tuple[Path, str]:
-    """A visible score cell's formula pointing at another row of 计算 (openpyxl, as a tamperer
-    would); the file and "sheet!cell"."""
+def _planted_change(source: Path, folder: Path, cell_of_book) -> tuple[Path, str, str]:
+    """The file with the last reference of one formula pointing one row down (openpyxl, as a
+    tamperer would); the file, "sheet!cell" and the formula as LibreOffice saved it."""
     book = openpyxl.load_workbook(source, keep_vba=source.suffix == ".xlsm")
-    cell = named_cells(book, "out_points")[1]
-    changed = re.sub(r"!\$B\$(\d+)", lambda m: f"!$B${int(m.group(1)) + 1}", cell.value, count=1)
-    assert changed != cell.value
-    cell.value = changed
+    cell = cell_of_book(book)
+    saved = cell.value
+    last = list(re.finditer(r"\$([A-Z]+)\$(\d+)", saved))[-1]
+    cell.value = f"{saved[:last.start()]}${last.group(1)}${int(last.group(2)) + 1}{saved[last.end():]}"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"改过.{source.suffix.lstrip('.')}"
     book.save(path)
-    return path, f"{cell.parent.title}!{cell.coordinate}"
+    return path, f"{cell.parent.title}!{cell.coordinate}", saved
+
+
+def _refused(out, cell: str, formula: str) -> None:
+    """Exit 2 with one short line naming the cell, quoting neither the saved formula nor the
+    template's (what the old message dumped)."""
+    message = out.stderr.strip()
+    assert out.returncode == 2 and cell in message, out.stdout + message
+    sheet, ref = cell.split("!")
+    template = openpyxl.load_workbook(EXAMPLE_WORKBOOK)[sheet][ref].value
+    assert "\n" not in message and len(message) < ONE_LINE, message
+    assert formula[1:] not in message and template[1:] not in message, message
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_really_changed_formula_is_refused_in_one_line(lo_saved, fmt, tmp_path):
-    changed, cell = _planted_change(lo_saved[fmt], tmp_path)
-    out = run("recalc", changed, "-o", tmp_path / f"r.{fmt}")
-    message = out.stderr.strip()
-    assert out.returncode == 2 and cell in message, message
-    assert "\n" not in message and len(message) < ONE_LINE, message
+    # A visible score cell (附件3's second content) now shows another row of 计算.
+    changed, cell, formula = _planted_change(lo_saved[fmt], tmp_path, lambda b: named_cells(b, "out_points")[1])
+    _refused(run("recalc", changed, "-o", tmp_path / f"r.{fmt}"), cell, formula)
     assert not (tmp_path / f"r.{fmt}").exists()
     assert run("split", changed, "-o", tmp_path / "填报表").returncode == 0
     returned = next((tmp_path / "填报表").glob("*水利局*"))
-    merge = run("merge", changed, returned, "-o", tmp_path / f"m.{fmt}")
-    message = (merge.stdout + merge.stderr).strip()
-    assert merge.returncode == 2 and cell in message and len(message) < ONE_LINE, message
+    _refused(run("merge", changed, returned, "-o", tmp_path / f"m.{fmt}"), cell, formula)
     assert not (tmp_path / f"m.{fmt}").exists()
+
+
+def test_a_change_deep_in_a_long_formula_is_told_briefly(lo_saved, tmp_path):
+    def longest(book):
+        return max((c for row in book["计算"].iter_rows() for c in row if isinstance(c.value, str) and "$" in c.value),
+                   key=lambda c: len(c.value))
+    changed, cell, formula = _planted_change(lo_saved["xlsm"], tmp_path, longest)
+    assert len(formula) > 2000  # what issue 21 saw dumped
+    _refused(run("recalc", changed, "-o", tmp_path / "r.xlsm"), cell, formula)
