@@ -9,7 +9,7 @@ import zipfile
 import openpyxl
 import pytest
 
-from helpers import BLANK_WORKBOOK
+from helpers import BLANK_WORKBOOK, EXAMPLE_WORKBOOK, run
 from jieshui.builder import formula_cells
 from jieshui.engine import default_standard
 from jieshui.workbook.cached_values import sheet_parts
@@ -125,3 +125,18 @@ def test_a_changed_formula_is_found_among_a_workbooks_respelled_ones(tmp_path, t
         changes = changed_formulas(archive, template, sheet_parts(archive))
     assert [c.cell for c in changes] == [f"{sheet}!{cell.coordinate}"]
     assert "100" in changes[0].detail and changes[0].found == "=100"
+
+
+def test_a_formula_no_xml_parser_reads_is_a_damaged_file_for_recalc(tmp_path):
+    # 计算 is a sheet the value readers never open, so only the formula check meets it.
+    source = zipfile.ZipFile(EXAMPLE_WORKBOOK)
+    part = sheet_parts(source)["计算"]
+    damaged = tmp_path / "damaged.xlsm"
+    with zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == part:
+                content = content.replace(b"<f>", b"<f>&#0;", 1)
+            target.writestr(info, content, compress_type=info.compress_type)
+    out = run("recalc", damaged, "-o", tmp_path / "out.xlsm")
+    assert out.returncode == 2 and "已损坏" in out.stderr and "Traceback" not in out.stderr, out.stderr

@@ -7,6 +7,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
 from ..builder import cached_map, formula_cells
 from ..engine import Standard
@@ -66,7 +67,7 @@ def _changes(path: Path, template: TemplateFormulas) -> list[FormulaChange]:
     try:
         with screen(path) as archive:
             return changed_formulas(archive, template)
-    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, ParseError) as exc:
         raise WorkbookError(f"文件 {path.name} 已损坏，无法读取其中的公式") from exc
 
 

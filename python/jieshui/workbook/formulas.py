@@ -187,7 +187,7 @@ def canonical(formula: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         name = token.value.upper()
         if (token.type == "FUNC" and token.subtype == "OPEN" and name in ("TRUE(", "FALSE(")
                 and i + 1 < len(items) and items[i + 1].type == "FUNC" and items[i + 1].subtype == "CLOSE"):
-            keys.append("L:" + name[:-1])  # LibreOffice writes FALSE() for FALSE
+            keys.append("LOGICAL:" + name[:-1])  # LibreOffice writes FALSE() for FALSE
             shown.append(token.value + ")")
             i += 2
             continue
@@ -206,13 +206,13 @@ def _key(token: Any) -> str:
             return "N:" + _number(value)
         if subtype == "RANGE":
             return "R:" + _reference(value)
-        return f"{subtype[:1]}:{value.upper()}"  # LOGICAL, ERROR
+        return f"{subtype}:{value.upper()}"  # LOGICAL, ERROR
     if kind == "FUNC" and subtype == "OPEN":
         name = value.upper()
         while name.startswith(PREFIXES):
             name = name.split(".", 1)[1]
         return "F:" + name
-    return f"{kind[:2]}{subtype[:1]}:{value.upper()}"
+    return f"{kind}/{subtype}:{value.upper()}"  # operators, separators, parentheses
 
 
 def _number(text: str) -> str:
