@@ -128,6 +128,21 @@ def test_the_monthly_round_goes_through_libreoffice(lo_saved, fmt, tmp_path, std
     assert _total(tmp_path / f"第二次.{fmt}") == 97.5
 
 
+def test_a_unit_file_changed_outside_its_cells_is_still_caught_after_libreoffice(lo_saved, tmp_path):
+    master = _copy(lo_saved["xlsm"], tmp_path, "示例旗")
+    assert run("split", master, "-o", tmp_path / "填报表").returncode == 0
+    unit_file = next((tmp_path / "填报表").glob("*工信局*"))
+    book = openpyxl.load_workbook(unit_file)
+    book["填报"]["B3"] = "随便写"  # a label, outside the yellow cells
+    typed = tmp_path / "typed" / unit_file.name
+    typed.parent.mkdir()
+    book.save(typed)
+    convert(typed, tmp_path / "returned", FILTERS["xlsx"])
+    out = run("merge", master, tmp_path / "returned" / unit_file.name, "-o", tmp_path / "m.xlsm")
+    assert out.returncode == 1 and "填报!B3 被改动" in out.stdout, out.stdout + out.stderr
+    assert not (tmp_path / "m.xlsm").exists()
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_collect_scores_it_without_findings(lo_saved, fmt, tmp_path):
     folder = tmp_path / "各县"
