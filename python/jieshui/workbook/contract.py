@@ -11,7 +11,10 @@ from ..engine import Content, Rule, Standard, describe_rule, source_text
 
 # 2025.2: the VBA calls jieshui.excel.udfs and jieshui.excel.macros (2025.1 named jieshui.udfs
 # and jieshui.macros, which no longer exist), and the name out_values was added.
-TEMPLATE_VERSION = "2025.3"
+# 2025.4: 工作进度 judged in the workbook's 工作年度, twins say 错误 where they said 数据有误, and
+# JS_PYTHON caches #NAME?: a 2025.3 workbook's formulas differ, so recalc and merge say which
+# template it is instead of naming a changed formula.
+TEMPLATE_VERSION = "2025.4"
 
 SHEET_COVER = "说明"
 SHEET_INPUTS = "基础数据"
