@@ -232,6 +232,7 @@ def test_diff_names_every_kind_of_change(tmp_path):
     text = text.replace('title = "用水强度符合控制指标：', 'title = "用水效率达标：', 1)
     text = text.replace('lead = "住建局"\ncoop = ["水利局"]', 'lead = "水利局"\ncoop = ["住建局"]', 1)  # content 4
     text = text.replace("pass_mark = 85.0", "pass_mark = 80.0")
+    text = text.replace('id = "H5"', 'id = "H8"', 1)  # one plausibility rule renumbered: gone, and new
     changed = tmp_path / "changed.toml"
     changed.write_text(text, encoding="utf-8")
     out = run("standard", "diff", "默认", changed)
@@ -239,6 +240,8 @@ def test_diff_names_every_kind_of_change(tmp_path):
     assert "总体：合格分由“85”改为“80”" in out.stdout
     assert "必备条件 P2：内容由“用水强度符合控制指标" in out.stdout
     assert "评价内容 4“公共供水管网内非居民用水大户计划用水管理覆盖率”：牵头单位由“住建局”改为“水利局”" in out.stdout
+    assert "合理性检查 H5：删除“再生水利用量 > 非常规水源利用量" in out.stdout
+    assert "合理性检查 H8：新增“再生水利用量 > 非常规水源利用量" in out.stdout
 
 
 def test_sources_are_shown_to_the_official(std):

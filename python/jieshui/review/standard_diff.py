@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine import Condition, Standard, describe_rule
+from ..engine import Condition, Standard, describe_plausibility, describe_rule
 
 
 def _text(value: Any) -> str:
@@ -35,7 +35,17 @@ def _general(a: Standard, b: Standard) -> list[str]:
         lines += _changed("总体", label, old, new)
     for key in sorted(set(a.verdicts) | set(b.verdicts)):
         lines += _changed("总体", f"结论文字（{key}）", a.verdicts.get(key, ""), b.verdicts.get(key, ""))
-    return lines
+    return lines + _plausibility(a, b)
+
+
+def _plausibility(a: Standard, b: Standard) -> list[str]:
+    """合理性检查 rules added, removed or changed (by id): they decide which 复核提示 counties get."""
+    def rules(std: Standard) -> dict[str, str]:
+        return {r.id: f"{describe_plausibility(r, std)}（{r.text}）" for r in std.plausibility}
+
+    old, new = rules(a), rules(b)
+    return [f"合理性检查 {rid}：" + ("删除" if rid not in new else "新增" if rid not in old else "改为") +
+            f"“{new.get(rid, old.get(rid))}”" for rid in sorted(set(old) | set(new)) if old.get(rid) != new.get(rid)]
 
 
 def _contents(a: Standard, b: Standard) -> list[str]:
