@@ -37,6 +37,7 @@ def test_export_of_the_example(tmp_path, std, example):
     assert xlsx.exists()
     rows = exported_rows(xlsx)
     assert rows[0][0] == "示例旗县域节水型社会达标建设复核自评赋分表（2024年度）"
+    assert rows[3][:2] == ["评价标准：", std.version]  # which rules scored it
     expected = assess(example, std)
     points = [r[4] for r in contents_rows(rows)]
     assert points == [c.points for c in expected.contents]
@@ -125,8 +126,11 @@ def test_data_problems_come_first_and_say_to_correct_them(tmp_path, std):
     out_dir = tmp_path / "out"
     out = run("export", path, "-o", out_dir)
     assert f"数据问题 {len(data)} 项：请改正后重新导出" in out.stdout
-    flat = [str(r[0]) for r in exported_rows(next(out_dir.glob("*.xlsx")))]
+    rows = exported_rows(next(out_dir.glob("*.xlsx")))
+    flat = [str(r[0]) for r in rows]
     assert f"数据问题：{len(data)} 项，请改正后重新导出（见表后清单）" in flat
+    # Content 1 reads the wrong count: its 自评得分 says 错误, as the workbook's 得分 cell does.
+    assert contents_rows(rows)[0][4] == "错误"
     lists = [line for line in flat if line.startswith(("数据问题：", "复核提示："))]
     assert lists[-2].startswith("数据问题：") and lists[-1].startswith("复核提示：")
 

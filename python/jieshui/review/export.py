@@ -92,7 +92,10 @@ class SubmissionWriter:
         ws.write(2, 3, "填报日期：", self.styles.plain)
         ws.write(2, 4, text(report_date.isoformat() if isinstance(report_date, dt.date) else report_date or BLANK),
                  self.styles.plain)
-        row = 3
+        # Which rules scored it: a province's revision has a version of its own (issue 21).
+        ws.write(3, 0, "评价标准：", self.styles.plain)
+        ws.merge_range(3, 1, 3, 5, text(self.result.standard.version), self.styles.plain)
+        row = 4
         data = sum(1 for p in self.problems if not p.is_hint)
         if data:
             ws.merge_range(row, 0, row, 5, f"数据问题：{data} 项，请改正后重新导出（见表后清单）", self.styles.warning)
@@ -110,7 +113,10 @@ class SubmissionWriter:
             ws.write(row, 1, text(c.indicator), self.styles.text)
             ws.write(row, 2, text(c.title), self.styles.text)
             ws.write(row, 3, c.max_points, self.styles.points)
-            self.number_or_dash(ws, row, 4, c.points, self.styles.points)
+            if c.points is None:  # 缺数据 or 错误, as the workbook's 得分 cell says
+                ws.write(row, 4, c.state or BLANK, self.styles.center)
+            else:
+                ws.write_number(row, 4, c.points, self.styles.points)
             if c.not_applicable:
                 ws.write(row, 5, NOT_APPLICABLE, self.styles.center)
             else:
