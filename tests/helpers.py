@@ -65,14 +65,19 @@ def convert(source: Path, out_dir: Path, target: str, infilter: str | None = Non
                    check=True, capture_output=True, timeout=180)
 
 
-# LibreOffice recalculates every formula of an OOXML file on load with this setting.
-RECALC_ALWAYS = """<?xml version="1.0" encoding="UTF-8"?>
+def recalc_on_load(mode: int) -> str:
+    """A LibreOffice profile setting: recalculate an OOXML file's formulas on load always (0) or
+    never (1, the cached values are shown as saved)."""
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
  xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 <item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
-<value>0</value></prop></item>
+<value>{mode}</value></prop></item>
 </oor:items>
 """
+
+
+RECALC_ALWAYS = recalc_on_load(0)
 CELL = re.compile(r'<c r="([A-Z]+[0-9]+)"[^>]*?\bt="e"')
 
 

@@ -52,6 +52,18 @@ def prop(name, value):
     return PropertyValue(Name=name, Value=value)
 
 
+def connect(pipe):
+    """The component context of a LibreOffice started with --accept=pipe,name=PIPE."""
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    for _ in range(240):
+        try:
+            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+        except NoConnectException:
+            time.sleep(0.25)
+    raise RuntimeError("LibreOffice did not start within 60 s")
+
+
 class Session:
     def __init__(self, profile: Path):
         (profile / "user").mkdir(parents=True, exist_ok=True)
@@ -61,20 +73,9 @@ class Session:
             ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
              "--nologo", "--nodefault", f"--accept=pipe,name={pipe};urp;"],
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        context = self._connect(pipe)
+        context = connect(pipe)
         self.desktop = context.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", context)
         self.docs = {}
-
-    @staticmethod
-    def _connect(pipe):
-        local = uno.getComponentContext()
-        resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
-        for _ in range(240):
-            try:
-                return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-            except NoConnectException:
-                time.sleep(0.25)
-        raise RuntimeError("LibreOffice did not start within 60 s")
 
     def _doc(self, path):
         key = str(Path(path).resolve())

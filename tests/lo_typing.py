@@ -12,25 +12,14 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import uno
+import uno  # noqa: F401  (LibreOffice's bridge: this script needs the system Python)
 from com.sun.star.beans import PropertyValue
-from com.sun.star.connection import NoConnectException
+
+from lo_session import connect
 
 FORMULA_VALUE, FORMULA_ERROR = 1, 4  # com.sun.star.sheet.FormulaResult
-
-
-def connect(pipe: str):
-    resolver = uno.getComponentContext().ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", uno.getComponentContext())
-    for _ in range(120):
-        try:
-            return resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
-        except NoConnectException:
-            time.sleep(0.5)
-    raise SystemExit("LibreOffice did not start")
 
 
 def named_cell(doc, name):

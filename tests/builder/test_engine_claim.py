@@ -8,19 +8,13 @@ import subprocess
 import openpyxl
 import pytest
 
-from helpers import BLANK_WORKBOOK, EXAMPLE, EXAMPLE_WORKBOOK, named, run, soffice
+from helpers import BLANK_WORKBOOK, EXAMPLE, EXAMPLE_WORKBOOK, named, recalc_on_load, run, soffice
 from jieshui.workbook.contract import SHEET_COVER
 
 BUILT_IN = "内置公式（未连接 Python）"
 
 # LibreOffice shows an OOXML file's cached values and recalculates nothing on load.
-RECALC_NEVER = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
- xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse">
-<value>1</value></prop></item>
-</oor:items>
-"""
+RECALC_NEVER = recalc_on_load(1)
 
 
 def _ok(out):
