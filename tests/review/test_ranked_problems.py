@@ -200,3 +200,30 @@ def test_problem_rows_are_tall_enough_for_their_text(province):
             tall += 1
             assert ws.row_dimensions[cell.row].height >= lines * 13, (cell.coordinate, lines)
     assert tall >= 3  # the evidence rows and the long findings wrap
+
+
+def _words(pdf, page):
+    """(text, x0, y0, x1, y1) of every word pdftotext finds on the page."""
+    import re
+    import subprocess
+
+    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(w, *map(float, box)) for *box, w in re.findall(
+        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
+
+
+def test_the_summary_page_prints_legibly(province, tmp_path):
+    """The 汇总 sheet printed one page wide by LibreOffice: the columns issue 21 added (评价标准版本,
+    填报日期) must not shrink its text below 7 pt, and no words overlap (the headings above the
+    tables once wrapped in the narrow 序号 column and ran into the next row)."""
+    from helpers import convert
+
+    _, target, *_ = province
+    convert(target, tmp_path, "pdf")
+    words = _words(tmp_path / "汇总.pdf", 1)
+    assert any(w == "评价标准版本" for w, *_ in words)
+    assert min(y1 - y0 for _, _, y0, _, y1 in words) >= 7.0
+    overlapping = [(a[0], b[0]) for i, a in enumerate(words) for b in words[i + 1:]
+                   if min(a[3], b[3]) - max(a[1], b[1]) > 1 and min(a[4], b[4]) - max(a[2], b[2]) > 1]
+    assert not overlapping

@@ -69,21 +69,33 @@ class SummaryWriter:
         ws = self.table("汇总", frame, top)
         ws.merge_range(0, 0, 0, len(frame.columns) - 1,
                        f"县域节水型社会达标建设复核汇总（{len(frame)} 个县）", self.styles.title)
-        ws.write_string(1, 0, "本次复核概况", self.styles.bold_text)
+        # Across three columns: in the narrow 序号 column the wrapped words ran over the next row.
+        ws.merge_range(1, 0, 1, 2, "本次复核概况", self.styles.bold_text)
         for i, (label, text) in enumerate(summary):
             ws.merge_range(2 + i, 0, 2 + i, 2, label, self.styles.group)
             ws.merge_range(2 + i, 3, 2 + i, len(frame.columns) - 1, text, self.styles.text)
-        ws.write_string(top - 1, 0, "各县得分（按复算总分排序）", self.styles.bold_text)
+        ws.merge_range(top - 1, 0, top - 1, 2, "各县得分（按复算总分排序）", self.styles.bold_text)
         ws.freeze_panes(top + 1, 0)
         self.overview_formats(ws, frame, top)
 
     def overview_formats(self, ws: Any, frame: pd.DataFrame, top: int) -> None:
         first, last = top + 1, top + max(len(frame), 1)
         col = {name: i for i, name in enumerate(frame.columns)}
+        # The page is printed one page wide: the columns added for issue 21 (评价标准版本, 填报日期)
+        # are paid for by narrower short-number columns, so the text stays as large as before.
+        widths = {"序号": 6, "评价年度": 9, "基本分": 9, "加分": 9, "问题数": 9, "结论": 26,
+                  "评价标准版本": 18, "填报日期": 11, "文件": 40}
         for name in frame.columns:
-            ws.set_column(col[name], col[name], {"序号": 6, "文件": 50, "结论": 26, "评价标准版本": 24}.get(name, 12),
+            ws.set_column(col[name], col[name], widths.get(name, 12),
                           self.styles.points if name in ("总分（复算）", "基本分", "加分", "工作簿显示总分", "上年总分",
                                                          "较上年变化") else self.styles.center)
+        # A long path or a province's revision wraps; the row must be as tall as that (a row does
+        # not grow by itself in a file never opened, and the wrapped words would print over the next).
+        wrapped = [("文件", widths["文件"] - 4), ("评价标准版本", widths["评价标准版本"])]  # paths break at "/"
+        for n, row in enumerate(frame.itertuples(index=False)):
+            height = text_height([(row[col[name]], width) for name, width in wrapped], 0)
+            if height > LINE_PT + 4:
+                ws.set_row(first + n, height)
         verdict = col["结论"]
         for text, fmt in zip((v for _, v in tables.verdict_columns(self.std)),
                              (self.styles.good, self.styles.bad, self.styles.bad, self.styles.neutral)):
