@@ -13,7 +13,8 @@ from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
 from ..review.carry import carry
 from ..review.merge import merged_workbook, plan_merge
-from ..review.unit_files import write_unit_files
+from ..engine.county import LAST_YEAR
+from ..review.unit_files import checked_county, checked_year, file_part, write_unit_files
 from ..review.unit_returns import read_unit_file
 from ..workbook.readers import WorkbookError, read_workbook
 from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, output_folder, read_standard
@@ -34,6 +35,11 @@ def split_command(workbook: Workbook,
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
     std = read_standard(standard)
     data = _read(workbook, std)
+    try:  # every unit file carries the county and year; merge matches them
+        checked_county(data, "分发填报表")
+        checked_year(data, "分发填报表")
+    except WorkbookError as exc:
+        raise fail(str(exc)) from exc
     folder = output_folder(out_dir, workbook.parent / "填报表")
     console = make_console()
     for target in write_unit_files(folder, std, data.inputs, dt.date.today()):
@@ -53,11 +59,11 @@ def merge_command(workbook: Workbook,
         raise fail("-o 与 --in-place 只能选一个")
     std = read_standard(standard)
     data = _read(workbook, std)
-    try:
+    try:  # plan_merge refuses a workbook whose 评价年度 is not a year
         returns = [read_unit_file(path, std) for path in files]
+        plan = plan_merge(data, returns, std)
     except WorkbookError as exc:
         raise fail(str(exc)) from exc
-    plan = plan_merge(data, returns, std)
     console = make_console()
     if plan.missing:
         console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
@@ -90,15 +96,18 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
                   standard: StandardOption = None) -> None:
     """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
     std = read_standard(standard)
-    carried = carry(_read(workbook, std).inputs, std)
-    year = carried.inputs.county.get("year")
+    last = _read(workbook, std)
+    try:  # next year's must be a year too: it names the file and dates the plan
+        year = checked_year(last, "生成下一年度工作簿", LAST_YEAR - 1) + 1
+    except WorkbookError as exc:
+        raise fail(str(exc)) from exc
+    carried = carry(last.inputs, std)
     data = build_workbook(std, carried.inputs, shipped_vba())
     if output is not None:  # a name the user gave: never another one, never over a file
         target = new_output(output)
         write_atomically(target, data)
     else:  # the name we chose, or the first free _2, _3 ... like every other command
-        target = write_new(workbook.with_name(
-            f"{carried.inputs.county.get('name') or '县域'}_{year or '新年度'}年度.xlsm"), data)
+        target = write_new(workbook.with_name(f"{file_part(last.inputs.county.get('name'), '县域')}_{year}年度.xlsm"), data)
     console = make_console()
     console.print(f"已生成 {target}，结转了：", markup=False)
     for line in carried.lines:

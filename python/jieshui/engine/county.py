@@ -36,6 +36,25 @@ DATA_FILE: Source = "data_file"
 WORKBOOK: Source = "workbook"
 
 
+# A plausible 评价年度, first and last: the one rule for the data file, the workbook and every
+# file name carry, split and merge build from it.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def plausible_year(value: Any) -> int | None:
+    """The year `value` is when it is a whole year from FIRST_YEAR to LAST_YEAR (a workbook cell
+    may hold 2025 as 2025.0; TRUE, text, NaN and 2025.5 are not years)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    if not FIRST_YEAR <= value <= LAST_YEAR or value != int(value):  # NaN fails the range
+        return None
+    return int(value)
+
+
+def year_problem(value: Any) -> str:
+    return f"评价年度应为四位年份（{FIRST_YEAR}—{LAST_YEAR} 年，如 2024），当前为 {shown(value)}"
+
+
 class DataFileError(Exception):
     """The county data file cannot be read at all (exit code 2); message in Chinese."""
 
@@ -128,10 +147,9 @@ def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
     for key, value, label in (("name", name, "县（旗、区）名称"), ("province", province, "省份")):
         if not isinstance(value, str) or not value.strip():
             errors.append(FieldError(f"county.{key}", f"{label}未填写，请填写文字"))
-    year = raw.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 2000 <= year <= 2100:
-        errors.append(FieldError("county.year", f"评价年度应为四位年份，如 2024，当前为 {shown(year)}"))
-        year = None
+    year = plausible_year(raw.get("year"))
+    if year is None:
+        errors.append(FieldError("county.year", year_problem(raw.get("year"))))
     for key in raw:
         if key not in ("name", "province", "city", "year"):
             errors.append(FieldError(f"county.{key}", f"[county] 中的未知字段 {key}，可用字段：name、province、city、year"))

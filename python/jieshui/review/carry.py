@@ -10,6 +10,7 @@ from typing import Any
 
 from ..builder.progress import stages_in, work_year
 from ..engine import UTILITY_FIELDS, Stage, Standard
+from ..engine.county import plausible_year
 from ..engine.words import shown
 from ..workbook.contract import UTILITY_ROWS
 from ..workbook.inputs import WorkbookInputs
@@ -27,10 +28,10 @@ def carry(last: WorkbookInputs, std: Standard) -> Carried:
     new, lines = WorkbookInputs(), []
     for key in KEPT_COUNTY_FIELDS:
         new.county[key] = last.county.get(key)
-    year = last.county.get("year")
-    if isinstance(year, (int, float)) and not isinstance(year, bool):
-        new.county["year"] = int(year) + 1
-        lines.append(f"评价年度：{int(year)} → {int(year) + 1}")
+    year = plausible_year(last.county.get("year"))  # checked by the caller, with its cell
+    if year is not None:
+        new.county["year"] = year + 1
+        lines.append(f"评价年度：{year} → {year + 1}")
     lines.append("县名、省份、地市、联系人、电话：照旧")
     lines += _stages(std, last.county, new.county)
     for target, source in std.carry_inputs:

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine import UTILITY_FIELDS, WORKBOOK, Standard, validate
+from ..engine.county import plausible_year, year_problem
 from ..engine.words import shown
 from ..files import claim, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData
 from .recalc import recalculated
+from .unit_files import checked_year, identity_cell
 from .unit_returns import UnitReturn
 
 @dataclass
@@ -50,17 +52,24 @@ COUNTY_KEYS = (("county", "name", "县"), ("province", "province", "省份"), ("
                ("year", "year", "评价年度"))
 
 
-def _county(data: WorkbookData, returns: list[UnitReturn]) -> dict[str, Any]:
-    """The county the files must be for: the workbook's, or, for a blank template, the first
-    file's (then written into the cover as changes)."""
+def _county(data: WorkbookData, returns: list[UnitReturn]) -> tuple[dict[str, Any], UnitReturn | None]:
+    """The county the files must be for, and the file it was taken from: the workbook's own
+    (its 评价年度 checked, WorkbookError naming the cell), or, for a blank template, the first
+    file's with a plausible year (then written into the cover as changes)."""
     county = data.inputs.county
     if county.get("name") not in (None, "") or not returns:
-        return county
-    return {ours: returns[0].identity.get(theirs) for theirs, ours, _ in COUNTY_KEYS}
+        checked_year(data, "汇总填报表")
+        return county, None
+    source = next((b for b in returns if plausible_year(b.identity.get("year")) is not None), returns[0])
+    return {ours: source.identity.get(theirs) for theirs, ours, _ in COUNTY_KEYS}, source
 
 
 def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool:
     who = back.identity
+    if plausible_year(who.get("year")) is None:  # split refuses such a year: this file was altered
+        plan.problems.append(f"{back.path.name}：{identity_cell('year')}（隐藏的身份表）的{year_problem(who.get('year'))}，"
+                             "不能汇总，请使用县节水办分发的填报表")
+        return False
     for theirs, ours, label in (k for k in COUNTY_KEYS if k[0] != "city"):  # a city may be blank
         if not _same(who.get(theirs), county.get(ours)):
             plan.problems.append(f"{back.path.name}：来自其他{label}（{shown(who.get(theirs))}，"
@@ -85,10 +94,10 @@ def _invalid(plan: MergePlan, back: UnitReturn, std: Standard) -> None:
 def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard) -> MergePlan:
     """What merging these files would write, and every reason it may not."""
     plan, given = MergePlan(), {}
-    county = _county(data, returns)
+    county, source = _county(data, returns)
     for theirs, ours, label in COUNTY_KEYS:  # a blank template takes the county from the files
-        if county is not data.inputs.county and county.get(ours) not in (None, ""):
-            plan.changes.append(Change("县节水办", data.cell(county_name(ours)), label, None, county[ours], returns[0]))
+        if source is not None and county.get(ours) not in (None, ""):
+            plan.changes.append(Change("县节水办", data.cell(county_name(ours)), label, None, county[ours], source))
     for back in returns:
         if not _identity(plan, county, back):
             continue

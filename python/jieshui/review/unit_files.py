@@ -17,9 +17,11 @@ import xlsxwriter
 from ..builder.basic_data import validation_for
 from ..builder.styles import Styles, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
+from ..engine.county import LAST_YEAR, plausible_year, year_problem
 from ..files import write_new
-from ..workbook.contract import EVIDENCE_CHOICES, TEMPLATE_VERSION
+from ..workbook.contract import EVIDENCE_CHOICES, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
+from ..workbook.readers import WorkbookData, WorkbookError
 
 SHEET_FORM, SHEET_UTILITIES, SHEET_EVIDENCE, SHEET_REPORT, SHEET_IDENTITY = (
     "填报", "供水单位", "佐证材料", "月报", "_identity")
@@ -28,7 +30,7 @@ VALUE_COL, KEY_COL = 3, 6
 REPORT_FIELDS = ("进展情况", "存在问题", "下步打算", "报送日期")
 IDENTITY_FIELDS = ("county", "province", "city", "year", "unit", "template", "made")
 FIRST_ROW = 2  # 0-based: title, headers, data
-UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
+UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')  # not allowed (or unwise) in a file name
 
 
 def unit_inputs(std: Standard, unit: str) -> list[tuple[str, str]]:
@@ -56,9 +58,39 @@ def evidence_items(std: Standard, unit: str) -> list[tuple[str, str, str]]:
     return items + [(str(c.id), c.title, "、".join(c.evidence)) for c in std.contents if c.lead == unit]
 
 
+def file_part(text: Any, blank: str) -> str:
+    """`text` (a county's name) as part of a file name: without the characters Windows refuses,
+    a leading dot or formula sign, at most 30 characters; `blank` when nothing is left."""
+    return UNSAFE.sub("", str(text or "")).lstrip("=+-@.")[:30] or blank
+
+
 def unit_file_name(inputs: WorkbookInputs, unit: str, day: dt.date) -> str:
-    county = UNSAFE.sub("", str(inputs.county.get("name") or "")).lstrip("=+-@.")[:30] or "未填县名"
-    return f"{county}_{UNSAFE.sub('', unit)}_填报表_{day:%Y%m%d}.xlsx"
+    return f"{file_part(inputs.county.get('name'), '未填县名')}_{UNSAFE.sub('', unit)}_填报表_{day:%Y%m%d}.xlsx"
+
+
+def checked_year(data: WorkbookData, doing: str, last: int = LAST_YEAR) -> int:
+    """The workbook's 评价年度 when it is a plausible year up to `last`; else WorkbookError
+    naming its cell, what to enter and what it was about to do."""
+    typed = data.inputs.county.get("year")
+    year, cell = plausible_year(typed), data.cell(county_name("year"))
+    if year is None:
+        raise WorkbookError(f"{cell} 的{year_problem(typed)}：请更正后再{doing}")
+    if year > last:
+        raise WorkbookError(f"{cell} 的评价年度为 {year}，下一年度 {year + 1} 已超出 {LAST_YEAR} 年，无法{doing}")
+    return year
+
+
+def checked_county(data: WorkbookData, doing: str) -> str:
+    """The workbook's county name; WorkbookError naming its cell when it is blank."""
+    name = data.inputs.county.get("name")
+    if name in (None, "") or not str(name).strip():
+        raise WorkbookError(f"{data.cell(county_name('name'))} 的县（旗、区）名称未填写：请填写后再{doing}")
+    return str(name).strip()
+
+
+def identity_cell(key: str) -> str:
+    """Where a unit file's hidden identity sheet holds `key` (see UnitFileWriter.identity)."""
+    return f"{SHEET_IDENTITY}!B{IDENTITY_FIELDS.index(key) + 1}"
 
 
 class UnitFileWriter:
