@@ -9,16 +9,20 @@ from typing import Any
 from ..engine import UTILITY_FIELDS, WORKBOOK, Assessment, Content, Standard, assess
 from ..engine.plausibility import UTILITY_SUM
 from ..engine.words import shown
-from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, PARAM_HEADERS, UTILITY_ROWS, Param,
-                                 param_row)
+from openpyxl.utils.cell import range_boundaries
+
+from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, LEDGER_ROWS, PARAM_HEADERS, UTILITY_ROWS,
+                                 Param, param_row)
 from ..workbook.readers import WorkbookData, field_cells
+from ..workbook.readers.base import TABLES, OutsideCells
 from .versions import version_mismatches
 
 
 # Each kind of problem, most severe first (issue 21): what is wrong with the figures or the
 # claims (tampering included), then an unmet prerequisite, then what a reviewer should verify
 # (a content scored by its 0/0 rule, figures that contradict each other), then evidence reminders.
-SEVERITY = {"数据错误": 1, "赋分与数据不符": 1, "公式被修改": 1, "评价标准被修改": 1, "版本不符": 1,
+OUTSIDE = "表格外的数据"  # typed below an input table: not read (issue 22)
+SEVERITY = {"数据错误": 1, OUTSIDE: 1, "赋分与数据不符": 1, "公式被修改": 1, "评价标准被修改": 1, "版本不符": 1,
             "必备条件不满足": 2, "复核提示": 3, "赋分无佐证": 4}
 # The kinds that are a county's status for the reviewer (复核提示), not a 数据问题 to correct.
 REVIEW_HINTS = tuple(kind for kind, rank in SEVERITY.items() if rank >= 2)
@@ -60,7 +64,7 @@ class CheckResult:
 def check(data: WorkbookData, std: Standard) -> CheckResult:
     """Recompute the workbook's inputs with the engine and list every problem."""
     result = assess(data.inputs.to_county_raw(), std, WORKBOOK)
-    problems = _versions(data, std) + _data_errors(data, std, result)
+    problems = _versions(data, std) + _data_errors(data, std, result) + _outside(data)
     problems += _prerequisites(data, std, result) + _hints(data, result)
     problems += _evidence(data, std, result)
     problems += standard_table_changes(data, std) + _claims(data, std, result)
@@ -76,6 +80,33 @@ def _data_errors(data: WorkbookData, std: Standard, result: Assessment) -> list[
         return []
     cells = field_cells(data, std)
     return [Problem(cells.get(e.field, ""), "数据错误", e.message) for e in result.errors]
+
+
+def _outside(data: WorkbookData) -> list[Problem]:
+    return [Problem(f"{found.sheet}!{found.cells[0][0]}", OUTSIDE, outside_message(data, found))
+            for found in data.outside]
+
+
+# What to do with what lies below a table: the ledger and the utilities have room for more rows
+# up to a limit; the other tables have one row per content, unit or prerequisite.
+_ADVICE = {"in_ledger": f"请移到表格内的空行（最多 {LEDGER_ROWS} 份材料）",
+           "in_utilities": f"请移到表格内的空行（最多 {UTILITY_ROWS} 个供水单位）"}
+
+
+def outside_message(data: WorkbookData, found: OutsideCells, effect: str = "未读取") -> str:
+    """“佐证台账”第 304–305 行（A304:F305）填在台账表格（第 4–303 行）之外，未读取：请移到…"""
+    _, first, _, last = range_boundaries(data.addresses[found.name][1])
+    advice = _ADVICE.get(found.name, "表格每行对应一项，请填在对应的行内")
+    return (f"“{found.sheet}”第 {_row_list(found.rows)} 行（{found.span}）填在{TABLES[found.name]}"
+            f"（第 {first}–{last} 行）之外，{effect}：{advice}")
+
+
+def _row_list(rows: list[int]) -> str:
+    """304–305 for a run of rows, else 304、310、400 (and how many in all past four)."""
+    if rows[-1] - rows[0] == len(rows) - 1:
+        return f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+    shown_rows = "、".join(map(str, rows[:4]))
+    return f"{shown_rows} 等共 {len(rows)}" if len(rows) > 4 else shown_rows
 
 
 def _prerequisites(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:

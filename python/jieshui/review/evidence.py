@@ -19,7 +19,7 @@ from ..engine import Standard
 from ..engine.words import shown
 from ..workbook.contract import EVIDENCE_CHOICES
 from ..workbook.readers import WorkbookData
-from .check import CheckResult
+from .check import CheckResult, outside_message
 from .export import file_stem
 
 TITLE = "佐证材料目录"
@@ -87,7 +87,9 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
     ids = {c.id for c in std.contents}
     has_folder = folder.is_dir()
     if not has_folder:  # said once, not once per listed file
-        result.problems.append(("佐证材料文件夹", f"“{folder}”不存在，请检查文件夹名称（--dir）"))
+        result.problems.append(("佐证材料文件夹", _no_folder(folder, data)))
+    result.problems += [(f"{found.sheet}!{found.cells[0][0]}", outside_message(data, found, "未读取，也未列入目录"))
+                        for found in data.outside if found.name == "in_ledger"]
     for n, row in data.inputs.ledger_rows():
         content_id, name, _, _, pages, file = (list(row) + [None] * 6)[:6]
         where = data.cell("in_ledger", n)
@@ -123,6 +125,15 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
                                  and not p.name.startswith(("~$", ".")))
     result.index = _index(data, std, found)
     return result
+
+
+def _no_folder(folder: Path, data: WorkbookData) -> str:
+    """The folder is missing (or is a file): what that means for the listed files, and what to do."""
+    what = "不是文件夹" if folder.exists() else "不存在"
+    listed = sum(1 for _, row in data.inputs.ledger_rows() if len(row) > 5 and row[5] not in (None, ""))
+    effect = f"台账所列 {listed} 个文件均未核对，目录中标为“{MISSING}”" if listed else "台账中没有列出文件"
+    return (f"“{folder.absolute()}”{what}，{effect}：请检查文件夹名称，或用 --dir 指定佐证材料所在的文件夹"
+            "（“整理佐证目录”按钮使用工作簿旁的“佐证材料”文件夹）")
 
 
 def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[list[Any]]:

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import UTILITY_FIELDS, Standard
+from ..workbook.contract import UTILITY_ROWS
 from ..workbook.readers import WorkbookError, screen
+from ..workbook.readers.base import MAX_WORKBOOK_BYTES
 from .unit_files import (FIRST_ROW, FORM_HEADERS, IDENTITY_FIELDS, KEY_COL, REPORT_FIELDS, SHEET_EVIDENCE,
                          SHEET_FORM, SHEET_IDENTITY, SHEET_REPORT, SHEET_UTILITIES, VALUE_COL, evidence_items,
                          leads_utilities, unit_inputs)
@@ -59,10 +61,20 @@ def _form(result: UnitReturn, ws: Any, std: Standard) -> None:
 
 
 def _utilities(result: UnitReturn, ws: Any) -> None:
+    """The table's UTILITY_ROWS rows (as many as the county workbook's table holds, and as many
+    as split writes); anything typed below them is named and refused, not dropped."""
     rows = []
-    for row in ws.iter_rows(min_row=FIRST_ROW + 1, min_col=2, max_col=1 + len(UTILITY_FIELDS)):
+    for row in ws.iter_rows(min_row=FIRST_ROW + 1, max_row=FIRST_ROW + UTILITY_ROWS,
+                            min_col=2, max_col=1 + len(UTILITY_FIELDS)):
         rows.append(([_blank(c.value) for c in row], f"{ws.title}!{row[0].coordinate}"))
     result.utilities = rows
+    below = [c.coordinate for row in ws.iter_rows(min_row=FIRST_ROW + UTILITY_ROWS + 1, min_col=2,
+                                                  max_col=1 + len(UTILITY_FIELDS))
+             for c in row if _blank(c.value) is not None]
+    if below:
+        result.tampered.append(f"{ws.title}!{below[0]}{'' if len(below) == 1 else ':' + below[-1]} 填在供水单位表"
+                               f"（第 {FIRST_ROW + 1}–{FIRST_ROW + UTILITY_ROWS} 行）之外，未读取：请移到表格内的空行"
+                               f"（最多 {UTILITY_ROWS} 个供水单位）")
 
 
 def _evidence(result: UnitReturn, ws: Any, std: Standard) -> None:
@@ -104,3 +116,45 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
     if SHEET_REPORT in book.sheetnames:
         _report(result, book[SHEET_REPORT])
     return result
+
+
+def distinct_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """The returned files to read, each once, and a note for each one left out: a path given
+    twice (or another name for the same file), or a copy with exactly the same bytes (the same
+    return saved twice). Files that cannot be read are kept: read_unit_file names what is wrong."""
+    kept: list[Path] = []
+    notes: list[str] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        same = next((k for k in kept if _same_file(path, k)), None)
+        if same is not None:
+            notes.append(f"填报表 {path} 重复给出，只读取一次" if path == same
+                         else f"填报表 {path} 与 {same} 是同一个文件，只读取一次")
+            continue
+        digest = _digest(path)
+        if digest is not None and digest in seen:
+            notes.append(f"填报表 {path} 与 {seen[digest]} 内容完全相同（同一份填报表的副本），只读取一次")
+            continue
+        if digest is not None:
+            seen[digest] = path
+        kept.append(path)
+    return kept, notes
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a == b or a.samefile(b)
+    except OSError:  # one of them is missing: read_unit_file says so
+        return False
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 of a regular file no larger than the readers accept; None for anything else."""
+    import hashlib
+
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_WORKBOOK_BYTES:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None

@@ -95,6 +95,49 @@ def _ledger_row(row: list[Any]) -> list[Any]:
     return [_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
 
 
+# The tables an official fills row by row. Whatever is typed below one (in its columns) is not
+# read, so the file readers list it (check and evidence report it with its cells). The template
+# itself writes nothing there: tests hold both shipped workbooks to that.
+TABLES = {"in_ledger": "佐证台账表格", "in_utilities": "供水单位漏损数据表", "in_evidence": "佐证材料列",
+          "in_prereq_evidence": "佐证材料列", "in_reports": "月报报送情况表", "in_returns": "填报表交回列"}
+
+
+@dataclass(frozen=True)
+class OutsideCells:
+    """The non-empty cells below one input table, in its columns, down to the sheet's last row."""
+    name: str                       # the table's defined name (a key of TABLES)
+    sheet: str
+    cells: tuple[tuple[str, Any], ...]  # ("A304", value), row by row
+
+    @property
+    def rows(self) -> list[int]:
+        return sorted({int(coordinate_from_string(ref)[1]) for ref, _ in self.cells})
+
+    @property
+    def span(self) -> str:
+        """The smallest range holding every cell, as "A304:F305"."""
+        points = [coordinate_from_string(ref) for ref, _ in self.cells]
+        columns = [column_index_from_string(c) for c, _ in points]
+        first = f"{get_column_letter(min(columns))}{min(r for _, r in points)}"
+        last = f"{get_column_letter(max(columns))}{max(r for _, r in points)}"
+        return first if first == last else f"{first}:{last}"
+
+
+def outside_tables(below: Any) -> list[OutsideCells]:
+    """What lies below each input table; `below(name)` gives (sheet, [(ref, value), ...])."""
+    found = []
+    for name in TABLES:
+        sheet, cells = below(name)
+        if cells:
+            found.append(OutsideCells(name, sheet, tuple(cells)))
+    return found
+
+
+def filled(value: Any) -> bool:
+    """Whether a cell holds anything an official typed (blank text is nothing)."""
+    return value is not None and not (isinstance(value, str) and not value.strip())
+
+
 @dataclass
 class WorkbookData:
     inputs: WorkbookInputs
@@ -103,6 +146,7 @@ class WorkbookData:
     template_version: Any = None
     standard_version: Any = None
     standard_table: list[list[Any]] = field(default_factory=list)
+    outside: list[OutsideCells] = field(default_factory=list)  # typed below an input table: not read
 
     def cell(self, name: str, index: int = 0, col: int = 0) -> str:
         """"sheet!A1" of a name's cell, or of row `index`, column `col` of its range."""
@@ -141,7 +185,8 @@ def refuse_bombs(path: Path) -> zipfile.ZipFile:
 
 
 def describe_file(path: Path) -> str:
-    """What a file that is not a county workbook is, in words an official understands."""
+    """What a file that is not a county workbook is, in words an official understands
+    (a noun phrase: the caller's sentence says what the file is not)"""
     head = path.read_bytes()[:8] if path.is_file() else b""
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         return "旧版 Excel（.xls）文件或加密的工作簿"
@@ -149,7 +194,7 @@ def describe_file(path: Path) -> str:
         return "PDF 文件"
     if head.startswith(b"PK"):
         return "已损坏的压缩文件"
-    return "不是 Excel 工作簿（可能是文本或其他类型的文件）"
+    return "文本或其他类型的文件"
 
 
 def screen(path: Path) -> zipfile.ZipFile:
@@ -160,12 +205,13 @@ def screen(path: Path) -> zipfile.ZipFile:
     except FileNotFoundError as exc:
         raise WorkbookError(f"找不到文件 {path}") from exc
     if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the first read
-        raise WorkbookError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择县域复核工作簿（.xlsm）")
+        raise WorkbookError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择 Excel 工作簿文件")
     size = status.st_size
     if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB），不是县域复核工作簿")
+        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB，上限 {MAX_WORKBOOK_BYTES // 1_000_000} MB），"
+                            "不是 jieshui 生成的工作簿")
     if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx）：它是{describe_file(path)}")
+        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx），它是{describe_file(path)}")
     return refuse_bombs(path)
 
 
@@ -176,6 +222,27 @@ def require_names(path: Path, present: Any, std: Standard) -> None:
         shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
         raise WorkbookError(f"文件 {path.name} 不是由 jieshui 模板生成的县域复核工作簿"
                             f"（缺少 {len(missing)} 个定义名称：{shown}）")
+
+
+BROKEN = "#REF!"  # what Excel leaves in a defined name whose cells were deleted
+
+
+def name_purpose(name: str, std: Standard) -> str:
+    """What a defined name holds, for a message ("" when there is nothing plainer than the name)."""
+    if name in TABLES:
+        return TABLES[name]
+    key = name.removeprefix("in_")
+    return std.inputs[key].label if name.startswith("in_") and key in std.inputs else ""
+
+
+def refuse_broken(path: Path, broken: list[str], std: Standard) -> None:
+    """Refuse a workbook whose contract names point at deleted cells (#REF!), naming them."""
+    wanted = [n for n in required_names(std) if n in broken]
+    if wanted:
+        shown = "、".join(f"{n}（{name_purpose(n, std)}）" if name_purpose(n, std) else n for n in wanted[:3])
+        raise WorkbookError(f"文件 {path.name} 的定义名称 {shown}{'等' if len(wanted) > 3 else ''}指向已删除的单元格"
+                            f"（{BROKEN}），工作簿被删过行、列或工作表，请改用删除前的文件，或用 jieshui template "
+                            "生成新工作簿后重新填写")
 
 
 def field_cells(data: WorkbookData, std: Standard) -> dict[str, str]:

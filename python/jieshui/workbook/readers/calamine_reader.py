@@ -28,11 +28,11 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 from python_calamine import CalamineError, CalamineWorkbook
 
 from ...engine import Standard
-from .base import WorkbookData, WorkbookError
+from .base import WorkbookData, WorkbookError, filled
 from .file_reader import ZipWorkbookSource, read_file
 
 EXACT = 2.0 ** 53  # past this a float no longer holds every integer
@@ -145,6 +145,23 @@ class CalamineSource(ZipWorkbookSource):
                 except CalamineError:
                     pass
         return self._grids[sheet]
+
+    def below(self, name: str) -> tuple[str, list[tuple[str, Any]]]:
+        sheet, ref = self.address(name)
+        grid = self._grid(sheet)
+        if grid is None:
+            return super().below(name)
+        first_col, _, last_col, last_row = _bounds(ref)
+        found = []
+        for n, row in enumerate(grid[last_row:], start=last_row + 1):  # the grid runs to the last used row
+            for col, value in enumerate(row[first_col - 1:last_col], start=first_col):
+                if value != "" and filled(value):
+                    try:
+                        value = _value(value)
+                    except Inexact:  # shown in a message only: calamine's approximation will do
+                        pass
+                    found.append((f"{get_column_letter(col)}{n}", value))
+        return sheet, found
 
     def value(self, name: str) -> Any:
         sheet, ref = self.address(name)

@@ -15,11 +15,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from defusedxml import DefusedXmlException, ElementTree
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter, range_boundaries
 
 from ...engine import Standard
 from ..cached_values import MAIN_NS, sheet_parts
-from .base import WorkbookData, WorkbookError, read_from, require_names, screen
+from .base import (BROKEN, WorkbookData, WorkbookError, filled, outside_tables, read_from, refuse_broken,
+                   require_names, screen)
 
 TEXT, RUN, PHONETIC = f"{MAIN_NS}t", f"{MAIN_NS}r", f"{MAIN_NS}rPh"
 
@@ -99,12 +100,16 @@ class ZipWorkbookSource:
         self._strings: list[str] | None = None
         self._sheets: dict[str, dict[str, Any]] = {}
 
-    @staticmethod
-    def _defined_names(book: Any) -> dict[str, tuple[str, str]]:
-        names = {}
+    def _defined_names(self, book: Any) -> dict[str, tuple[str, str]]:
+        """The workbook-level names and where they point; a name pointing at deleted cells
+        (#REF!, not a place) goes to `broken` instead."""
+        names, self.broken = {}, []
         for defined in book.iter(f"{MAIN_NS}definedName"):
             if defined.get("localSheetId") is None and defined.text and "!" in defined.text:
-                names[defined.get("name")] = _split_reference(defined.text)
+                if BROKEN in defined.text.upper():
+                    self.broken.append(defined.get("name"))
+                else:
+                    names[defined.get("name")] = _split_reference(defined.text)
         return names
 
     def _shared_strings(self) -> list[str]:
@@ -149,6 +154,17 @@ class ZipWorkbookSource:
             raise WorkbookError(f"文件 {self.path.name} 缺少定义名称 {name}，不是完整的县域复核工作簿")
         return self.names[name]
 
+    def below(self, name: str) -> tuple[str, list[tuple[str, Any]]]:
+        """(sheet, [(ref, value)]) of the non-empty cells below a range, in its columns."""
+        sheet, ref = self.address(name)
+        first_col, _, last_col, last_row = range_boundaries(ref)
+        found = []
+        for at, value in self._sheet(sheet).items():
+            letters, row = coordinate_from_string(at)
+            if row > last_row and first_col <= column_index_from_string(letters) <= last_col and filled(value):
+                found.append((row, column_index_from_string(letters), at, value))
+        return sheet, [(at, value) for _, _, at, value in sorted(found)]
+
     def value(self, name: str) -> Any:
         sheet, ref = self.address(name)
         cells = self._sheet(sheet)
@@ -167,7 +183,10 @@ def read_file(path: str | Path, std: Standard,
     path = Path(path)
     try:
         with screen(path) as archive:
-            return read_from(_source(path, archive, std, source_type), std)
+            source = _source(path, archive, std, source_type)
+            data = read_from(source, std)
+            data.outside = outside_tables(source.below)
+            return data
     except DefusedXmlException as exc:  # a DTD, an entity: no workbook Excel writes has one
         raise WorkbookError(f"文件 {path.name} 含有不安全的 XML 内容（文档类型声明或实体），"
                             "已拒绝读取") from exc
@@ -181,5 +200,6 @@ def read_file(path: str | Path, std: Standard,
 def _source(path: Path, archive: zipfile.ZipFile, std: Standard,
             source_type: type[ZipWorkbookSource]) -> ZipWorkbookSource:
     source = source_type(path, archive)
+    refuse_broken(path, source.broken, std)
     require_names(path, lambda name: name in source.names, std)
     return source
