@@ -23,7 +23,8 @@ from ..review import tables
 from ..review.collect import CountyResult, find_workbooks, score_files, to_json
 from ..review.duplicates import PreferError
 from ..review.feedback import write_feedback
-from ..review.history import HistoryError, file_sha256, last_year, open_history, record_run, records
+from ..review.history import (HistoryError, file_sha256, last_year, open_history, open_readonly, record_run,
+                              records)
 from ..review.summary import SummaryWriter, YearOverYear
 from .common import StandardOption, fail, make_console, output_folder, read_standard
 
@@ -40,7 +41,8 @@ def collect_command(
     feedback: Annotated[Optional[Path], typer.Option(
         "--feedback", help="为每个县写出“<县名>_复核意见_<日期>.xlsx”的文件夹", metavar="文件夹")] = None,
     db: Annotated[Optional[Path], typer.Option(
-        "--db", help="复核历史数据库（.sqlite，没有则新建）：记录本次复核，汇总中列出上年总分和变化", metavar="文件")] = None,
+        "--db", help="复核历史数据库（.sqlite，没有则新建）：记录本次复核，汇总中列出上年总分和变化", metavar="文件",
+        readable=False)] = None,  # an unreadable file is said in Chinese (HistoryError), not by click
     csv: Annotated[Optional[Path], typer.Option(
         "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（UTF-8）的文件夹", metavar="文件夹")] = None,
     prefer: Annotated[Optional[list[Path]], typer.Option(
@@ -96,9 +98,9 @@ def _record(history: sqlite3.Connection, db: Path, results: list[CountyResult], 
     try:
         totals, changes = last_year(history, db, results, std)
         hashes = {r.file: file_sha256(r.file) for r in results if r.error_kind != "未读取"}
-        record_run(history, results, std, hashes)
-    except HistoryError as exc:
-        raise fail(str(exc)) from exc
+        record_run(history, db, results, std, hashes)
+    except HistoryError as exc:  # the history was asked for: no summary without it, and said so
+        raise fail(f"本次复核未能记入复核历史，也未写出其他结果：{exc}") from exc
     return YearOverYear(totals, changes)
 
 
@@ -173,14 +175,13 @@ def _write_csv(results: list[CountyResult], std: Standard, folder: Path, compare
 
 
 def history_command(
-    db: Annotated[Path, typer.Argument(help="复核历史数据库（jieshui collect --db 写出的 .sqlite）", metavar="数据库")],
+    db: Annotated[Path, typer.Argument(help="复核历史数据库（jieshui collect --db 写出的 .sqlite）", metavar="数据库",
+                                       readable=False)],  # an unreadable file is said in Chinese, not by click
     county: Annotated[Optional[str], typer.Argument(help="县名（不填则列出全部县）", metavar="县名")] = None,
 ) -> None:
     """查看复核历史：各县历次复核、各年度的总分与结论。"""
-    if not db.is_file():
-        raise fail(f"找不到复核历史数据库 {db}")
     try:
-        with closing(open_history(db)) as history:
+        with closing(open_readonly(db)) as history:
             found = records(history, db, county)
     except HistoryError as exc:
         raise fail(str(exc)) from exc

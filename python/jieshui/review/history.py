@@ -4,18 +4,24 @@ every input, the claimed and recomputed points and the problems.
 
 The file is ours only when its header says so (application_id); its schema version is
 user_version, and MIGRATIONS bring an older file up to date. Each county row carries the SHA-256
-of its own content, so a row changed by another program is refused, not believed. Runs writing
-at the same moment queue on SQLite's lock (BEGIN IMMEDIATE) and all land."""
+of its own content, so a row changed by another program is refused, not believed. Only
+collect --db writes (open_history); runs writing at the same moment queue on SQLite's lock (BEGIN
+IMMEDIATE) and all land. jieshui history reads (open_readonly) and never writes. Every SQLite
+failure reaches the user as a HistoryError naming the file, in Chinese."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
+import os
 import sqlite3
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterable
+from functools import cache
+from pathlib import Path, PurePath
+from typing import Any, Iterable, Iterator
+from urllib.parse import quote
 
 from ..engine import Standard
 from .collect import CountyResult
@@ -62,36 +68,149 @@ def _digest(values: Iterable[Any]) -> str:
     return hashlib.sha256(json.dumps(list(values), ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
+# What a user is told for each SQLite failure (by primary result code): never SQLite's English.
+_SQLITE_REASONS = {
+    sqlite3.SQLITE_READONLY: "所在的文件或文件夹只读，无法写入；请把它复制到可写的文件夹后再用，或请管理员开放写权限",
+    sqlite3.SQLITE_BUSY: f"正被其他程序使用（已等待 {LOCK_WAIT_SECONDS} 秒）；请关闭正在使用它的程序，或稍后再试",
+    sqlite3.SQLITE_LOCKED: f"正被其他程序使用（已等待 {LOCK_WAIT_SECONDS} 秒）；请关闭正在使用它的程序，或稍后再试",
+    sqlite3.SQLITE_NOTADB: "已损坏（不是完整的数据库文件）；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史",
+    sqlite3.SQLITE_CORRUPT: "已损坏；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史",
+    sqlite3.SQLITE_CANTOPEN: "无法打开（文件夹不存在或无权限）；请检查路径，或请管理员开放权限",
+    sqlite3.SQLITE_PERM: "无法打开（无权限）；请联系管理员开放权限，或把它复制到自己的文件夹后再用",
+    sqlite3.SQLITE_FULL: "无法写入：所在磁盘已满；请清理磁盘后再试",
+    sqlite3.SQLITE_IOERR: "读写时出错（磁盘或网络共享故障）；请检查磁盘或网络连接后再试",
+}
+_INCOMPLETE = ("不完整或不是本软件的复核历史；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史")
+_GENERIC = "无法使用（数据库出错）；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史"
+_TABLE_TITLES = {"runs": "复核批次表", "files": "所读文件表", "counties": "县级记录表"}
+
+
+def _explained(exc: sqlite3.Error, path: Path) -> HistoryError:
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the primary's low byte
+    if code in _SQLITE_REASONS:
+        reason = _SQLITE_REASONS[code]
+    elif str(exc).startswith(("no such table", "no such column")):
+        reason = _INCOMPLETE
+    else:
+        reason = _GENERIC
+    return HistoryError(f"复核历史数据库 {path} {reason}")
+
+
+@contextmanager
+def _plain_words(path: Path) -> Iterator[None]:
+    """Every SQLite failure inside becomes a HistoryError naming the file, in Chinese."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise _explained(exc, path) from None
+
+
 def _header(path: Path) -> bytes:
     with open(path, "rb") as stream:
         return stream.read(len(SQLITE_HEADER))
 
 
+def read_only_uri(path: PurePath) -> str:
+    """The SQLite URI that opens an absolute `path` read-only. Every character that means
+    something in a URI (space, ?, #, %, Chinese) is percent-encoded; a Windows drive becomes
+    file:///C:/… and a share \\server\folder file:////server/folder/… (SQLite accepts no host)."""
+    posix = path.as_posix()
+    return f"file://{'' if posix.startswith('/') else '/'}{quote(posix, safe='/:')}?mode=ro"
+
+
 def open_history(path: Path) -> sqlite3.Connection:
-    """The history at `path`, created or brought up to this version; HistoryError otherwise."""
+    """The history at `path` to record a run in (collect --db): created or brought up to this
+    version; HistoryError otherwise, before any workbook is read."""
     if path.is_dir():
         raise HistoryError(f"{path} 是文件夹：--db 请给出复核历史数据库的文件名，如 {path / '复核历史.sqlite'}")
-    if path.is_file() and path.stat().st_size and _header(path) != SQLITE_HEADER:
-        raise HistoryError(f"{path} 不是 SQLite 数据库文件，不是 jieshui 的复核历史；请换一个文件名")
     try:
+        if path.is_file() and path.stat().st_size and _header(path) != SQLITE_HEADER:
+            raise HistoryError(f"{path} 不是 SQLite 数据库文件，不是 jieshui 的复核历史；请换一个文件名")
+    except OSError:
+        raise HistoryError(f"复核历史数据库 {path} 无法读取（无权限）；请联系管理员开放权限，或换一个文件名") from None
+    with _plain_words(path):
         connection = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
-        _migrate(connection, path)
-    except sqlite3.DatabaseError as exc:
-        raise HistoryError(f"无法使用复核历史数据库 {path}（{exc}）") from exc
+        try:
+            _migrate(connection, path)
+            _check_schema(connection, path)
+        except BaseException:
+            connection.close()
+            raise
     return connection
+
+
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """The history at `path` to read (jieshui history). SQLite opens it read-only (mode=ro): it
+    is never created, migrated or otherwise written, so it reads on a read-only file, folder or
+    share; HistoryError, the file untouched, when it cannot be read or is not our history.
+    Not immutable=1: a colleague's collect may be writing it through another mount, and only
+    SQLite's locks keep a reader from seeing half a write."""
+    if not path.exists():
+        raise HistoryError(f"找不到复核历史数据库 {path}；请检查文件名，或先用 jieshui collect --db 生成")
+    if path.is_dir():
+        raise HistoryError(f"{path} 是文件夹；请给出复核历史数据库的文件名（jieshui collect --db 写出的 .sqlite 文件）")
+    try:
+        header = _header(path)
+    except OSError:
+        raise HistoryError(f"复核历史数据库 {path} 无法读取（无权限）；请联系管理员开放读权限，或把它复制到自己的文件夹后再用") from None
+    if not header:
+        raise HistoryError(f"{path} 是空文件，不是复核历史；请用 jieshui collect --db 生成")
+    if header != SQLITE_HEADER:
+        raise HistoryError(f"{path} 不是 SQLite 数据库文件，不是 jieshui 的复核历史；请确认文件名")
+    with _plain_words(path):
+        connection = sqlite3.connect(read_only_uri(Path(os.path.abspath(path))), uri=True,
+                                     timeout=LOCK_WAIT_SECONDS)
+        try:
+            version = _identify(connection, path, reading=True)
+            # An older file is read as it is (every version so far holds the tables read), never
+            # migrated; when it cannot be, the message says it is older.
+            _check_schema(connection, path, f"（由旧版本 jieshui 创建，数据库版本 {version}）"
+                          if version < len(MIGRATIONS) else "")
+        except BaseException:
+            connection.close()
+            raise
+    return connection
+
+
+def _identify(connection: sqlite3.Connection, path: Path, reading: bool) -> int:
+    """The file's schema version; HistoryError when it belongs to another program or a newer
+    jieshui. A database with nothing in it is ours to fill when writing, not a history to read."""
+    owner = connection.execute("PRAGMA application_id").fetchone()[0]
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    if owner != APPLICATION_ID and reading and not (owner or tables):
+        raise HistoryError(f"{path} 是空的数据库，其中没有复核记录；请用 jieshui collect --db 生成复核历史")
+    if owner != APPLICATION_ID and (owner or tables or reading):
+        raise HistoryError(f"{path} 是其他软件的数据库，不是 jieshui 的复核历史；"
+                           f"{'请确认文件名' if reading else '请换一个文件名'}")
+    if version > len(MIGRATIONS):
+        raise HistoryError(f"{path} 由更新版本的 jieshui 创建（数据库版本 {version}，本软件支持到 "
+                           f"{len(MIGRATIONS)}）：请升级 jieshui 后再使用")
+    return version
+
+
+@cache
+def _expected_columns() -> dict[str, list[str]]:
+    """Each table's columns as MIGRATIONS build them: the schema is written down once."""
+    with closing(sqlite3.connect(":memory:")) as scratch:
+        scratch.executescript("".join(script.rstrip().rstrip(";") + ";\n" for script in MIGRATIONS))
+        return {table: [row[1] for row in scratch.execute(f"PRAGMA table_info({table})")]
+                for table in _TABLE_TITLES}
+
+
+def _check_schema(connection: sqlite3.Connection, path: Path, origin: str = "") -> None:
+    """HistoryError naming the first table that is missing or lacks a column."""
+    for table, columns in _expected_columns().items():
+        present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
+        if not set(columns) <= present:
+            lack = f"缺少{_TABLE_TITLES[table]}" if not present else f"{_TABLE_TITLES[table]}缺少字段"
+            raise HistoryError(f"复核历史数据库 {path}{origin}{lack}，{_INCOMPLETE}")
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
     connection.execute("BEGIN IMMEDIATE")  # one process migrates; the others then find it done
     try:
-        owner = connection.execute("PRAGMA application_id").fetchone()[0]
-        version = connection.execute("PRAGMA user_version").fetchone()[0]
-        tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-        if owner != APPLICATION_ID and (owner or tables):
-            raise HistoryError(f"{path} 是其他软件的数据库，不是 jieshui 的复核历史；请换一个文件名")
-        if version > len(MIGRATIONS):
-            raise HistoryError(f"{path} 由更新版本的 jieshui 创建（数据库版本 {version}，本软件支持到 "
-                               f"{len(MIGRATIONS)}）：请升级 jieshui 后再使用")
+        version = _identify(connection, path, reading=False)
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             for statement in script.split(";"):
                 if statement.strip():
@@ -100,8 +219,15 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        _roll_back(connection)
         raise
+
+
+def _roll_back(connection: sqlite3.Connection) -> None:
+    # SQLite has already rolled back after some failures (a full disk, an I/O error); a second
+    # ROLLBACK would then replace the failure worth reporting with "no transaction is active".
+    if connection.in_transaction:
+        connection.execute("ROLLBACK")
 
 
 def file_sha256(path: str) -> str:
@@ -120,9 +246,15 @@ def _detail(r: CountyResult, std: Standard) -> dict[str, Any]:
             "claimed_points": dict(zip(map(str, ids), r.claimed_points)), "problems": r.flags}
 
 
-def record_run(connection: sqlite3.Connection, results: list[CountyResult], std: Standard,
+def record_run(connection: sqlite3.Connection, path: Path, results: list[CountyResult], std: Standard,
                hashes: dict[str, str]) -> int:
     """Add one run (its files and scored counties) in one transaction; the run's number."""
+    with _plain_words(path):
+        return _insert_run(connection, results, std, hashes)
+
+
+def _insert_run(connection: sqlite3.Connection, results: list[CountyResult], std: Standard,
+                hashes: dict[str, str]) -> int:
     started = dt.datetime.now().isoformat(timespec="seconds")
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -139,7 +271,7 @@ def record_run(connection: sqlite3.Connection, results: list[CountyResult], std:
                                f"VALUES ({', '.join('?' * (len(COUNTY_COLUMNS) + 1))})", values + (_digest(values),))
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        _roll_back(connection)
         raise
     return run
 
@@ -149,8 +281,9 @@ def records(connection: sqlite3.Connection, path: Path, name: str | None = None)
     not match its content is refused."""
     query = (f"SELECT c.id, {', '.join('c.' + k for k in COUNTY_COLUMNS)}, c.digest, r.started "
              "FROM counties c JOIN runs r ON r.id = c.run")
-    rows = connection.execute(query + (" WHERE c.name = ?" if name else "") + " ORDER BY c.run, c.id",
-                              (name,) if name else ())
+    with _plain_words(path):
+        rows = connection.execute(query + (" WHERE c.name = ?" if name else "") + " ORDER BY c.run, c.id",
+                                  (name,) if name else ()).fetchall()
     found = []
     for row_id, *values, digest, started in rows:
         if _digest(values) != digest:
