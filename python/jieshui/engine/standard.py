@@ -32,7 +32,12 @@ DEFAULT_STANDARD = "standard-2023.toml"
 
 
 class StandardError(ValueError):
-    """The standard file is unreadable or inconsistent; the message is for the user (Chinese)."""
+    """The standard file is unreadable or inconsistent; the message is for the user (Chinese).
+    `problems`: each inconsistency on its own, for a reader that can say where it was typed."""
+
+    def __init__(self, message: str, problems: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.problems = problems
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +191,21 @@ def load_standard(path: str | Path | None = None) -> Standard:
     return parse_standard(raw, where)
 
 
-def parse_standard(raw: dict[str, Any], where: str = "") -> Standard:
+def parse_standard(raw: dict[str, Any], where: str = "", what: str = "评价标准文件") -> Standard:
+    """The standard `raw` describes, checked; `what` and `where` name it in messages (the TOML
+    file, or the data inside an edited standard workbook)."""
     try:
         std = _build(raw, where)
     except StandardError:
         raise
     except KeyError as exc:
-        raise StandardError(f"评价标准文件 {where} 缺少字段 {exc.args[0]}") from exc
+        raise StandardError(f"{what} {where} 缺少字段 {exc.args[0]}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
-        raise StandardError(f"评价标准文件 {where} 有字段写错了类型：{exc}") from exc
+        raise StandardError(f"{what} {where} 有字段写错了类型：{exc}") from exc
     problems = _check(std)
     if problems:
-        raise StandardError(f"评价标准文件 {where} 有 {len(problems)} 处错误：\n" +
-                            "\n".join(f"  - {p}" for p in problems))
+        raise StandardError(f"{what} {where} 有 {len(problems)} 处错误：\n" +
+                            "\n".join(f"  - {p}" for p in problems), tuple(problems))
     return std
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from ..engine import Standard, StandardError, load_standard, parse_standard
 from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, rule_kind
 from ..workbook.readers import WorkbookError, screen
-from .standard_layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, SHEET_CONTENTS, SHEET_GENERAL, SHEET_ITEMS,
-                              SHEET_PREREQS, SHEET_UNITS)
+from .standard_layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS, SHEET_GENERAL,
+                              SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
 from .versions import china_time, official_root, revision_name, rules_digest
 
 FIRST_ROW = 3  # 1-based: title, headers, then data
@@ -67,6 +67,88 @@ class _Sheet:
     def names(self, row: int, header: str) -> list[str]:
         value = self.cell(row, header)
         return [part for part in _LIST.split(str(value or "")) if part]
+
+
+# -- the engine's checks of the whole standard, said at the cells they concern ---------------
+
+_ABOUT = re.compile(r"^(评价内容|必备条件) (\S+)：(.*)$", re.S)
+_LIMITS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档界限"))
+_POINTS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档分值"))
+# The 评价内容 columns a content's problem concerns, by the words the engine uses (first match).
+_CONTENT_FIELDS = (("每步扣分", ("每步扣分",)), ("不得分界限", ("不得分界限",)), ("目标值", ("目标值",)),
+                   ("步长", ("步长",)), ("分档界限", _LIMITS), ("各档分值", _POINTS), ("分档", _LIMITS + _POINTS),
+                   ("加分上限", ("加分上限",)), ("partial", ("部分得分",)), ("not_applicable", ("分母为0时",)),
+                   ("越高越好", ("规则类型",)), ("规则类型", ("规则类型",)), ("better", ("规则类型",)),
+                   ("指标", ("评价指标",)), ("分值", ("分值",)))
+# The 总体 rows of whole-standard problems, by how the engine's message begins.
+_GENERAL_ROWS = (("基本分", "base_max"), ("加分项分值之和", "bonus_cap"), ("合格分", "pass_mark"))
+# The standard file's words where the workbook has its own: keys, and fractions it types as percent.
+_FILE_WORDS = ((re.compile(r" ?base_max = "), "基本分 "), (re.compile(r"(bonus_cap|pass_mark) = "), ""),
+               (re.compile(r"(\d)\.0\b"), r"\1"),
+               (re.compile(r"（better 写错了）"), ""), (re.compile(r"不在 units 列表中"), f"不在“{SHEET_UNITS}”表中"),
+               (re.compile(r" ?\b[a-z_]+\b( = -?[\d.e+]+)? ?"), ""), (re.compile(r"0 与 1 之间"), "0% 与 100% 之间"),
+               (re.compile(r"（如 (\d+)% 写 [\d.]+）"), r"（如 \1%）"), (re.compile(r"（(\d+) 个百分点写 [\d.]+）"), r"（如 \1%）"),
+               (re.compile(r"目标值 ([\d.]+)"), lambda m: f"目标值 {float(m[1]) * 100:g}%"))
+
+
+def _workbook_words(text: str) -> str:
+    for pattern, replacement in _FILE_WORDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _located(problem: str, sheets: dict[str, _Sheet], raw: dict[str, Any]) -> str:
+    """One problem the engine found in the whole standard, at the cell (or cells) it concerns."""
+    about = _ABOUT.match(problem)
+    if about is None:
+        key = next((k for start, k in _GENERAL_ROWS if problem.startswith(start)), None)
+        if key is None:  # only the hidden exported data can hold it: nothing to point at
+            return f"隐藏的 {BASE_SHEET} 表（导出时的评价标准，不可修改）：{_workbook_words(problem)}；请重新导出后修改"
+        row = FIRST_ROW + [k for k, _, _ in GENERAL].index(key)
+        return f"{SHEET_GENERAL}!B{row}（{GENERAL[row - FIRST_ROW][1]}）：{_workbook_words(problem)}"
+    kind, ident, text = about.groups()
+    if kind == "必备条件":
+        return _prerequisite_cell(sheets[SHEET_PREREQS], raw, ident, text)
+    n = next(n for n, c in enumerate(raw["contents"]) if str(c["id"]) == ident)
+    content, sheet, row = raw["contents"][n], sheets[SHEET_CONTENTS], FIRST_ROW + n
+    if "得分项" in text or "各项分值" in text or "条件" in text:
+        first = FIRST_ROW + sum(len(c["rule"].get("items", ())) for c in raw["contents"][:n])
+        last = first + max(len(content["rule"].get("items", ())), 1) - 1
+        items = sheets[SHEET_ITEMS]
+        cells = f"{items.where(first, '分值')}:{items.where(last, '分值').split('!')[1]}"
+        return f"{cells}（评价内容 {ident} 的各项分值）：{_workbook_words(text)}"
+    headers = _named(text, content) or next((h for word, h in _CONTENT_FIELDS if word in text), ("序号",))
+    bands = len(content["rule"].get("bands", ()))
+    if bands and set(headers) <= set(_LIMITS + _POINTS):  # the bands typed, not the empty ones
+        headers = tuple(h for h in headers if int(h[1]) <= bands)
+    return f"{_cells(sheet, row, headers)}：{_workbook_words(text)}"
+
+
+def _named(text: str, entry: dict[str, Any]) -> tuple[str, ...] | None:
+    """The column of a unit or source the engine names (“…”): the one whose cell holds it."""
+    quoted = re.search(r"“(.*?)”", text)
+    if quoted is None or not text.startswith(("责任单位", "来源")):
+        return None
+    if text.startswith("来源"):
+        return ("内容来源",) if entry.get("source") == quoted[1] else ("分值与规则来源",)
+    return ("牵头单位",) if entry.get("lead") == quoted[1] else ("配合单位",)
+
+
+def _cells(sheet: _Sheet, row: int, headers: tuple[str, ...]) -> str:
+    """sheet!A1（header） of one column, or sheet!A1:D1（first—last） of several."""
+    if len(headers) == 1:
+        value, shown = sheet.ws.cell(row, sheet.columns[headers[0]]).value, ""
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            shown = f"，当前为 {value * 100:g}%" if headers[0] in PERCENT_HEADERS else f"，当前为 {value:g}"
+        return f"{sheet.where(row, headers[0])}（{headers[0]}{shown}）"
+    last = sheet.where(row, headers[-1]).split("!")[1]
+    return f"{sheet.where(row, headers[0])}:{last}（{headers[0]}至{headers[-1]}）"
+
+
+def _prerequisite_cell(sheet: _Sheet, raw: dict[str, Any], ident: str, text: str) -> str:
+    n = next(n for n, p in enumerate(raw["prerequisites"]) if str(p["id"]) == ident)
+    headers = ("来源",) if text.startswith("来源") else _named(text, raw["prerequisites"][n]) or ("编号",)
+    return f"{_cells(sheet, FIRST_ROW + n, headers)}：{_workbook_words(text)}"
 
 
 def _base(book: Any) -> dict[str, Any]:
@@ -202,15 +284,24 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
         raise StandardError(f"文件 {path.name} 已损坏，无法作为评价标准工作簿读取") from None
     raw, problems = _base(book), []
     exported = copy.deepcopy(raw)
-    _general(_Sheet(book, SHEET_GENERAL, problems), raw)
-    _contents(_Sheet(book, SHEET_CONTENTS, problems), raw)
-    _items(_Sheet(book, SHEET_ITEMS, problems), raw)
-    _prerequisites(_Sheet(book, SHEET_PREREQS, problems), raw)
-    _units(_Sheet(book, SHEET_UNITS, problems), raw)
+    sheets = {name: _Sheet(book, name, problems) for name in (SHEET_GENERAL, SHEET_CONTENTS, SHEET_ITEMS,
+                                                              SHEET_PREREQS, SHEET_UNITS)}
+    _general(sheets[SHEET_GENERAL], raw)
+    _contents(sheets[SHEET_CONTENTS], raw)
+    _items(sheets[SHEET_ITEMS], raw)
+    _prerequisites(sheets[SHEET_PREREQS], raw)
+    _units(sheets[SHEET_UNITS], raw)
+    if not problems:
+        raw = _without_none(raw)
+        try:
+            std = parse_standard(raw, str(path), what="评价标准工作簿")
+        except StandardError as exc:  # the engine's checks of the whole: each said at its cell
+            if not exc.problems:
+                raise
+            problems = [_located(problem, sheets, raw) for problem in exc.problems]
     if problems:
         raise StandardError(f"评价标准工作簿 {path.name} 有 {len(problems)} 处需要改正：\n" + "\n".join(problems))
-    raw = _without_none(raw)
-    return _versioned(raw, parse_standard(raw, str(path)), exported, _saved(book, path))
+    return _versioned(raw, std, exported, _saved(book, path))
 
 
 def _saved(book: Any, path: Path) -> dt.datetime | None:
