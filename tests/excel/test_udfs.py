@@ -1,5 +1,7 @@
 """The JS_ functions called as Excel calls them through xlwings (xlwings' own conversion)."""
 
+import math
+
 import pytest
 
 from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
@@ -145,3 +147,64 @@ def test_every_registered_function_is_a_udf_with_chinese_help():
             assert any("\u4e00" <= ch <= "\u9fff" for ch in arg["doc"]), (func.__name__, arg["name"])
             assert arg["options"].get("err_to_str") is True
         assert info["volatile"] is False
+
+
+# -- never a number Excel cannot hold (issue 22 item 6) -----------------------------------------
+
+NOT_FINITE = (math.inf, -math.inf, math.nan, 1e308, -1e308)
+
+
+def _ordinary_calls():
+    """A call of every registered function that computes something (a range as a 2-D tuple)."""
+    std = default_standard()
+    table = tuple(params(c.id)[0] for c in std.contents)
+    points = tuple((float(c.max_points),) for c in std.contents)
+    utilities = (UTILITY,) + (BLANK_ROW,) * 9
+    return {"JS_RATE": [(25120.0, 32600.0, 5.0)], "JS_LEAK_RATE": [(utilities,)],
+            "JS_LEAK_PART": [((UTILITY,), "R_BL")],
+            "JS_SCORE": [(params(5), 0.7706), (params(21), 0.1851), (params(22), None, "是", 1150.0, 1080.0),
+                         (params(24), None, "是", "是", "是", "是")],
+            "JS_GAP": [(params(16), 16 / 85, 16.0, 85.0), (params(17), 0.10, utilities)],
+            "JS_PREREQ": [("P1", 38650.0, 40200.0)],
+            "JS_TOTAL": [(points, table, part) for part in ("基本分", "加分", "总分")],
+            "JS_VERDICT": [(85.0, (("满足",),) * 4)], "JS_PYTHON": [(1.0,)], "JS_VERSION": [()]}
+
+
+def _with_bad_values(args):
+    """Each argument (and each cell of a range, and a whole range at once) made inf, -inf, NaN
+    or ±1e308 in turn."""
+    for i, arg in enumerate(args):
+        for bad in NOT_FINITE:
+            if not isinstance(arg, tuple):
+                yield args[:i] + (bad,) + args[i + 1:]
+                continue
+            yield args[:i] + (tuple((bad,) * len(row) for row in arg),) + args[i + 1:]
+            for r, row in enumerate(arg):
+                for c in range(len(row)):
+                    cells = tuple(row[:c] + (bad,) + row[c + 1:] if n == r else other for n, other in enumerate(arg))
+                    yield args[:i] + (cells,) + args[i + 1:]
+
+
+def test_no_function_returns_a_number_excel_cannot_hold():
+    calls = _ordinary_calls()
+    assert set(calls) == set(FUNCTIONS)  # a new function needs its ordinary call here
+    tried = 0
+    for name in FUNCTIONS:
+        for args in calls[name]:
+            ordinary = call(name, *args)
+            assert not (isinstance(ordinary, str) and ordinary.startswith(words.ERROR_PREFIX)), (name, ordinary)
+            for bad_args in _with_bad_values(args):
+                got = call(name, *bad_args)
+                tried += 1
+                assert isinstance(got, str) or math.isfinite(got), (name, bad_args, got)
+                assert "nan" not in str(got) and "inf" not in str(got), (name, got)
+    assert tried > 5000
+
+
+def test_a_total_beyond_any_number_says_so():
+    std = default_standard()
+    table = tuple(params(c.id)[0] for c in std.contents)
+    for huge in (1e308, math.inf, math.nan):
+        got = call("JS_TOTAL", ((huge,),) * len(std.contents), table, "总分")
+        assert got == "错误：合计超出可计算范围，请检查各项得分", got
+    assert call("JS_SCORE", params(5, MAX_POINTS=math.inf), 0.7706).startswith("错误：评价标准第 5 项的参数")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
@@ -48,6 +49,12 @@ class CellProblem(Exception):
     """A cell argument that cannot be used; the message is what the formula cell shows."""
 
 
+# A 计算值 is a fraction: one beyond this (or NaN) is no rate, and its gap would overflow.
+MAX_RATE = 1e6
+# What a cell shows instead of a number Excel cannot hold (an overflow to infinity, or NaN).
+OUT_OF_RANGE = f"{ERROR_PREFIX}计算结果超出可计算范围，请检查本行引用的数值"
+
+
 def worksheet_function(doc: str, **arg_docs: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a JS_ function with its Chinese description and per-argument help."""
 
@@ -81,11 +88,14 @@ def _guard(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def run(*args: Any) -> Any:
         try:
-            return f(*args)
+            result = f(*args)
         except CellProblem as problem:
             return str(problem)
         except Exception:  # a cell shows a message, never a traceback or a Python class name
             return f"{ERROR_PREFIX}计算失败，请检查本行引用的输入是否为数字，或点“检查数据”"
+        if isinstance(result, float) and not math.isfinite(result):  # Excel would show #NUM!
+            return OUT_OF_RANGE
+        return result
 
     return run
 
@@ -147,7 +157,7 @@ def _bands(row: list[Cell], content_id: int) -> tuple[tuple[float, float], ...]:
 
 
 def _number(value: Cell, content_id: int) -> float:
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf:
         return float(value)
     raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content_id} 项的参数应为不小于 0 的数字")
 
@@ -199,7 +209,7 @@ def _one_utility(n: int, row: Sequence[Cell]):
 
 def _value_of(value: Cell) -> float | None:
     """A rate from the 计算值 column: a number, None when 不适用; a message means no score."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= MAX_RATE:
         return float(value)
     if value == NOT_APPLICABLE:
         return None
@@ -322,6 +332,8 @@ def JS_TOTAL(points, table, part):
             base += value
     if len(points or []) != len(std.contents):
         raise CellProblem(f"{ERROR_PREFIX}得分区域应为 {len(std.contents)} 项")
+    if not math.isfinite(base + bonus):  # before the cap, which would hide a bonus point of 1e308
+        raise CellProblem(f"{ERROR_PREFIX}合计超出可计算范围，请检查各项得分")
     bonus = min(bonus, std.bonus_cap)
     totals = {"基本分": base, "加分": bonus, "总分": base + bonus}
     if part not in totals:
