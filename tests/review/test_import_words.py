@@ -104,3 +104,24 @@ def test_the_same_error_in_a_standard_file_is_said_of_the_file(tmp_path):
     assert bad.read_text(encoding="utf-8") != text
     out = run("score", EXAMPLE, "--standard", bad)
     assert out.returncode == 2 and f"评价标准文件 {bad}" in out.stderr and "评价标准工作簿" not in out.stderr
+
+
+def test_diff_names_verdicts_carried_data_and_fields_by_their_labels_not_keys(tmp_path):
+    import tomllib
+
+    source = ROOT / "python" / "jieshui" / "data" / "standard-2023.toml"
+    text = source.read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    changed = (text.replace(f'pass = "{raw["verdicts"]["pass"]}"', 'pass = "合格"', 1)
+               .replace('utility_fields = ["name", "pipe_length_km", "frost_depth_m"]', 'utility_fields = ["name"]', 1)
+               .replace('inputs = { nonconventional_use_last_year = "nonconventional_use" }', "inputs = {}", 1))
+    assert changed.count("\n") == text.count("\n") and changed != text
+    edited = tmp_path / "v.toml"
+    edited.write_text(changed, encoding="utf-8")
+    out = run("standard", "diff", source, edited)
+    assert out.returncode == 1, out.stdout + out.stderr
+    lines = out.stdout.splitlines()[1:]
+    assert len(lines) == 3 and not any(re.search(r"[a-z_]{4,}", line) for line in lines), out.stdout
+    labels = {key: raw["inputs"][key]["label"] for key in ("nonconventional_use_last_year", "nonconventional_use")}
+    assert f"“{labels['nonconventional_use_last_year']}←{labels['nonconventional_use']}”改为“（无）”" in out.stdout
+    assert raw["utility_fields"]["pipe_length_km"]["label"] in out.stdout and "合格分时的结论" in out.stdout

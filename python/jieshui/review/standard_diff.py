@@ -6,6 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Condition, Standard, describe_plausibility, describe_rule
+from .standard_layout import GENERAL
+
+# A verdict's text by when it is given (the standard workbook's notes), not by its key.
+VERDICT_WORDS = {key.split(".", 1)[1]: note for key, _, note in GENERAL if key.startswith("verdicts.")}
 
 
 def _text(value: Any) -> str:
@@ -24,17 +28,25 @@ def _conditions(conditions: tuple[Condition, ...]) -> list[tuple[str, float]]:
     return [(c.label, c.points) for c in conditions]
 
 
+def _labels(a: Standard, b: Standard, keys: Any, fields: str = "inputs") -> list[str]:
+    """Inputs (or utility fields) by the labels the official knows, never by their keys."""
+    known = {**getattr(a, fields), **getattr(b, fields)}
+    return [known[k].label if k in known else k for k in keys]
+
+
 def _general(a: Standard, b: Standard) -> list[str]:
     lines = []
+    carried = [[f"{t}←{s}" for t, s in zip(_labels(std, std, (t for t, _ in std.carry_inputs)),
+                                           _labels(std, std, (s for _, s in std.carry_inputs)))] for std in (a, b)]
     for label, old, new in (("版本", a.version, b.version), ("来源说明", a.source, b.source),
                             ("基本分", a.base_max, b.base_max), ("加分上限", a.bonus_cap, b.bonus_cap),
                             ("合格分", a.pass_mark, b.pass_mark), ("责任单位", a.units, b.units),
-                            ("结转到下一年度的数据", [f"{t}←{s}" for t, s in a.carry_inputs],
-                             [f"{t}←{s}" for t, s in b.carry_inputs]),
-                            ("结转的供水单位数据", a.carry_utility_fields, b.carry_utility_fields)):
+                            ("结转到下一年度的数据", *carried),
+                            ("结转的供水单位数据", _labels(a, b, a.carry_utility_fields, "utility_fields"),
+                             _labels(a, b, b.carry_utility_fields, "utility_fields"))):
         lines += _changed("总体", label, old, new)
     for key in sorted(set(a.verdicts) | set(b.verdicts)):
-        lines += _changed("总体", f"结论文字（{key}）", a.verdicts.get(key, ""), b.verdicts.get(key, ""))
+        lines += _changed("总体", VERDICT_WORDS.get(key, "结论"), a.verdicts.get(key, ""), b.verdicts.get(key, ""))
     return lines + _plausibility(a, b)
 
 
@@ -67,7 +79,7 @@ def _contents(a: Standard, b: Standard) -> list[str]:
         lines += _changed(where, "牵头单位", o.lead, c.lead)
         lines += _changed(where, "配合单位", o.coop, c.coop)
         lines += _changed(where, "佐证材料", o.evidence, c.evidence)
-        lines += _changed(where, "读取的数据", o.input_keys, c.input_keys)
+        lines += _changed(where, "读取的数据", _labels(a, b, o.input_keys), _labels(a, b, c.input_keys))
     lines += [f"评价内容 {c.id}：删除“{c.title}”" for c in old.values()]
     return lines
 
