@@ -252,3 +252,21 @@ def test_open_readonly_never_creates_what_open_history_would(tmp_path):
     assert not (tmp_path / "new.sqlite").exists()
     open_history(tmp_path / "new.sqlite").close()  # the writer creates it, as collect --db does
     assert open_readonly(tmp_path / "new.sqlite").execute("SELECT count(*) FROM runs").fetchone() == (0,)
+
+
+def test_a_history_a_killed_collect_left_half_written_is_refused_untouched_then_recovered(history, tmp_path):
+    """A writer killed mid-transaction leaves a hot journal; a read-only reader may not roll it
+    back, so it says so (not "read-only"), and the collect --db it advises does recover it."""
+    db = copy_of(history, tmp_path / "h.sqlite")
+    writer = (f"import os, sqlite3\nc = sqlite3.connect({str(db)!r}, isolation_level=None)\n"
+              "c.execute('PRAGMA cache_size = 1')\nc.execute('BEGIN IMMEDIATE')\n"
+              "for _ in range(2000):\n    c.execute(\"INSERT INTO runs (started, standard) VALUES (?, '')\", ('x' * 200,))\n"
+              "os.kill(os.getpid(), 9)")
+    assert subprocess.run([sys.executable, "-c", writer], timeout=60).returncode == -9
+    assert (tmp_path / "h.sqlite-journal").stat().st_size  # the hot journal a killed writer leaves
+    before = folder_state(tmp_path)
+    assert_refused(run("history", db), db, "上次写入中途停止", "h.sqlite-journal")
+    assert folder_state(tmp_path) == before
+    assert run("collect", history[0] / f"{COUNTY}.xlsm", "--db", db).returncode == 0
+    shown = run("history", db, COUNTY)
+    assert shown.returncode == 0 and shown.stdout.count("96.5") == 2, shown.stdout  # the old run and the new

@@ -86,8 +86,12 @@ _TABLE_TITLES = {"runs": "复核批次表", "files": "所读文件表", "countie
 
 
 def _explained(exc: sqlite3.Error, path: Path) -> HistoryError:
-    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF  # extended codes share the primary's low byte
-    if code in _SQLITE_REASONS:
+    extended = getattr(exc, "sqlite_errorcode", 0)
+    code = extended & 0xFF  # extended codes share the primary's low byte
+    if extended == sqlite3.SQLITE_READONLY_ROLLBACK:  # a writer died mid-run; a reader may not repair
+        reason = (f"上次写入中途停止（旁边留有 {path.name}-journal 文件），恢复之前无法查看；请确认没有程序仍在写入后，"
+                  "在可写入的文件夹中运行一次 jieshui collect --db（会自动恢复），或改用完好的备份")
+    elif code in _SQLITE_REASONS:
         reason = _SQLITE_REASONS[code]
     elif str(exc).startswith(("no such table", "no such column")):
         reason = _INCOMPLETE
