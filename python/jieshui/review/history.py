@@ -80,7 +80,7 @@ _SQLITE_REASONS = {
     sqlite3.SQLITE_FULL: "无法写入：所在磁盘已满；请清理磁盘后再试",
     sqlite3.SQLITE_IOERR: "读写时出错（磁盘或网络共享故障）；请检查磁盘或网络连接后再试",
 }
-_INCOMPLETE = ("不完整或不是本软件的复核历史；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史")
+_INCOMPLETE = "不完整或不是本软件的复核历史；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史"
 _GENERIC = "无法使用（数据库出错）；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史"
 _TABLE_TITLES = {"runs": "复核批次表", "files": "所读文件表", "counties": "县级记录表"}
 
@@ -115,7 +115,7 @@ def _header(path: Path) -> bytes:
 
 
 def read_only_uri(path: PurePath) -> str:
-    """The SQLite URI that opens an absolute `path` read-only. Every character that means
+    r"""The SQLite URI that opens an absolute `path` read-only. Every character that means
     something in a URI (space, ?, #, %, Chinese) is percent-encoded; a Windows drive becomes
     file:///C:/… and a share \\server\folder file:////server/folder/… (SQLite accepts no host)."""
     posix = path.as_posix()
@@ -208,7 +208,7 @@ def _check_schema(connection: sqlite3.Connection, path: Path, origin: str = "") 
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if not set(columns) <= present:
             lack = f"缺少{_TABLE_TITLES[table]}" if not present else f"{_TABLE_TITLES[table]}缺少字段"
-            raise HistoryError(f"复核历史数据库 {path}{origin}{lack}，{_INCOMPLETE}")
+            raise HistoryError(f"复核历史数据库 {path}{origin or ' '}{lack}，{_INCOMPLETE}")
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
