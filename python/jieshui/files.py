@@ -4,6 +4,7 @@ permissions a colleague on a shared folder expects."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
@@ -79,6 +80,35 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def staging_path(workbook: Path) -> Path:
+    """The one staging copy a merge writes beside the workbook; one name, taken under the
+    workbook's lock (locks.workbook_lock), so a killed run's copy is the next run's to remove."""
+    return workbook.with_name(f".{workbook.stem}.merging{workbook.suffix}")
+
+
+def debris(workbook: Path) -> list[tuple[Path, str]]:
+    """What runs on `workbook` killed mid-write leave beside it, each with the name it was for:
+    the staging copy (numbered ones too, as versions before one fixed name made them), a
+    backup or merged copy claimed but never written (empty), and write_atomically's temporary
+    files (`.<name>.<8 of mkstemp's characters>.tmp`) of the workbook, its staging copy, its
+    backups and merged copies. Exact patterns: nothing else is ever matched."""
+    stem, suffix = re.escape(workbook.stem), re.escape(workbook.suffix)
+    staging = re.compile(rf"\.{stem}\.merging(?:_\d+)?{suffix}")
+    copies = re.compile(rf"{stem}_(?:备份|汇总)(?:_\d+)?{suffix}")  # keep_backup's, merge's default output
+    temporary = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
+    found = []
+    for path in workbook.parent.iterdir():
+        name = path.name
+        if path.is_symlink() or not path.is_file():
+            continue
+        temp = temporary.fullmatch(name)
+        if temp and (temp[1] == workbook.name or staging.fullmatch(temp[1]) or copies.fullmatch(temp[1])):
+            found.append((path, temp[1]))
+        elif staging.fullmatch(name) or (copies.fullmatch(name) and path.stat().st_size == 0):
+            found.append((path, name))
+    return found
 
 
 def crash_log(text: str) -> Path:

@@ -8,6 +8,7 @@ import os
 import signal
 import sys
 import traceback
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -34,7 +35,7 @@ from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREA
 from .report import render, render_problems, to_dict
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
-from .unit_commands import carry_command, merge_command, split_command
+from .unit_commands import carry_command, locked, merge_command, split_command
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 
@@ -91,16 +92,18 @@ def recalc(
     if output is not None and (output.exists() or output.is_symlink()):
         raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
     std = read_standard(standard)
-    try:
-        done = recalculated(workbook, std, use_workbook_rules)
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
-    _warn_edited_rules(done)
-    if in_place:
-        backup = keep_backup(workbook)
-        write_atomically(workbook, done.data)
-        typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
-        return
+    with locked(workbook) if in_place else nullcontext() as lock:  # read, refreshed, replaced: one writer
+        try:
+            done = recalculated(workbook, std, use_workbook_rules)
+        except WorkbookError as exc:
+            raise fail(str(exc)) from exc
+        _warn_edited_rules(done)
+        if lock is not None:
+            lock.check_office_marks()
+            backup = keep_backup(workbook)
+            write_atomically(workbook, done.data)
+            typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
+            return
     assert output is not None
     write_atomically(new_output(output), done.data)  # claimed: made by no one else meanwhile
     typer.echo(f"已写出 {output}")

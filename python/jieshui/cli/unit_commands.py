@@ -4,13 +4,16 @@ them back into the county workbook, `carry` starts next year's workbook."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
+from rich.console import Console
 
 from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
+from ..locks import HeldLock, LockError, workbook_lock
 from ..review.carry import carry
 from ..review.merge import merged_workbook, plan_merge
 from ..engine.county import LAST_YEAR
@@ -58,29 +61,46 @@ def merge_command(workbook: Workbook,
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
     std = read_standard(standard)
-    data = _read(workbook, std)
-    try:  # plan_merge refuses a workbook whose 评价年度 is not a year
-        returns = [read_unit_file(path, std) for path in files]
-        plan = plan_merge(data, returns, std)
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
-    console = make_console()
-    if plan.missing:
-        console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
-    if plan.problems:
-        console.print(f"发现 {len(plan.problems)} 个问题，未写入任何数据：", style="bold red", markup=False)
-        for n, problem in enumerate(plan.problems, start=1):
-            console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
-        raise typer.Exit(EXIT_DATA_ERRORS)
+    # -o takes the lock too: the staging copy beside the workbook has one name (swept by the next
+    # run), so one merge per workbook at a time; an office suite's mark matters only in place.
+    with locked(workbook, office_marks=in_place) as lock:
+        data = _read(workbook, std)
+        try:  # plan_merge refuses a workbook whose 评价年度 is not a year
+            returns = [read_unit_file(path, std) for path in files]
+            plan = plan_merge(data, returns, std)
+        except WorkbookError as exc:
+            raise fail(str(exc)) from exc
+        console = make_console()
+        if plan.missing:
+            console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
+        if plan.problems:
+            console.print(f"发现 {len(plan.problems)} 个问题，未写入任何数据：", style="bold red", markup=False)
+            for n, problem in enumerate(plan.problems, start=1):
+                console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
+            raise typer.Exit(EXIT_DATA_ERRORS)
+        try:
+            refreshed = merged_workbook(workbook, plan, std, dt.datetime.now())
+        except WorkbookError as exc:
+            raise fail(str(exc)) from exc
+        target = _merge_target(workbook, output, in_place)
+        if in_place:
+            lock.check_office_marks()  # opened in Excel meanwhile: not written under it
+            console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
+        write_atomically(target, refreshed)
+        console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
+
+
+@contextmanager
+def locked(workbook: Path, office_marks: bool = True) -> Iterator[HeldLock]:
+    """The workbook's lock for a command (locks.workbook_lock): waiting is said on stderr every
+    few seconds, a refusal is exit 2 in words."""
+    def waiting(line: str) -> None:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
     try:
-        refreshed = merged_workbook(workbook, plan, std, dt.datetime.now())
-    except WorkbookError as exc:
+        with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
+            yield lock
+    except LockError as exc:
         raise fail(str(exc)) from exc
-    target = _merge_target(workbook, output, in_place)
-    if in_place:
-        console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
-    write_atomically(target, refreshed)
-    console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
 
 
 def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:

@@ -13,14 +13,16 @@ import os
 import platform
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import xlwings as xw
 
 from .. import __version__
 from ..engine import default_standard
 from ..files import claim, write_atomically, write_new
+from ..locks import LockError, workbook_lock
 from ..review.check import RESULT_HEADERS, Problem, check, link_target, result_rows
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
@@ -170,25 +172,40 @@ def merge_units(active: bool = False) -> None:
     if not chosen:  # cancelled: Excel returns False
         return
     std = default_standard()
-    book.save()
-    workbook = Path(book.fullname)
     try:
-        returns = [read_unit_file(Path(path), std) for path in chosen]
-        plan = plan_merge(read_book(book, std), returns, std)
-        if plan.problems:
-            shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
-            more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
-            book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}", title="汇总填报表")
-            return
-        target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
-                           merged_workbook(workbook, plan, std, dt.datetime.now()))
-    except WorkbookError as exc:
+        with _saving(book):  # the save, and the staging copy merged_workbook writes beside it
+            book.save()
+            workbook = Path(book.fullname)
+            returns = [read_unit_file(Path(path), std) for path in chosen]
+            plan = plan_merge(read_book(book, std), returns, std)
+            if plan.problems:
+                shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
+                more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
+                book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}", title="汇总填报表")
+                return
+            target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
+                               merged_workbook(workbook, plan, std, dt.datetime.now()))
+    except (WorkbookError, LockError) as exc:
         book.app.alert(str(exc), title="汇总填报表")
         return
     missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
     book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}\n"
                    "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
     book.app.books.open(str(target))
+
+
+@contextmanager
+def _saving(book: Any) -> Iterator[None]:
+    """Our lock on the workbook while a button saves it: no `jieshui merge --in-place` or recalc
+    replaces it meanwhile. The Excel running the button holds the workbook and its `~$` owner
+    file is expected, so office marks are not checked. A workbook never saved has no file
+    anyone else could write."""
+    path = Path(book.fullname)
+    if not path.is_absolute():
+        yield
+        return
+    with workbook_lock(path, office_marks=False):
+        yield
 
 
 def recalculate(active: bool = False) -> None:
@@ -210,7 +227,12 @@ def refresh_cache(active: bool = False) -> None:
     if book is None:
         return
     _calculate_full(book)
-    book.save()
+    try:
+        with _saving(book):
+            book.save()
+    except LockError as exc:
+        book.app.alert(f"已全部重算，但未保存：{exc}", title="刷新缓存值")
+        return
     book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
 
 

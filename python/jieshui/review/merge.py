@@ -15,7 +15,7 @@ from typing import Any
 from ..engine import UTILITY_FIELDS, WORKBOOK, Standard, validate
 from ..engine.county import plausible_year, year_problem
 from ..engine.words import shown
-from ..files import claim, write_atomically
+from ..files import staging_path, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData
@@ -181,9 +181,11 @@ def _cell_text(value: Any) -> Any:
 
 
 def merged_workbook(workbook: Path, plan: MergePlan, std: Standard, now: dt.datetime) -> bytes:
-    """The county workbook with the plan carried out and its cached values refreshed."""
+    """The county workbook with the plan carried out and its cached values refreshed. Call it
+    under the workbook's lock (locks.workbook_lock): the staging copy beside the workbook has one
+    name, so a killed run's copy is overwritten or swept by the next, never piled up."""
     merged = apply_merge(workbook.read_bytes(), plan, std, now)
-    staged = claim(workbook.with_name(f".{workbook.stem}.merging{workbook.suffix}"))
+    staged = staging_path(workbook)
     try:
         write_atomically(staged, merged)
         return recalculated(staged, std).data  # cached values for WPS and previewers
