@@ -116,6 +116,8 @@ def _read(path: Path) -> tuple[Holder, float] | None:
         raw, modified = path.read_bytes(), path.stat().st_mtime
     except FileNotFoundError:
         return None
+    except PermissionError:  # being removed (Windows) or not ours to read: held, by whom unknown
+        return Holder(b""), 0.0
     return _parse(raw), time.time() - modified
 
 
@@ -220,20 +222,41 @@ def _hide(path: Path) -> None:
         ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)  # FILE_ATTRIBUTE_HIDDEN
 
 
+_WINDOWS_RETRIES = 40  # × 50 ms: Windows refuses to remove a file another process is reading,
+                       # and to create one under the name of a file being removed
+
+
 def _create(path: Path, content: bytes) -> bool:
     """Create `path` holding `content`, for this run alone; False when it exists."""
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
-    except FileExistsError:
-        return False
+    for attempt in range(_WINDOWS_RETRIES):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+            break
+        except FileExistsError:
+            return False
+        except PermissionError:
+            if sys.platform != "win32" or attempt == _WINDOWS_RETRIES - 1:
+                raise
+            time.sleep(0.05)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
     except BaseException:
-        path.unlink(missing_ok=True)
+        _remove(path)
         raise
     _hide(path)
     return True
+
+
+def _remove(path: Path) -> None:
+    for attempt in range(_WINDOWS_RETRIES):
+        try:
+            path.unlink(missing_ok=True)
+            return
+        except PermissionError:
+            if sys.platform != "win32" or attempt == _WINDOWS_RETRIES - 1:
+                raise
+            time.sleep(0.05)
 
 
 def _take_over(path: Path, stale: Holder) -> None:
@@ -242,7 +265,7 @@ def _take_over(path: Path, stale: Holder) -> None:
     if not _create(guard, str(os.getpid()).encode("ascii")):
         try:
             if time.time() - guard.stat().st_mtime > STALE_SECONDS:
-                guard.unlink(missing_ok=True)
+                _remove(guard)
         except FileNotFoundError:
             pass
         time.sleep(0.05)
@@ -250,11 +273,11 @@ def _take_over(path: Path, stale: Holder) -> None:
     try:
         try:
             if path.read_bytes() == stale.raw:  # read again under the guard: still that stale lock
-                path.unlink()
+                _remove(path)
         except FileNotFoundError:
             pass
     finally:
-        guard.unlink(missing_ok=True)
+        _remove(guard)
 
 
 def lock_wait() -> float:
@@ -296,11 +319,11 @@ def _acquire(workbook: Path, wait: float, progress: Callable[[str], None] | None
             _take_over(path, holder)
             continue
         now = time.monotonic()
-        if now - began >= wait:
-            raise LockError(_busy(workbook, holder, age, now - began))
         if progress is not None and now >= next_note:
             progress(f"工作簿正由 {holder.describe()}写入，已等待 {int(now - began)} 秒…")
             next_note += PROGRESS_SECONDS
+        if now - began >= wait:
+            raise LockError(_busy(workbook, holder, age, now - began))
         time.sleep(POLL_SECONDS)
     return own
 
@@ -309,8 +332,10 @@ def _release(workbook: Path, own: bytes) -> None:
     path = lock_path(workbook)
     try:
         if path.read_bytes() == own:  # never another run's lock
-            path.unlink()
+            _remove(path)
     except FileNotFoundError:
+        pass
+    except PermissionError:  # still held open by a reader: left, it is stale once we exit
         pass
 
 
@@ -402,7 +427,10 @@ def sweep(workbook: Path) -> None:
     for path, target in debris(workbook):
         if target != workbook.name and lock_path(workbook.with_name(target)).exists():
             continue
-        path.unlink(missing_ok=True)
+        try:
+            path.unlink(missing_ok=True)
+        except PermissionError:  # another account's file in a shared folder: harmless, left
+            pass
 
 
 @contextmanager

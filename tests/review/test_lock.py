@@ -92,11 +92,13 @@ def is_backup(name, county):
 
 def killed(command, folder, delay, when=None):
     """Start `command`, SIGKILL it after `delay` seconds or as soon as a file named `when` appears
-    in `folder`; the names that appeared meanwhile."""
+    in `folder` (a dead run's file swept and made again counts); the names that appeared."""
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     began, before, seen = time.monotonic(), names(folder), set()
     while process.poll() is None and time.monotonic() - began < delay:
-        seen |= names(folder) - before
+        now = names(folder)
+        before &= now
+        seen |= now - before
         if when and any(when(n) for n in seen):
             break
         time.sleep(0.005)
@@ -278,3 +280,40 @@ def test_a_workbook_open_in_libreoffice_is_not_written(returns, tmp_path):
     assert out.returncode == 2, out.stdout + out.stderr
     assert f"正在 LibreOffice 中打开（{fields[0] or fields[1]}，主机 {fields[2]}，自 {fields[3]} 起）" in out.stderr, out.stderr
     assert f"可删除标记文件 {mark.name}" in out.stderr and county.read_bytes() == before
+
+
+class ExcelBook:
+    """What jieshui.excel.macros.refresh_cache asks of xlwings: the open workbook, its Excel."""
+
+    def __init__(self, path):
+        self.fullname, self.saved, self.alerts = str(path), 0, []
+        self.app = self
+        self.api = type("Api", (), {"CalculateFull": lambda api: None})()
+
+    def save(self):
+        self.saved += 1
+
+    def alert(self, text, title=""):
+        self.alerts.append(text)
+
+
+def test_the_save_button_takes_the_lock_but_not_excels_own_mark(returns, tmp_path, monkeypatch):
+    from jieshui.excel import macros
+
+    county, files = county_copy(returns, tmp_path)
+    (tmp_path / f"~${county.name}").write_bytes(owner_file("王五"))  # the Excel running the button
+    book = ExcelBook(county)
+    monkeypatch.setattr(macros.xw.Book, "caller", staticmethod(lambda: book), raising=False)
+    monkeypatch.setenv("JIESHUI_LOCK_WAIT", "0.3")
+    holder = subprocess.Popen(["sleep", "60"])
+    try:
+        lock = lock_file(county, holder.pid)
+        macros.refresh_cache()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert book.saved == 0 and "未保存" in book.alerts[0] and f"进程 {holder.pid}" in book.alerts[0]
+    lock.unlink()
+    macros.refresh_cache()
+    assert book.saved == 1 and "已全部重算并保存" in book.alerts[1]
+    assert names(tmp_path) == {county.name, f"~${county.name}", *(p.name for p in files)}
