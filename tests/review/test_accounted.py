@@ -195,7 +195,6 @@ def test_distinct_files_reads_each_return_once(split, tmp_path):
                      f"填报表 {missing} 重复给出，只读取一次"]
 
 
-@pytest.mark.xfail(strict=True, reason="merge_command calls distinct_files once the lead wires it (issue 22)")
 def test_merge_reads_a_unit_file_given_twice_once(split, tmp_path):
     county, files = split
     source = unit_file(files, "住建局")

@@ -31,11 +31,11 @@ from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_wo
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
-                     make_console, new_output, output_folder, read_standard)
+                     locked, make_console, new_output, output_folder, read_standard)
 from .report import render, render_problems, to_dict
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
-from .unit_commands import carry_command, locked, merge_command, split_command
+from .unit_commands import carry_command, merge_command, split_command
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 
@@ -50,7 +50,7 @@ app.command("history")(history_command)
 
 @app.command()
 def score(
-    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）", metavar="文件")],
+    file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）", metavar="文件", readable=False)],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
 ) -> None:
@@ -78,8 +78,8 @@ def score(
 
 @app.command()
 def recalc(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）")] = None,
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）", readable=False)] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
     use_workbook_rules: Annotated[bool, typer.Option(
         "--use-workbook-rules", help="评价标准表被修改过时，按工作簿中的评价标准计算（与 Excel 中的公式一致）；"
@@ -130,7 +130,7 @@ def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
 
 @app.command("check")
 def check_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
 ) -> None:
@@ -150,8 +150,8 @@ def check_command(
 
 @app.command("export")
 def export_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
     standard: StandardOption = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
@@ -169,8 +169,8 @@ def export_command(
 
 @app.command("report")
 def report_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）")] = None,
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
     date: Annotated[Optional[str], typer.Option("--date", help="报告落款日期，如 2025-07-20（默认为工作簿的填报日期）",
                                                 metavar="YYYY-MM-DD")] = None,
     standard: StandardOption = None,
@@ -203,9 +203,9 @@ def _date_option(text: str | None) -> dt.date | None:
 
 @app.command("evidence")
 def evidence_command(
-    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")],
-    folder: Annotated[Optional[Path], typer.Option("--dir", help="佐证材料文件夹（默认为工作簿旁的“佐证材料”）")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="目录的输出目录（默认为工作簿所在目录）")] = None,
+    workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
+    folder: Annotated[Optional[Path], typer.Option("--dir", help="佐证材料文件夹（默认为工作簿旁的“佐证材料”）", readable=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="目录的输出目录（默认为工作簿所在目录）", readable=False)] = None,
     standard: StandardOption = None,
 ) -> None:
     """整理佐证目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证的赋分内容，
@@ -228,9 +228,9 @@ def evidence_command(
 
 @app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="新工作簿（.xlsm，不能已存在）")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="新工作簿（.xlsm，不能已存在）", readable=False)],
     standard: StandardOption = None,
-    county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）")] = None,
+    county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）", readable=False)] = None,
 ) -> None:
     """生成县域复核工作簿：按给定的评价标准（如省级细则）生成“评价标准”表和全部公式，可预填县域数据。"""
     if output.suffix.lower() != ".xlsm":

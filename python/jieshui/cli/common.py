@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Iterator, Optional
 
 import typer
 from rich.console import Console
 
 from ..engine import Standard, StandardError
 from ..files import claim_exact
+from ..locks import HeldLock, LockError, workbook_lock
 from ..review.standard_import import load_any_standard
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -18,7 +20,7 @@ EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 StandardOption = Annotated[
     Optional[Path],
     typer.Option("--standard", help="评价标准文件（.toml，或 jieshui standard export 导出后修改的 .xlsx）；"
-                                    "默认使用随软件发布的标准。"),
+                                    "默认使用随软件发布的标准。", readable=False),
 ]
 
 
@@ -53,3 +55,16 @@ def output_folder(folder: Path | None, default: Path) -> Path:
     if folder is not None and folder.exists() and not folder.is_dir():
         raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
     return folder or default
+
+
+@contextmanager
+def locked(workbook: Path, office_marks: bool = True) -> Iterator[HeldLock]:
+    """The workbook's lock for a command (locks.workbook_lock): waiting is said on stderr every
+    few seconds, a refusal is exit 2 in words."""
+    def waiting(line: str) -> None:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
+    try:
+        with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
+            yield lock
+    except LockError as exc:
+        raise fail(str(exc)) from exc

@@ -4,25 +4,23 @@ them back into the county workbook, `carry` starts next year's workbook."""
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
-from ..locks import HeldLock, LockError, workbook_lock
 from ..review.carry import carry
 from ..review.merge import merged_workbook, plan_merge
 from ..engine.county import LAST_YEAR
 from ..review.unit_files import checked_county, checked_year, file_part, write_unit_files
-from ..review.unit_returns import read_unit_file
+from ..review.unit_returns import distinct_files, read_unit_file
 from ..workbook.readers import WorkbookError, read_workbook
-from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, output_folder, read_standard
+from .common import (EXIT_DATA_ERRORS, StandardOption, fail, locked, make_console, new_output, output_folder,
+                     read_standard)
 
-Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿")]
+Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)]
 
 
 def _read(path: Path, std):
@@ -33,7 +31,7 @@ def _read(path: Path, std):
 
 
 def split_command(workbook: Workbook,
-                  out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿旁的“填报表”文件夹）")] = None,
+                  out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿旁的“填报表”文件夹）", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
     std = read_standard(standard)
@@ -52,8 +50,8 @@ def split_command(workbook: Workbook,
 
 
 def merge_command(workbook: Workbook,
-                  files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表...")],
-                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）")] = None,
+                  files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表...", readable=False)],
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）", readable=False)] = None,
                   in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原工作簿（先保留一份备份）")] = False,
                   standard: StandardOption = None) -> None:
     """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致），
@@ -65,12 +63,15 @@ def merge_command(workbook: Workbook,
     # run), so one merge per workbook at a time; an office suite's mark matters only in place.
     with locked(workbook, office_marks=in_place) as lock:
         data = _read(workbook, std)
+        console = make_console()
+        files, repeated = distinct_files(files)  # one return read once, however often it is given
+        for note in repeated:
+            console.print(note, markup=False, soft_wrap=True)
         try:  # plan_merge refuses a workbook whose 评价年度 is not a year
             returns = [read_unit_file(path, std) for path in files]
             plan = plan_merge(data, returns, std)
         except WorkbookError as exc:
             raise fail(str(exc)) from exc
-        console = make_console()
         if plan.missing:
             console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
         if plan.problems:
@@ -90,19 +91,6 @@ def merge_command(workbook: Workbook,
         console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
 
 
-@contextmanager
-def locked(workbook: Path, office_marks: bool = True) -> Iterator[HeldLock]:
-    """The workbook's lock for a command (locks.workbook_lock): waiting is said on stderr every
-    few seconds, a refusal is exit 2 in words."""
-    def waiting(line: str) -> None:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
-    try:
-        with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
-            yield lock
-    except LockError as exc:
-        raise fail(str(exc)) from exc
-
-
 def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:
     if in_place:
         return workbook
@@ -111,8 +99,8 @@ def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:
     return claim(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"))
 
 
-def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的县域复核工作簿（.xlsm）", metavar="上年工作簿")],
-                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）")] = None,
+def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的县域复核工作簿（.xlsm）", metavar="上年工作簿", readable=False)],
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
     std = read_standard(standard)
