@@ -5,6 +5,8 @@ defined names (the template's contract) rather than literal cell addresses."""
 from __future__ import annotations
 
 import copy
+import os
+import sys
 import zipfile
 import re
 import concurrent.futures as futures
@@ -45,6 +47,26 @@ def run(*args: Any, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     assert JIESHUI, "the package must be installed (pip install -e .) so that `jieshui` exists"
     return subprocess.run([JIESHUI, *map(str, args)], capture_output=True, text=True,
                           encoding="utf-8", timeout=120, env=env)
+
+
+# Root ignores file permissions; an official does not. Keep uid 0 (/root is 0700, so another
+# uid could not start this Python) but drop the capabilities that override permissions.
+_DROP = "dac_override,dac_read_search"
+UNPRIVILEGED = (["setpriv", f"--bounding-set=-{_DROP.replace(',', ',-')}", f"--inh-caps=-{_DROP.replace(',', ',-')}",
+                 "--"] if os.geteuid() == 0 else [])
+
+
+def unprivileged(*args: Any) -> subprocess.CompletedProcess[str]:
+    """`jieshui ARGS` as an official without the right to override file permissions."""
+    return subprocess.run([*UNPRIVILEGED, JIESHUI, *map(str, args)], capture_output=True, text=True,
+                          encoding="utf-8", timeout=120)
+
+
+def child_can(code: str) -> bool:
+    """Whether a child started like `unprivileged` runs `code` without an OSError: a test checks
+    that the permission it relies on really holds, so it cannot pass by accident."""
+    probe = f"try:\n    {code}\nexcept OSError:\n    raise SystemExit(3)"
+    return subprocess.run([*UNPRIVILEGED, sys.executable, "-c", probe], timeout=60).returncode == 0
 
 
 # -- LibreOffice -----------------------------------------------------------------------------

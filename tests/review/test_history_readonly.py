@@ -22,18 +22,13 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK, JIESHUI, run
+from helpers import EXAMPLE_WORKBOOK, child_can, run, unprivileged
 from jieshui.review.history import (MIGRATIONS, HistoryError, open_history, open_readonly, read_only_uri,
                                    records)
 
 COUNTY = "示例旗"  # the example workbook's county
 SQLITE_WORDS = ("database", "readonly", "sqlite3", "attempt", "unable", "malformed", "no such", "disk image",
                 "Traceback", "Error")
-DROP = "dac_override,dac_read_search"
-UNPRIVILEGED = (["setpriv", f"--bounding-set=-{DROP.replace(',', ',-')}", f"--inh-caps=-{DROP.replace(',', ',-')}",
-                 "--"] if os.geteuid() == 0 else [])
-
-
 @pytest.fixture(scope="module")
 def history(tmp_path_factory):
     """A history holding one run over the example county, written by the real command."""
@@ -49,18 +44,6 @@ def copy_of(history, target: Path) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(history[1], target)
     return target
-
-
-def unprivileged(*args) -> subprocess.CompletedProcess[str]:
-    """`jieshui ARGS` as an official without the right to override file permissions."""
-    return subprocess.run([*UNPRIVILEGED, JIESHUI, *map(str, args)], capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
-
-
-def child_can(code: str) -> bool:
-    """Whether a child started like `unprivileged` runs `code` without an OSError."""
-    probe = f"try:\n    {code}\nexcept OSError:\n    raise SystemExit(3)"
-    return subprocess.run([*UNPRIVILEGED, sys.executable, "-c", probe], timeout=60).returncode == 0
 
 
 def snapshot(path: Path) -> tuple[bytes, int]:

@@ -33,21 +33,21 @@ CSV_ENCODING = "utf-8-sig"  # Excel and WPS open a CSV with a BOM as UTF-8, not 
 
 
 def collect_command(
-    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名")] = None,
+    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...", readable=False)],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名", readable=False)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
     standard: StandardOption = None,
     workers: Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = None,
     feedback: Annotated[Optional[Path], typer.Option(
-        "--feedback", help="为每个县写出“<县名>_复核意见_<日期>.xlsx”的文件夹", metavar="文件夹")] = None,
+        "--feedback", help="为每个县写出“<县名>_复核意见_<日期>.xlsx”的文件夹", metavar="文件夹", readable=False)] = None,
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="复核历史数据库（.sqlite，没有则新建）：记录本次复核，汇总中列出上年总分和变化", metavar="文件",
         readable=False)] = None,  # an unreadable file is said in Chinese (HistoryError), not by click
     csv: Annotated[Optional[Path], typer.Option(
-        "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（UTF-8）的文件夹", metavar="文件夹")] = None,
+        "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（UTF-8）的文件夹", metavar="文件夹", readable=False)] = None,
     prefer: Annotated[Optional[list[Path]], typer.Option(
         "--prefer", help="同一县同一年度有多份数据不同的文件时，计入这一份（可多次指定，每县一份）；"
-                         "不指定时计入填报日期较新的一份", metavar="文件")] = None,
+                         "不指定时计入填报日期较新的一份", metavar="文件", readable=False)] = None,
 ) -> None:
     """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总、复核意见和历史记录。"""
     if output is None and not as_json and feedback is None and csv is None and db is None:

@@ -52,7 +52,7 @@ def _standard_text(path: Path | None) -> str:
 
 
 @standard_app.command("export")
-def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）")],
+def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）", readable=False)],
                 standard: StandardOption = None) -> None:
     """把评价标准导出为省级官员可编辑的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
     std = read_standard(standard)
@@ -66,8 +66,8 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
 
 
 @standard_app.command("import")
-def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评价标准工作簿（.xlsx）", metavar="工作簿")],
-                output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）")]) -> None:
+def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评价标准工作簿（.xlsx）", metavar="工作簿", readable=False)],
+                output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）", readable=False)]) -> None:
     """检查修改后的评价标准工作簿（逐个单元格指出问题），通过后写成评价标准文件（.toml）。"""
     import tomli_w
 

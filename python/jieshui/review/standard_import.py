@@ -280,6 +280,8 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
         book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
     except WorkbookError as exc:
         raise StandardError(str(exc)) from None
+    except OSError:  # unreadable, not damaged: the command line says which and why
+        raise
     except Exception:  # openpyxl raises many kinds on a damaged part
         raise StandardError(f"文件 {path.name} 已损坏，无法作为评价标准工作簿读取") from None
     raw, problems = _base(book), []
