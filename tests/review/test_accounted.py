@@ -90,6 +90,17 @@ def test_evidence_says_what_it_left_out_instead_of_a_silent_count(tmp_path, save
     assert f"第 {last + 1}–{last + 2} 行" in line and "未列入目录" in line
 
 
+def test_score_tells_that_rows_below_the_table_are_not_counted(tmp_path):
+    path = ledger_below(tmp_path)
+    last = table(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_ledger")[4]
+    out = run("score", path)
+    assert out.returncode == 0, out.stderr
+    assert any(line.startswith("注意：") and f"第 {last + 1}–{last + 2} 行" in line and "未读取" in line
+               for line in out.stdout.splitlines()), out.stdout
+    unread = json.loads(run("score", path, "--json").stdout)["unread"]
+    assert len(unread) == 1 and f"A{last + 1}:F{last + 2}" in unread[0]
+
+
 @pytest.mark.parametrize("name, rows, gap, word", [
     ("in_utilities", [["第十一水厂", 120, 100]], 0, "供水单位漏损数据表"),
     ("in_evidence", [["提供"]], 9, "佐证材料列"),  # past the totals' merged rows below the list

@@ -20,7 +20,7 @@ from ..engine import DATA_FILE, WORKBOOK, DataFileError, Standard, assess, load_
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason, shown
 from ..files import crash_log, keep_backup, write_atomically, write_new
-from ..review.check import check
+from ..review.check import check, outside_message
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, pdf_with_libreoffice, problem_notes
@@ -60,19 +60,24 @@ def score(
     """
     std = read_standard(standard)
     cells: dict[str, str] = {}
+    unread: list[str] = []  # typed outside an input table: the score does not count it
     try:
         if file.suffix.lower() in WORKBOOK_SUFFIXES:
             data = read_workbook(file, std)
             raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
+            unread = [outside_message(data, found) for found in data.outside]
         else:
             raw = read_county_file(file)
     except (DataFileError, WorkbookError) as exc:
         raise fail(str(exc)) from exc
     result = assess(raw, std, WORKBOOK if cells else DATA_FILE)  # advice in the source's terms
     if as_json:
-        typer.echo(json.dumps(to_dict(result, cells), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(to_dict(result, cells) | {"unread": unread}, ensure_ascii=False, indent=2))
     else:
-        render(result, make_console(), cells)
+        console = make_console()
+        render(result, console, cells)
+        for line in unread:
+            console.print(f"注意：{line}", style="yellow", markup=False)
     raise typer.Exit(EXIT_DATA_ERRORS if result.errors else EXIT_SCORED)
 
 
