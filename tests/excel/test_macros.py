@@ -1,47 +1,95 @@
 """The buttons' Python side. The few xlwings calls it makes are answered by a small stand-in
 backed by a real workbook file; what happens behind them (reader, checks, export) is real."""
 
+import json
 import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
-from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT, cell_of
+from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT, cell_of, planted, run, set_named
 from jieshui.excel import macros
 from jieshui.workbook.contract import TEMPLATE_VERSION
+from jieshui.workbook.readers.base import TABLES
+from jieshui.workbook.readers.xlwings_reader import read_book
 
 
 class Cells:
-    """xlwings.Range, for the members jieshui.excel.macros uses."""
+    """xlwings.Range, for the members jieshui.excel.macros and the xlwings reader use. As in
+    xlwings (main.py): `row`/`column` are the first cell's, 1-based; `shape` is (rows, columns);
+    `last_cell` is the bottom-right cell as a Range; `address` is absolute ("$A$4:$F$303");
+    `value` is a scalar for one cell, a flat list for one row or column, else a list of rows;
+    `options(ndim=2).value` is always a list of rows."""
 
-    def __init__(self, sheet, address, rows):
-        self.sheet, self.address, self.rows = sheet, address, rows
-        self.count = sum(len(r) for r in rows)
-        self.links = []
+    def __init__(self, sheet, address):
+        self.sheet = sheet
+        first_col, first_row, last_col, last_row = range_boundaries(address.replace("$", ""))
+        self.row, self.column = first_row, first_col
+        self.shape = (last_row - first_row + 1, last_col - first_col + 1)
+        self.address = absolute(first_row, first_col) + (
+            f":{absolute(last_row, last_col)}" if self.shape != (1, 1) else "")
+
+    @property
+    def count(self):
+        return self.shape[0] * self.shape[1]
+
+    @property
+    def last_cell(self):
+        return Cells(self.sheet, absolute(self.row + self.shape[0] - 1, self.column + self.shape[1] - 1))
+
+    def _rows(self):
+        return [[self.sheet.cells.get((r, c)) for c in range(self.column, self.column + self.shape[1])]
+                for r in range(self.row, self.row + self.shape[0])]
 
     @property
     def value(self):
-        return self.rows[0][0]
+        rows = self._rows()
+        if self.count == 1:
+            return rows[0][0]
+        if 1 in self.shape:
+            return [v for row in rows for v in row]
+        return rows
 
     @value.setter
     def value(self, rows):
-        self.sheet.written[self.address] = rows
+        self.sheet.written[self.address.replace("$", "")] = rows
 
     def options(self, ndim):
         assert ndim == 2
-        return type("Rows", (), {"value": self.rows})()
+        return type("Rows", (), {"value": self._rows()})()
 
     def add_hyperlink(self, address, text_to_display, screen_tip):
-        self.sheet.links.append((self.address, address, text_to_display))
+        self.sheet.links.append((self.address.replace("$", ""), address, text_to_display))
+
+
+def absolute(row, column):
+    return f"${get_column_letter(column)}${row}"
 
 
 class Sheet:
-    def __init__(self, name):
+    """xlwings.Sheet over one worksheet's values (as Excel shows them: openpyxl's cached values).
+    Its used range spans every cell the file holds, styled blanks included, as Excel's UsedRange
+    does (openpyxl's dimensions; "A1" for an empty sheet, as in Excel)."""
+
+    def __init__(self, name, worksheet=None):
         self.name, self.written, self.links, self.active, self.cleared = name, {}, [], False, 0
+        self.cells = {} if worksheet is None else {
+            (c.row, c.column): c.value for row in worksheet.iter_rows() for c in row if c.value is not None}
+        self.dimensions = "A1" if worksheet is None else worksheet.dimensions
 
     def __getitem__(self, address):
-        return Cells(self, address, [[None]])
+        return Cells(self, address)
+
+    def range(self, cell1, cell2=None):
+        """xlwings.Sheet.range: an address, or (row, column) tuples for the corners (1-based)."""
+        first, last = (f"{get_column_letter(c[1])}{c[0]}" if isinstance(c, tuple) else c for c in (cell1, cell2 or cell1))
+        return Cells(self, f"{first.split(':')[0]}:{last.split(':')[-1]}")
+
+    @property
+    def used_range(self):
+        return Cells(self, self.dimensions)
 
     def clear(self):
         self.cleared += 1
@@ -74,23 +122,29 @@ class Book:
     def __init__(self, path):
         book = openpyxl.load_workbook(path, data_only=True)
         self.fullname = str(path)
-        self.sheets = Sheets(Sheet(name) for name in book.sheetnames)
+        self.sheets = Sheets(Sheet(name, book[name]) for name in book.sheetnames)
         self.names = Names()
         for name, defined in book.defined_names.items():
             sheet, coord = next(iter(defined.destinations))
-            cells = book[sheet][coord.replace("$", "")]
-            rows = cells if isinstance(cells, tuple) else ((cells,),)
-            values = [[c.value for c in r] for r in rows]
-            self.names[name] = type("Name", (), {"name": name,
-                                                 "refers_to_range": Cells(self.sheets[sheet], coord, values)})
+            self.names[name] = type("Name", (), {"name": name, "refers_to_range": Cells(self.sheets[sheet], coord)})
         self.alerts, self.calculated, self.opened, self.saved = [], 0, [], 0
         self.picked = False  # what Excel's file picker returns (False: cancelled)
+        self.status = []  # what was set as the status bar, in order (False: Excel's own again)
         self.app = self
         self.books = self
         self.active = self
 
     def save(self):
         self.saved += 1
+
+    @property
+    def status_bar(self):
+        """xlwings.App.status_bar: the text shown, or False while Excel has control of it."""
+        return self.status[-1] if self.status else False
+
+    @status_bar.setter
+    def status_bar(self, value):
+        self.status.append(value)
 
     def alert(self, text, title=""):
         self.alerts.append((title, text))
@@ -280,3 +334,129 @@ def test_evidence_button_writes_the_index_and_lists_unlisted_files(caller, tmp_p
     rows = book.sheets["检查结果"].written["A1"]
     assert any(r[2] == "未登记的文件" and r[3].endswith("会议纪要.pdf") for r in rows[1:])
     assert "整理佐证目录" == book.alerts[-1][0]
+
+
+# -- issue 22: the buttons account for every input and check the county's identity as the
+# command line does ------------------------------------------------------------------------------
+
+def test_check_button_lists_rows_typed_below_the_ledger_as_check_does(caller, tmp_path):
+    """Two documents typed below the 佐证台账 table: the 检查结果 sheet holds what `jieshui check`
+    says of the same file (its problems, row for row)."""
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet, coord = next(iter(book.defined_names["in_ledger"].destinations))
+    first_col, _, _, last_row = range_boundaries(coord.replace("$", ""))
+
+    def below(book):
+        for n, values in enumerate([[5, "灌区计量台账", None, None, 3, "计量/台账.pdf"], [17, "管网漏损报告"]]):
+            for c, value in enumerate(values):
+                book[sheet].cell(last_row + 1 + n, first_col + c).value = value
+    (tmp_path / "typed").mkdir()
+    path = planted(tmp_path / "typed", below, "县.xlsm")
+    out = run("check", path, "--json")
+    assert out.returncode == 1, out.stderr
+    said = [[p["cell"], p["kind"], p["message"]] for p in json.loads(out.stdout)]
+    outside = [p for p in said if p[1] == "表格外的数据"]
+    assert [p[0] for p in outside] == [f"{sheet}!{get_column_letter(first_col)}{last_row + 1}"]
+    book = caller(path)
+    macros.check_data()
+    rows = book.sheets["检查结果"].written["A1"]
+    assert [r[1:] for r in rows[1:] if r[2] == "表格外的数据"] == outside
+    assert [r[1:] for r in rows[1:]] == said  # and every other problem as check lists it
+    assert book.alerts == [("检查数据", f"发现 {len(said)} 项问题，已列在“检查结果”工作表，点击单元格地址可跳转。")]
+
+
+def test_the_xlwings_reader_finds_the_cells_openpyxl_finds_below_each_table(tmp_path, std):
+    """Something below every input table (after a gap, in a middle column): openpyxl, which
+    shares nothing with the reader, lists the non-empty cells below each; the shipped workbooks
+    have none."""
+    def typed(book):
+        for n, name in enumerate(TABLES):
+            sheet, coord = next(iter(book.defined_names[name].destinations))
+            first_col, _, last_col, last_row = range_boundaries(coord.replace("$", ""))
+            book[sheet].cell(last_row + 12 + n, last_col).value = f"第{n}项"
+            book[sheet].cell(last_row + 40, first_col).value = n + 1
+    path = planted(tmp_path, typed, "县.xlsm")
+    book = openpyxl.load_workbook(path)
+    expected = {}
+    for name in TABLES:
+        sheet, coord = next(iter(book.defined_names[name].destinations))
+        first_col, _, last_col, last_row = range_boundaries(coord.replace("$", ""))
+        expected[name] = (sheet, [(c.coordinate, c.value) for row in book[sheet].iter_rows(
+            min_row=last_row + 1, min_col=first_col, max_col=last_col) for c in row if c.value is not None])
+    assert all(cells for _, cells in expected.values())
+    found = read_book(Book(path), std).outside
+    assert {o.name: (o.sheet, list(o.cells)) for o in found} == expected
+    for source in (EXAMPLE, BLANK):
+        assert read_book(Book(source), std).outside == []
+
+
+@pytest.mark.parametrize("field, value", [("in_county_year", -5), ("in_county_name", "  ")])
+def test_split_button_refuses_a_workbook_whose_year_or_county_is_not_one(caller, tmp_path, field, value):
+    (tmp_path / "county").mkdir()
+    path = planted(tmp_path / "county", set_named(field, value), "县.xlsm")
+    cell = cell_of(openpyxl.load_workbook(EXAMPLE), field)
+    out = run("split", path, "-o", tmp_path / "cli")
+    assert out.returncode == 2 and not (tmp_path / "cli").exists()
+    book = caller(path)
+    macros.split_units()
+    ((title, text),) = book.alerts
+    assert title == "分发填报表" and cell in text and f"错误：{text}" in out.stderr
+    assert not (tmp_path / "填报表").exists()
+
+
+def test_merge_button_reads_a_file_picked_twice_once(caller, tmp_path):
+    book = caller(EXAMPLE)
+    macros.split_units()
+    source = next((tmp_path / "填报表").glob("*住建局*"))
+    unit = openpyxl.load_workbook(source)
+    form = unit["填报"]
+    next(form.cell(r, 4) for r in range(3, form.max_row + 1) if form.cell(r, 7).value == "communities_certified").value = 17
+    unit.save(source)
+    copy = tmp_path / "副本.xlsx"
+    shutil.copy(source, copy)  # the same return saved twice: identical bytes
+    book.picked = (str(source), str(source), str(copy))
+    macros.merge_units()
+    title, text = book.alerts[-1]
+    assert title == "汇总填报表" and "已汇总 1 份填报表、1 处数值" in text, text
+    assert f"{source} 重复给出" in text and f"{copy} 与 {source} 内容完全相同" in text
+    merged = tmp_path / f"{EXAMPLE.stem}_汇总.xlsm"
+    log = [row for row in openpyxl.load_workbook(merged)["填报记录"].iter_rows(min_row=2, values_only=True)
+           if row[0] is not None]
+    assert len(log) == 1 and log[0][5] == 17
+
+
+def test_split_button_says_what_the_system_refused_as_split_does(caller, tmp_path):
+    """A file named 填报表 where the folder goes: the words `jieshui split` uses, not a traceback."""
+    book = caller(EXAMPLE)
+    (tmp_path / "填报表").write_bytes(b"")
+    out = run("split", tmp_path / EXAMPLE.name)
+    assert out.returncode == 2
+    macros.split_units()
+    ((title, text),) = book.alerts
+    assert title == "分发填报表" and f"错误：{text}" in out.stderr and str(tmp_path / "填报表") in text
+    assert (tmp_path / "填报表").read_bytes() == b""
+
+
+def test_merge_button_waits_for_a_colleague_in_the_status_bar_then_names_them(caller, tmp_path, monkeypatch):
+    """A colleague on another computer merging into the same workbook holds its lock: the button
+    says it is waiting where Excel shows progress (the command line's progress line), then who
+    holds it; nothing is saved or written, and the status bar is Excel's again."""
+    book = caller(EXAMPLE)
+    macros.split_units()
+    book.picked = (str(next((tmp_path / "填报表").glob("*水利局*"))),)
+    workbook = tmp_path / EXAMPLE.name
+    lock = tmp_path / f".~jieshui.{workbook.name}.lock"  # the format jieshui.locks' docstring gives
+    lock.write_text(json.dumps({"program": "jieshui", "user": "李四", "host": "办公室-PC2", "pid": 4242,
+                                "start": None, "since": "2026-11-30T09:00:00+08:00"}, ensure_ascii=False),
+                    encoding="utf-8")
+    monkeypatch.setenv("JIESHUI_LOCK_WAIT", "0.8")
+    monkeypatch.setattr("jieshui.locks.PROGRESS_SECONDS", 0.3)
+    before = workbook.read_bytes()
+    macros.merge_units()
+    title, text = book.alerts[-1]
+    assert title == "汇总填报表" and "李四（主机 办公室-PC2，进程 4242" in text, text
+    waiting = book.status[:-1]
+    assert waiting and all("李四" in line and "已等待" in line for line in waiting), book.status
+    assert book.status[-1] is False
+    assert book.saved == 0 and workbook.read_bytes() == before and lock.exists()
+    assert not (tmp_path / f"{EXAMPLE.stem}_汇总.xlsm").exists() and book.opened == []

@@ -21,6 +21,7 @@ import xlwings as xw
 
 from .. import __version__
 from ..engine import default_standard
+from ..engine.words import os_reason
 from ..files import claim, write_atomically, write_new
 from ..locks import LockError, workbook_lock
 from ..review.check import RESULT_HEADERS, Problem, check, link_target, result_rows
@@ -29,8 +30,8 @@ from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, problem_notes
 from ..review.report_doc import write_report as report_file
 from ..review.merge import merged_workbook, plan_merge
-from ..review.unit_files import write_unit_files
-from ..review.unit_returns import read_unit_file
+from ..review.unit_files import checked_county, checked_year, write_unit_files
+from ..review.unit_returns import distinct_files, read_unit_file
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
 from ..workbook.readers import WorkbookError
@@ -153,10 +154,27 @@ def split_units(active: bool = False) -> None:
     if book is None:
         return
     std = default_standard()
-    folder = _folder(book) / "填报表"
-    made = write_unit_files(folder, std, read_book(book, std).inputs, dt.date.today())
-    book.app.alert(f"已为 {len(made)} 个成员单位生成填报表，在：{folder}\n请各单位在每月 {std.report_day} 日前"
-                   "填好“填报”和“月报”后交回，再点“汇总填报表”。", title="分发填报表")
+    with _refusals(book, "分发填报表"):
+        data = read_book(book, std)
+        checked_county(data, "分发填报表")  # every unit file carries the county and year; merge matches them
+        checked_year(data, "分发填报表")
+        folder = _folder(book) / "填报表"
+        made = write_unit_files(folder, std, data.inputs, dt.date.today())
+        book.app.alert(f"已为 {len(made)} 个成员单位生成填报表，在：{folder}\n请各单位在每月 {std.report_day} 日前"
+                       "填好“填报”和“月报”后交回，再点“汇总填报表”。", title="分发填报表")
+
+
+@contextmanager
+def _refusals(book: Any, title: str, before: str = "") -> Iterator[None]:
+    """A refusal said in an alert, in the words the command line uses (a traceback would
+    otherwise reach the official through xlwings): what is wrong with the workbook or a file,
+    the lock, a file the system would not read or write."""
+    try:
+        yield
+    except (WorkbookError, LockError) as exc:
+        book.app.alert(f"{before}{exc}", title=title)
+    except OSError as exc:
+        book.app.alert(f"{before}无法读写 {exc.filename or '文件'}：{os_reason(exc)}", title=title)
 
 
 MERGE_PICKER = ("填报表 (*.xlsx),*.xlsx", 1, "选择各单位交回的填报表（可多选）", None, True)
@@ -171,25 +189,28 @@ def merge_units(active: bool = False) -> None:
     chosen = book.app.api.GetOpenFilename(*MERGE_PICKER)
     if not chosen:  # cancelled: Excel returns False
         return
+    with _refusals(book, "汇总填报表"):
+        _merge(book, [Path(path) for path in chosen])
+
+
+def _merge(book: Any, chosen: list[Path]) -> None:
     std = default_standard()
-    try:
-        with _saving(book):  # the save, and the staging copy merged_workbook writes beside it
-            book.save()
-            workbook = Path(book.fullname)
-            returns = [read_unit_file(Path(path), std) for path in chosen]
-            plan = plan_merge(read_book(book, std), returns, std)
-            if plan.problems:
-                shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
-                more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
-                book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}", title="汇总填报表")
-                return
-            target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
-                               merged_workbook(workbook, plan, std, dt.datetime.now()))
-    except (WorkbookError, LockError) as exc:
-        book.app.alert(str(exc), title="汇总填报表")
-        return
+    files, repeated = distinct_files(chosen)  # a return picked twice, or saved twice, read once
+    notes = "".join(f"\n{note}" for note in repeated)
+    with _saving(book):  # the save, and the staging copy merged_workbook writes beside it
+        book.save()
+        workbook = Path(book.fullname)
+        returns = [read_unit_file(path, std) for path in files]
+        plan = plan_merge(read_book(book, std), returns, std)
+        if plan.problems:
+            shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
+            more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
+            book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}{notes}", title="汇总填报表")
+            return
+        target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
+                           merged_workbook(workbook, plan, std, dt.datetime.now()))
     missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
-    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}\n"
+    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}\n"
                    "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
     book.app.books.open(str(target))
 
@@ -204,8 +225,14 @@ def _saving(book: Any) -> Iterator[None]:
     if not path.is_absolute():
         yield
         return
-    with workbook_lock(path, office_marks=False):
-        yield
+
+    def waiting(line: str) -> None:  # the command line's progress line, where Excel shows one
+        book.app.status_bar = line
+    try:
+        with workbook_lock(path, office_marks=False, progress=waiting):
+            yield
+    finally:
+        book.app.status_bar = False  # Excel's own status bar again
 
 
 def recalculate(active: bool = False) -> None:
@@ -227,13 +254,10 @@ def refresh_cache(active: bool = False) -> None:
     if book is None:
         return
     _calculate_full(book)
-    try:
+    with _refusals(book, "刷新缓存值", "已全部重算，但未保存："):
         with _saving(book):
             book.save()
-    except LockError as exc:
-        book.app.alert(f"已全部重算，但未保存：{exc}", title="刷新缓存值")
-        return
-    book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
+        book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
 
 
 def _documents() -> Path:

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from openpyxl.utils.cell import get_column_letter
+
 from ...engine import Standard
-from .base import WorkbookData, read_from
+from .base import WorkbookData, filled, outside_tables, read_from
 
 
 class XlwingsSource:
@@ -28,7 +30,23 @@ class XlwingsSource:
         cells = self._range(name)
         return cells.sheet.name, cells.address.replace("$", "")
 
+    def below(self, name: str) -> tuple[str, list[tuple[str, Any]]]:
+        """(sheet, [(ref, value)]) of the non-empty cells below a range, in its columns, down to
+        the last row of the sheet's used range (nothing below that holds a value): one read."""
+        table = self._range(name)
+        sheet, end = table.sheet, table.last_cell
+        last = sheet.used_range.last_cell.row
+        if last <= end.row:
+            return sheet.name, []
+        block = sheet.range((end.row + 1, table.column), (last, end.column)).options(ndim=2).value
+        return sheet.name, [(f"{get_column_letter(table.column + c)}{end.row + 1 + r}", value)
+                            for r, row in enumerate(block) for c, value in enumerate(row) if filled(value)]
+
 
 def read_book(book: Any, std: Standard) -> WorkbookData:
-    """The inputs, shown results, versions and 评价标准 table of an open xlwings Book."""
-    return read_from(XlwingsSource(book), std)
+    """The inputs, shown results, versions and 评价标准 table of an open xlwings Book, and what
+    is typed below its input tables (as the file readers report it)."""
+    source = XlwingsSource(book)
+    data = read_from(source, std)
+    data.outside = outside_tables(source.below)
+    return data
