@@ -460,3 +460,24 @@ def test_merge_button_waits_for_a_colleague_in_the_status_bar_then_names_them(ca
     assert book.status[-1] is False
     assert book.saved == 0 and workbook.read_bytes() == before and lock.exists()
     assert not (tmp_path / f"{EXAMPLE.stem}_汇总.xlsm").exists() and book.opened == []
+
+
+def test_evidence_button_says_the_rows_below_the_ledger_as_evidence_does(caller, tmp_path):
+    book = openpyxl.load_workbook(EXAMPLE)
+    sheet, coord = next(iter(book.defined_names["in_ledger"].destinations))
+    first_col, _, _, last_row = range_boundaries(coord.replace("$", ""))
+    (tmp_path / "typed").mkdir()
+
+    def below(book):  # a document's title typed two rows below the table
+        book[sheet].cell(last_row + 3, first_col + 1).value = "灌区计量台账"
+    path = planted(tmp_path / "typed", below, "县.xlsm")
+    (tmp_path / "typed" / "佐证材料").mkdir()
+    out = run("evidence", path, "-o", tmp_path / "cli")
+    cell = f"{sheet}!{get_column_letter(first_col + 1)}{last_row + 3}"
+    said = [line.split("：", 1)[1] for line in out.stdout.splitlines() if line.startswith(f"{cell}：")]
+    assert out.returncode == 1 and len(said) == 1, out.stdout + out.stderr
+    book = caller(path)
+    (tmp_path / "佐证材料").mkdir()
+    macros.index_evidence()
+    rows = book.sheets["检查结果"].written["A1"]
+    assert [r[3] for r in rows[1:] if r[1] == cell] == said
