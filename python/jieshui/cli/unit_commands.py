@@ -12,7 +12,7 @@ import typer
 from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
 from ..review.carry import carry
-from ..review.merge import merged_workbook, plan_merge
+from ..review.merge import kept_lines, merged_returns, merged_workbook, plan_merge
 from ..engine.county import LAST_YEAR
 from ..review.unit_files import checked_county, checked_year, file_part, write_unit_files
 from ..review.unit_returns import distinct_files, read_unit_file
@@ -53,9 +53,11 @@ def merge_command(workbook: Workbook,
                   files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表...", readable=False)],
                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）", readable=False)] = None,
                   in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原工作簿（先保留一份备份）")] = False,
+                  allow_older: Annotated[bool, typer.Option("--allow-older", help="允许汇总早于该单位已汇总文件的填报表（以较早的数值覆盖）")] = False,
                   standard: StandardOption = None) -> None:
-    """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致），
-    有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。退出码：0 已汇总；1 有问题未写入。"""
+    """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致、
+    早于该单位已汇总的文件），有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。
+    填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0 已汇总；1 有问题未写入。"""
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
     std = read_standard(standard)
@@ -69,11 +71,13 @@ def merge_command(workbook: Workbook,
             console.print(note, markup=False, soft_wrap=True)
         try:  # plan_merge refuses a workbook whose 评价年度 is not a year
             returns = [read_unit_file(path, std) for path in files]
-            plan = plan_merge(data, returns, std)
+            plan = plan_merge(data, returns, std, merged_returns(workbook), allow_older)
         except WorkbookError as exc:
             raise fail(str(exc)) from exc
         if plan.missing:
             console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
+        for note in plan.notes:
+            console.print(note, markup=False, soft_wrap=True)
         if plan.problems:
             console.print(f"发现 {len(plan.problems)} 个问题，未写入任何数据：", style="bold red", markup=False)
             for n, problem in enumerate(plan.problems, start=1):
@@ -89,6 +93,8 @@ def merge_command(workbook: Workbook,
             console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
         write_atomically(target, refreshed)
         console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
+        for line in kept_lines(plan):
+            console.print(line, markup=False, soft_wrap=True)
 
 
 def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:

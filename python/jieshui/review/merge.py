@@ -1,8 +1,12 @@
 """汇总填报表: the units' returned files into the county workbook. Everything is checked before
 anything is written: a file from another county, year or template, a file edited outside its
-input cells, a value `jieshui check` would refuse, two files of one unit that disagree. What is
-written is logged in 填报记录 (unit, cell, label, old value, new value, source file and time); the
-monthly reports go into 工作进度's grid; the cached values are refreshed."""
+input cells, a value `jieshui check` would refuse, two files of one unit that disagree anywhere,
+a file older than one already merged for its unit (unless the office says so). Nothing is lost
+silently: a blank in a return never clears a figure the workbook holds (split pre-fills every
+file, so a blank is a deliberate clearing or a file older than the office's typing; the figure is
+kept and listed), and several files of one unit with the same figures are merged once. What is
+written or kept is logged in 填报记录 (unit, cell, label, old value, new value, source file and
+its saved time); the monthly reports go into 工作进度's grid; the cached values are refreshed."""
 
 from __future__ import annotations
 
@@ -18,19 +22,31 @@ from ..engine.words import shown
 from ..files import staging_path, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
-from ..workbook.readers import WorkbookData
+from ..workbook.readers import WorkbookData, WorkbookError
 from .recalc import recalculated
 from .unit_files import checked_year, identity_cell
 from .unit_returns import UnitReturn
 
+KEPT = "保留原值（填报表中为空）"  # 填报记录's 新值 for a figure a blank did not clear
+LOG_TIME = "%Y-%m-%d %H:%M"  # 填报记录's times, as merge writes them
+
+
 @dataclass
 class Change:
     unit: str
-    cell: str
+    cell: str           # the county workbook's
     label: str
     old: Any
     new: Any
     source: UnitReturn
+    where: str = ""     # the unit file's cell
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A return already merged, as 填报记录 names it."""
+    file: str
+    saved: dt.datetime
 
 
 @dataclass
@@ -40,6 +56,13 @@ class MergePlan:
     missing: list[str] = field(default_factory=list)
     reports: list[tuple[str, int]] = field(default_factory=list)  # (unit, month 1..12) reported
     returned: list[str] = field(default_factory=list)              # units whose files are merged
+    kept: list[Change] = field(default_factory=list)               # blank in a return: the workbook's value stays
+    notes: list[str] = field(default_factory=list)                 # files read but merged as one, and why
+    also: dict[str, list[str]] = field(default_factory=dict)       # unit → its other files with the same figures
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -82,58 +105,127 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
     return True
 
 
-def _invalid(plan: MergePlan, back: UnitReturn, std: Standard) -> None:
-    """The engine's checks of the returned values, with the unit file's cell."""
-    raw = {"inputs": {k: v for k, (v, _) in back.values.items() if v is not None}}
+def _invalid(plan: MergePlan, data: WorkbookData, back: UnitReturn, std: Standard) -> None:
+    """The engine's checks of the values as merged (a blank keeps the workbook's figure), with the
+    unit file's cell."""
+    held = data.inputs.inputs
+    merged = {k: held.get(k) if _blank(v) else v for k, (v, _) in back.values.items()}
+    raw = {"inputs": {k: v for k, v in merged.items() if v is not None}}
     for error in validate(raw, std, WORKBOOK).errors:  # a unit file's cells
         key = error.field.removeprefix("inputs.")
         if key in back.values:
             plan.problems.append(f"{back.values[key][1]}（{back.path.name}）：{error.message}")
 
 
-def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard) -> MergePlan:
-    """What merging these files would write, and every reason it may not."""
-    plan, given = MergePlan(), {}
+Field = tuple[str, str, Any, Any, str]  # county cell, label, workbook's value, returned value, unit file's cell
+
+
+def _fields(data: WorkbookData, back: UnitReturn, std: Standard) -> list[Field]:
+    """Every cell a return speaks for: its inputs, 供水单位 rows and evidence marks."""
+    from openpyxl.utils.cell import coordinate_from_string, get_column_letter, column_index_from_string
+
+    inputs = data.inputs
+    fields = [(data.cell(f"in_{key}"), std.inputs[key].label, inputs.inputs.get(key), value, where)
+              for key, (value, where) in back.values.items()]
+    for n, (row, first) in enumerate(back.utilities or []):
+        sheet, ref = first.split("!")
+        letters, number = coordinate_from_string(ref)
+        for col, (key, value) in enumerate(zip(UTILITY_FIELDS, row)):
+            old = inputs.utilities[n][col] if n < len(inputs.utilities) else None
+            where = f"{sheet}!{get_column_letter(column_index_from_string(letters) + col)}{number}"
+            fields.append((data.cell("in_utilities", n, col), f"第 {n + 1} 个供水单位{std.utility_fields[key].label}",
+                           old, value, where))
+    for item_id, (mark, where) in back.evidence.items():
+        name, index, old = _evidence_cell(inputs, std, item_id)
+        fields.append((data.cell(name, index), f"{item_id} 佐证材料", old, mark, where))
+    return fields
+
+
+def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard,
+               earlier: dict[str, Merged] | None = None, older: bool = False) -> MergePlan:
+    """What merging these files would write, and every reason it may not. `earlier`: the newest
+    return already merged per unit (merged_returns); a file older than it that would change a
+    figure is refused unless `older`."""
+    plan = MergePlan()
     county, source = _county(data, returns)
     for theirs, ours, label in COUNTY_KEYS:  # a blank template takes the county from the files
         if source is not None and county.get(ours) not in (None, ""):
             plan.changes.append(Change("县节水办", data.cell(county_name(ours)), label, None, county[ours], source))
+    units: dict[str, list[UnitReturn]] = {}
     for back in returns:
-        if not _identity(plan, county, back):
-            continue
-        plan.returned.append(back.unit)
-        plan.problems += [f"{back.path.name}：{t}" for t in back.tampered]
-        _invalid(plan, back, std)
-        for key, (value, cell) in back.values.items():
-            if key in given and not _same(given[key][0], value):
-                plan.problems.append(f"{std.inputs[key].label}：{given[key][1].path.name} 填 {shown(given[key][0])}，"
-                                     f"{back.path.name} 填 {shown(value)}（{cell}），请确认后只交一份")
-            given[key] = (value, back)
-        _plan_changes(plan, data, back, std)
+        if _identity(plan, county, back):
+            units.setdefault(back.unit, []).append(back)
+    for unit, group in units.items():
+        plan.returned.append(unit)
+        fields = {id(back): _fields(data, back, std) for back in group}
+        for back in group:
+            plan.problems += [f"{back.path.name}：{t}" for t in back.tampered]
+            _invalid(plan, data, back, std)
+            _plan_report(plan, back)
+        _disagreements(plan, group, fields)
+        newest = max(group, key=lambda b: b.saved)  # the figures agree (or the plan is refused)
+        _one_of_several(plan, group, newest)
+        changed = len(plan.changes)
+        _plan_changes(plan, fields[id(newest)], newest)
+        if not older and len(plan.changes) > changed:
+            _older(plan, newest, (earlier or {}).get(unit), len(plan.changes) - changed)
     returned = {b.unit for b in returns}
     plan.missing = [u for u in std.units if u not in returned]
     return plan
 
 
-def _plan_changes(plan: MergePlan, data: WorkbookData, back: UnitReturn, std: Standard) -> None:
-    inputs = data.inputs
-    for key, (value, _) in back.values.items():
-        if not _same(inputs.inputs.get(key), value):
-            plan.changes.append(Change(back.unit, data.cell(f"in_{key}"), std.inputs[key].label,
-                                       inputs.inputs.get(key), value, back))
-    for n, (row, _) in enumerate(back.utilities or []):
-        for col, (key, value) in enumerate(zip(UTILITY_FIELDS, row)):
-            old = inputs.utilities[n][col] if n < len(inputs.utilities) else None
-            if not _same(old, value):
-                label = f"第 {n + 1} 个供水单位{std.utility_fields[key].label}"
-                plan.changes.append(Change(back.unit, data.cell("in_utilities", n, col), label, old, value, back))
-    for item_id, (mark, _) in back.evidence.items():
-        name, index, old = _evidence_cell(inputs, std, item_id)
-        if not _same(old, mark):
-            plan.changes.append(Change(back.unit, data.cell(name, index), f"{item_id} 佐证材料", old, mark, back))
+def _disagreements(plan: MergePlan, group: list[UnitReturn], fields: dict[int, list[Field]]) -> None:
+    """Two files of one unit that say different things of any cell: the office must choose."""
+    given: dict[str, tuple[Any, UnitReturn]] = {}
+    for back in group:
+        for cell, label, _, value, where in fields[id(back)]:
+            if cell in given and not _same(given[cell][0], value):
+                plan.problems.append(f"{label}：{given[cell][1].path.name} 填 {shown(given[cell][0])}，"
+                                     f"{back.path.name} 填 {shown(value)}（{where}），请确认后只交一份")
+            given[cell] = (value, back)
+
+
+def _one_of_several(plan: MergePlan, group: list[UnitReturn], newest: UnitReturn) -> None:
+    """Files of one unit with the same figures are merged once, from the newest; each is said."""
+    others = [b.path.name for b in group if b is not newest]
+    if others:
+        plan.also[newest.unit] = others
+        plan.notes.append(f"{newest.unit}交回的 {len(group)} 份填报表（{'、'.join(b.path.name for b in group)}）数值相同，"
+                          f"只汇总一次，按最新的 {newest.path.name} 记入“填报记录”（来源文件一栏列出各份）")
+
+
+def _older(plan: MergePlan, back: UnitReturn, last: Merged | None, changes: int) -> None:
+    """A return saved before the newest one merged for its unit would put older figures over
+    newer ones (a May update merged, then the April file by mistake): refused, both named."""
+    saved = back.saved.replace(second=0, microsecond=0)  # 填报记录 keeps minutes
+    if last is None or saved >= last.saved:
+        return
+    plan.problems.append(f"{back.path.name}：{back.unit}的这份填报表保存于 {back.saved:{LOG_TIME}}，早于已汇总的 "
+                         f"{last.file}（保存于 {last.saved:{LOG_TIME}}，见“填报记录”），汇总会用较早的数值改动 "
+                         f"{changes} 处；请改用该单位最新的填报表，如确要以这份为准，请加 --allow-older 重新汇总")
+
+
+def _plan_changes(plan: MergePlan, fields: list[Field], back: UnitReturn) -> None:
+    for cell, label, old, value, where in fields:
+        if _blank(value) and not _blank(old):
+            plan.kept.append(Change(back.unit, cell, label, old, None, back, where))
+        elif not _same(old, value):
+            plan.changes.append(Change(back.unit, cell, label, old, value, back, where))
+
+
+def _plan_report(plan: MergePlan, back: UnitReturn) -> None:
     day = back.report.get("报送日期")
     if isinstance(day, (dt.date, dt.datetime)) and any(back.report.get(k) for k in ("进展情况", "存在问题", "下步打算")):
         plan.reports.append((back.unit, day.month))
+
+
+def kept_lines(plan: MergePlan) -> list[str]:
+    """What the office is told of the figures a blank did not clear."""
+    if not plan.kept:
+        return []
+    return [f"保留原值 {len(plan.kept)} 处：填报表中为空，工作簿中已有的数值未清空（如确需清空，请在工作簿中直接删除）：",
+            *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 为空）"
+              for c in plan.kept)]
 
 
 def _evidence_cell(inputs: WorkbookInputs, std: Standard, item_id: str) -> tuple[str, int, Any]:
@@ -154,9 +246,10 @@ def apply_merge(workbook: bytes, plan: MergePlan, std: Standard, now: dt.datetim
         book[sheet][ref].value = change.new
     _mark_reports(book, plan, std, now)
     log = book[SHEET_RECORDS]
-    for change in plan.changes:
-        log.append([now.strftime("%Y-%m-%d %H:%M"), change.unit, change.cell, change.label, _cell_text(change.old),
-                    _cell_text(change.new), change.source.path.name, change.source.saved.strftime("%Y-%m-%d %H:%M")])
+    for change, new in [(c, _cell_text(c.new)) for c in plan.changes] + [(c, KEPT) for c in plan.kept]:
+        files = "、".join([change.source.path.name, *plan.also.get(change.unit, [])])
+        log.append([now.strftime(LOG_TIME), change.unit, change.cell, change.label, _cell_text(change.old), new,
+                    files, change.source.saved.strftime(LOG_TIME)])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -174,6 +267,38 @@ def _mark_reports(book: Any, plan: MergePlan, std: Standard, now: dt.datetime) -
 def _first_cell(book: Any, name: str) -> Any:
     sheet, ref = next(iter(book.defined_names[name].destinations))
     return book[sheet][ref.replace("$", "").split(":")[0]]
+
+
+def merged_returns(workbook: Path) -> dict[str, Merged]:
+    """The newest return already merged for each unit, as 填报记录 names it (责任单位, 来源文件,
+    文件时间); rows whose time is not merge's own are passed over."""
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(workbook, read_only=True, keep_links=False)
+    except Exception:  # read_workbook read it just before: only a file changed meanwhile
+        raise WorkbookError(f"无法读取 {workbook.name} 的“{SHEET_RECORDS}”表，请确认文件完好后再汇总") from None
+    newest: dict[str, Merged] = {}
+    try:
+        if SHEET_RECORDS not in book.sheetnames:
+            return newest
+        for row in book[SHEET_RECORDS].iter_rows(min_row=2, max_col=8, values_only=True):
+            cells = tuple(row) + (None,) * 8  # a short row in read-only mode
+            unit, name, saved = cells[1], cells[6], _log_time(cells[7])
+            if unit and saved is not None and (unit not in newest or saved > newest[unit].saved):
+                newest[str(unit)] = Merged(str(name or ""), saved)
+    finally:
+        book.close()
+    return newest
+
+
+def _log_time(value: Any) -> dt.datetime | None:
+    if isinstance(value, dt.datetime):
+        return value.replace(second=0, microsecond=0)
+    try:
+        return dt.datetime.strptime(str(value).strip(), LOG_TIME)
+    except ValueError:
+        return None
 
 
 def _cell_text(value: Any) -> Any:

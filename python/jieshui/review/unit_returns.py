@@ -102,7 +102,7 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
         raise WorkbookError(f"文件 {path.name} 不是 jieshui split 生成的填报表（请用县节水办发出的文件填写）")
     identity = {str(k): v for k, v in book[SHEET_IDENTITY].iter_rows(max_col=2, values_only=True)
                 if k in IDENTITY_FIELDS}
-    result = UnitReturn(path, identity, saved=dt.datetime.fromtimestamp(path.stat().st_mtime))
+    result = UnitReturn(path, identity, saved=_saved(book, path))
     if result.unit not in std.units:
         raise WorkbookError(f"文件 {path.name} 的责任单位“{result.unit}”不在评价标准的成员单位中")
     headers = [c.value for c in book[SHEET_FORM][FIRST_ROW]]
@@ -116,6 +116,17 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
     if SHEET_REPORT in book.sheetnames:
         _report(result, book[SHEET_REPORT])
     return result
+
+
+def _saved(book: Any, path: Path) -> dt.datetime:
+    """When the unit saved the file (local time): the time its office suite wrote inside it, which
+    an e-mail or a copy keeps; the file system's time when that is missing or still to come."""
+    made = book.properties.modified  # UTC, as Excel, WPS, LibreOffice and openpyxl write it
+    mtime = dt.datetime.fromtimestamp(path.stat().st_mtime)
+    if not isinstance(made, dt.datetime):
+        return mtime
+    local = made.replace(tzinfo=dt.timezone.utc).astimezone().replace(tzinfo=None)
+    return local if local <= dt.datetime.now() + dt.timedelta(minutes=5) else mtime
 
 
 def distinct_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
