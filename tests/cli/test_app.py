@@ -3,11 +3,14 @@
 import json
 import os
 import re
+import signal
+import subprocess
+import time
 import zipfile
 
 import pytest
 
-from helpers import EXAMPLE, EXAMPLE_WORKBOOK, ROOT, coordinates, planted, run, set_named
+from helpers import EXAMPLE, EXAMPLE_WORKBOOK, JIESHUI, ROOT, coordinates, planted, run, set_named
 from jieshui.workbook.cached_values import sheet_parts
 
 
@@ -200,7 +203,35 @@ def test_a_county_name_too_long_for_a_file_name_is_shortened(tmp_path):
     assert made.name.startswith("很长的县名" * 6 + "_") and len(made.name.encode()) < 255
 
 
-def test_a_usage_error_is_exit_2_without_a_traceback():
-    for args in (["score"], ["score", "--bogus", "x"], ["no-such-command"]):
-        out = run(*args)
-        assert out.returncode == 2 and "Traceback" not in out.stderr + out.stdout, out.stderr
+@pytest.mark.parametrize("args, words", [
+    (["score"], "缺少参数“文件”"),
+    (["merge", "县.xlsm", "--in-place"], "缺少参数“填报表...”"),
+    (["merge", "县.xlsm", "a.xlsx", "--inplace"], "没有选项 --inplace（是否要用 --in-place？）"),
+    (["汇总"], "没有命令“汇总”，可用的命令有 split、merge"),
+    (["standard", "import", "a.xlsx"], "缺少选项 -o/--output"),
+    (["collect", "d", "--workers", "三"], "选项 --workers 的取值无效"),
+    (["score", "a", "b"], "多给了参数：b"),
+    (["merge", "a", "b", "-o"], "选项 -o 后面需要给出取值"),
+])
+def test_a_usage_error_is_one_chinese_sentence_with_where_to_look(args, words):
+    """click says these in English ("Missing argument", "No such option"); an official reads Chinese."""
+    out = run(*args)
+    said = out.stdout + out.stderr
+    assert out.returncode == 2, said
+    assert said.strip().startswith("错误：") and words in said and "--help 查看用法" in said, said
+    english = ("Usage", "Error", "Try", "Missing", "No such", "Invalid", "argument", "requires", "Got ")
+    assert said.strip().count("\n") == 0 and not [w for w in english if w in said], said
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
+def test_an_interruption_while_the_command_loads_is_said_not_a_traceback(stop):
+    """typer, rich and the readers take a second or more to load; Ctrl+C then printed Python's
+    KeyboardInterrupt traceback and SIGTERM ended the run without a word (exit 143)."""
+    for delay in (0.2, 0.4, 0.7):
+        child = subprocess.Popen([JIESHUI, "check", str(EXAMPLE_WORKBOOK)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        time.sleep(delay)
+        child.send_signal(stop)
+        out, err = child.communicate(timeout=60)
+        assert child.returncode == 130, (delay, err)
+        assert "已中断" in err and "Traceback" not in err + out and "KeyboardInterrupt" not in err, (delay, err)

@@ -33,6 +33,7 @@ from .installer import (Action, InstallError, ansi_code_page, apply, check_plan,
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
                      locked, make_console, new_output, output_folder, read_standard)
 from .report import render, render_problems, to_dict
+from .usage import usage_words
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
 from .unit_commands import carry_command, merge_command, split_command
@@ -306,12 +307,8 @@ def main() -> None:
         code = app(standalone_mode=False)  # click would print "Aborted!" and exit 1 itself
     except typer.Abort:
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
-    except typer.TyperException as exc:  # a usage error: typer's own usage text
-        if hasattr(exc, "show"):
-            exc.show()
-        else:
-            _say(str(exc))
-        code = EXIT_UNREADABLE
+    except typer.TyperException as exc:  # a usage error, said in Chinese (click's are English)
+        code = _say(f"错误：{usage_words(exc)}")
     except OSError as exc:
         raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
     except Stopped:
