@@ -16,6 +16,8 @@ from helpers import EXAMPLE_WORKBOOK, JIESHUI, coordinates, run
 from jieshui.buildtime.samples import counties, county_workbook
 from jieshui.builder import shipped_vba
 from jieshui.engine import assess, default_standard
+from jieshui.files import staging_path
+from jieshui.locks import lock_path
 from jieshui.review.collect import find_workbooks, score_file, score_files
 from jieshui.workbook.cached_values import patch_workbook
 
@@ -220,3 +222,27 @@ def test_an_unwritable_summary_fails_before_anything_is_read(tmp_path):
     assert out.returncode == 2 and "无法在 /sys 中写出汇总工作簿" in out.stderr
     assert "复核" not in out.stderr.replace("无法在", "")  # no progress bar: nothing was read
     assert "Traceback" not in out.stderr
+
+
+def test_what_a_writer_leaves_beside_a_workbook_is_never_taken_for_it(tmp_path):
+    """A merge killed mid-write leaves its staging copy (a whole workbook, hidden) and its lock;
+    LibreOffice and Excel leave their marks. collect scores the county's own file and lists the
+    rest with what they are (the staging copy was counted as a later resubmission before)."""
+    county = tmp_path / "示例旗.xlsm"
+    county.write_bytes(EXAMPLE_WORKBOOK.read_bytes())
+    staging = staging_path(county)
+    staging.write_bytes(EXAMPLE_WORKBOOK.read_bytes())
+    os.utime(staging, (time.time() + 60, time.time() + 60))  # written after the workbook
+    marks = {staging.name: "汇总填报表中断时留下的临时副本",
+             lock_path(county).name: "jieshui 写入工作簿时的临时标记文件",
+             f".~lock.{county.name}#": "LibreOffice 打开工作簿时生成的临时锁定文件",
+             f"~${county.name}": "Excel 或 WPS 打开工作簿时生成的临时锁定文件",
+             f".{county.name}.a1b2c3d4.tmp": "写入中断时留下的临时文件"}
+    for name in marks:
+        if not (tmp_path / name).exists():
+            (tmp_path / name).write_bytes(b"x")
+    doc = json.loads(run("collect", tmp_path, "--json").stdout)
+    assert [c["file"] for c in doc["counties"]] == [str(county)]
+    said = {Path(p["file"]).name: p["message"] for p in doc["problems"]}
+    assert set(said) == set(marks), said
+    assert all(marks[name] in said[name] for name in marks), said

@@ -4,6 +4,7 @@ row, never a crash; memory holds one small result per file."""
 
 from __future__ import annotations
 
+import re
 import concurrent.futures as futures
 import hashlib
 import json
@@ -73,16 +74,25 @@ class Found:
     skipped: list[CountyResult]
 
 
-BACKUP_MARK = "_备份"  # recalc --in-place keeps the original as <name>_备份[_n].xlsm
+BACKUP_MARK = "_备份"  # merge and recalc --in-place keep the original as <name>_备份[_n].xlsm
+MARKS = (  # files an office suite or jieshui leaves beside a workbook while it is open or written
+    (re.compile(r"~\$.*"), "Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是县域工作簿"),
+    (re.compile(r"\.~lock\..*#"), "LibreOffice 打开工作簿时生成的临时锁定文件，不是县域工作簿"),
+    (re.compile(r"\.~jieshui\..*\.lock(?:\.takeover)?"), "jieshui 写入工作簿时的临时标记文件，不是县域工作簿"),
+    (re.compile(r"\..+\.merging(?:_\d+)?\.xls[xm]"),
+     "汇总填报表中断时留下的临时副本，不是报送的工作簿（下次汇总时自动清除）"),
+    (re.compile(r"\..+\.[a-z0-9_]{8}\.tmp"), "写入中断时留下的临时文件，不是县域工作簿"),
+)
 
 
 def _why_not(path: Path) -> str:
     """Why a file found in a folder is not read ("" when it is a workbook to score)."""
     suffix = path.suffix.lower()
-    if path.name.startswith("~$"):
-        return "Excel 或 WPS 打开工作簿时生成的临时锁定文件，不是县域工作簿"
+    for mark, why in MARKS:
+        if mark.fullmatch(path.name):
+            return why
     if suffix in SUFFIXES:
-        return "备份文件（jieshui recalc --in-place 生成），不重复计入" if BACKUP_MARK in path.stem else ""
+        return "备份文件（汇总填报表或刷新缓存值前自动保留的原文件），不重复计入" if BACKUP_MARK in path.stem else ""
     if suffix in (".xls", ".et"):
         return "旧版 Excel 或 WPS 表格格式：请用 Excel 或 WPS 打开后另存为 .xlsm 再提交"
     if suffix == ".pdf":
