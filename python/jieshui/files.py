@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -60,8 +61,10 @@ def write_new(path: Path, data: bytes) -> Path:
 
 
 def keep_backup(path: Path) -> Path:
-    """A copy of `path` as name_备份 (or _备份_2, ...) with its mode, before it is replaced."""
-    backup = claim(path.with_name(f"{path.stem}_备份{path.suffix}"))
+    """A copy of `path` as name_备份_<date-time> (then _2, ... within one minute) with its mode,
+    before it is replaced: an office merging all year finds the copy from before a given day."""
+    stamp = time.strftime("%Y%m%d-%H%M")
+    backup = claim(path.with_name(f"{path.stem}_备份_{stamp}{path.suffix}"))
     write_atomically(backup, path.read_bytes(), mode=mode_of(path))
     return backup
 
@@ -96,7 +99,7 @@ def debris(workbook: Path) -> list[tuple[Path, str]]:
     backups and merged copies. Exact patterns: nothing else is ever matched."""
     stem, suffix = re.escape(workbook.stem), re.escape(workbook.suffix)
     staging = re.compile(rf"\.{stem}\.merging(?:_\d+)?{suffix}")
-    copies = re.compile(rf"{stem}_(?:备份|汇总)(?:_\d+)?{suffix}")  # keep_backup's, merge's default output
+    copies = re.compile(rf"{stem}_(?:备份|汇总)(?:_\d{{8}}-\d{{4}})?(?:_\d+)?{suffix}")  # keep_backup's, merge's
     temporary = re.compile(r"\.(.+)\.[a-z0-9_]{8}\.tmp")
     found = []
     for path in workbook.parent.iterdir():

@@ -64,7 +64,8 @@ def test_recalc_in_place_keeps_a_backup(tmp_path):
     original = path.read_bytes()
     result = run("recalc", path, "--in-place")
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "县_备份.xlsm").read_bytes() == original
+    (backup,) = tmp_path.glob("县_备份_*.xlsm")  # named for the minute it was kept
+    assert re.fullmatch(r"县_备份_\d{8}-\d{4}\.xlsm", backup.name) and backup.read_bytes() == original
 
 
 def test_recalc_refuses_a_changed_formula(tmp_path, std):

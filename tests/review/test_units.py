@@ -2,6 +2,7 @@
 (checking everything before writing anything), carry starts next year's workbook."""
 
 import datetime as dt
+import re
 import json
 import shutil
 import zipfile
@@ -145,7 +146,8 @@ def test_a_monthly_report_marks_the_grid_and_in_place_keeps_a_backup(split, tmp_
     grid = named(book, "in_reports")
     row = grid.row + std.units.index("水利局")  # the grid's rows follow the standard's units
     assert grid.parent.cell(row, grid.column + 10).value == "已报"  # November
-    assert (tmp_path / "县_备份.xlsm").read_bytes() == county.read_bytes()
+    (backup,) = tmp_path.glob("县_备份_*.xlsm")  # named for the minute it was kept
+    assert re.fullmatch(r"县_备份_\d{8}-\d{4}\.xlsm", backup.name) and backup.read_bytes() == county.read_bytes()
 
 
 def test_unit_files_open_in_libreoffice_and_merge_after_it_saved_them(split, tmp_path):
