@@ -130,7 +130,7 @@ def test_foreign_newer_and_non_sqlite_files_are_refused(tmp_path):
         connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         connection.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     text.write_text("会议纪要", encoding="utf-8")
-    for path, words in ((foreign, "其他软件的数据库"), (newer, "更新版本的 jieshui"), (text, "不是 SQLite")):
+    for path, words in ((foreign, "其他软件的数据库"), (newer, "更新版本的 jieshui"), (text, "不是复核历史数据库")):
         with pytest.raises(HistoryError, match=words):
             open_history(path)
         out = run("history", path)

@@ -129,7 +129,7 @@ def open_history(path: Path) -> sqlite3.Connection:
         raise HistoryError(f"{path} 是文件夹：--db 请给出复核历史数据库的文件名，如 {path / '复核历史.sqlite'}")
     try:
         if path.is_file() and path.stat().st_size and _header(path) != SQLITE_HEADER:
-            raise HistoryError(f"{path} 不是 SQLite 数据库文件，不是 jieshui 的复核历史；请换一个文件名")
+            raise HistoryError(f"{path} 不是复核历史数据库（文件内容不是数据库）；请换一个文件名")
     except OSError:
         raise HistoryError(f"复核历史数据库 {path} 无法读取（无权限）；请联系管理员开放权限，或换一个文件名") from None
     with _plain_words(path):
@@ -160,7 +160,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     if not header:
         raise HistoryError(f"{path} 是空文件，不是复核历史；请用 jieshui collect --db 生成")
     if header != SQLITE_HEADER:
-        raise HistoryError(f"{path} 不是 SQLite 数据库文件，不是 jieshui 的复核历史；请确认文件名")
+        raise HistoryError(f"{path} 不是复核历史数据库（文件内容不是数据库）；请确认文件名，复核历史由 jieshui collect --db 生成")
     with _plain_words(path):
         connection = sqlite3.connect(read_only_uri(Path(os.path.abspath(path))), uri=True,
                                      timeout=LOCK_WAIT_SECONDS)
