@@ -122,7 +122,7 @@ Field = tuple[str, str, Any, Any, str]  # county cell, label, workbook's value, 
 
 def _fields(data: WorkbookData, back: UnitReturn, std: Standard) -> list[Field]:
     """Every cell a return speaks for: its inputs, 供水单位 rows and evidence marks."""
-    from openpyxl.utils.cell import coordinate_from_string, get_column_letter, column_index_from_string
+    from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 
     inputs = data.inputs
     fields = [(data.cell(f"in_{key}"), std.inputs[key].label, inputs.inputs.get(key), value, where)
