@@ -49,6 +49,7 @@ POLL_SECONDS = 0.25
 PROGRESS_SECONDS = 5.0
 STALE_SECONDS = 10.0      # a takeover guard or an unreadable lock this old belongs to no live run
 OFFICE = "Excel 或 WPS"  # both write `~$` owner files
+HIDDEN = "（隐藏文件：在文件夹窗口的“查看”中勾选“隐藏的项目”即可看到）"  # ours, Office's and LibreOffice's
 
 
 class LockError(Exception):
@@ -73,7 +74,7 @@ class Holder:
         if self.pid is None:
             return "另一程序（锁文件内容无法识别）"
         when = f"，自 {_clock(self.since)} 起" if self.since else ""
-        return f"{self.user or '未知用户'}（主机 {self.host or '未知'}，进程 {self.pid}{when}）"
+        return f"{self.user or '未知用户'}（电脑 {self.host or '未知'}，进程号 {self.pid}{when}）"
 
 
 def _clock(moment: dt.datetime) -> str:
@@ -295,15 +296,16 @@ def lock_wait() -> float:
 
 
 def _busy(workbook: Path, holder: Holder, age: float, waited: float) -> str:
-    lock = lock_path(workbook).name
+    lock = f"{lock_path(workbook).name}{HIDDEN}"
+    after = f"等待 {_duration(waited)}后仍未结束" if waited >= 1 else "尚未结束"
     if holder.pid is not None and not _same_host(holder.host):
         since = f"自 {_clock(holder.since)} 起，" if holder.since else ""
-        return (f"工作簿 {workbook.name} 正由 {holder.user or '未知用户'}（主机 {holder.host}，进程 {holder.pid}）写入，"
-                f"{since}已持续 {_duration(age)}，等待 {_duration(waited)}后仍未结束。本机无法查看该电脑上的程序，"
-                f"不会自行解除。请与对方确认其已完成；如该电脑上的程序已中断，可删除锁文件 {lock} 后重试")
-    return (f"工作簿 {workbook.name} 正由 {holder.describe()}写入，等待 {_duration(waited)}后仍未结束。"
+        return (f"工作簿 {workbook.name} 正由 {holder.user or '未知用户'}（电脑 {holder.host}，进程号 {holder.pid}）写入，"
+                f"{since}已持续 {_duration(age)}，{after}。本机无法查看该电脑上的程序，"
+                f"不会自行解除。请与对方确认其已完成；如该电脑上的程序已中断，可删除锁文件 {lock}后重试")
+    return (f"工作簿 {workbook.name} 正由 {holder.describe()}写入，{after}。"
             f"请待其完成后再运行（等待时间可用环境变量 {WAIT_VARIABLE} 设定，单位为秒）；"
-            f"如确认该程序已不在运行，可删除锁文件 {lock} 后重试")
+            f"如确认该程序已不在运行，可删除锁文件 {lock}后重试")
 
 
 def _acquire(workbook: Path, wait: float, progress: Callable[[str], None] | None) -> bytes:
@@ -380,8 +382,12 @@ def _libreoffice_owner(data: bytes) -> str:
     """Who, on which computer, since when: LibreOffice's fields are the user's formatted name,
     the system user, the host, the date, the profile's URL."""
     fields = _libreoffice_fields(data.decode("utf-8", errors="replace")) + [""] * 4
-    user = fields[0] or fields[1]
-    return "，".join(p for p in (user, f"主机 {fields[2]}" if fields[2] else "", f"自 {fields[3]} 起" if fields[3] else "") if p)
+    user, when = fields[0] or fields[1], fields[3]
+    try:  # LibreOffice writes the date as 30.11.2026 23:10
+        when = _clock(dt.datetime.strptime(when, "%d.%m.%Y %H:%M"))
+    except ValueError:
+        pass
+    return "，".join(p for p in (user, f"电脑 {fields[2]}" if fields[2] else "", f"自 {when} 起" if when else "") if p)
 
 
 def office_mark(workbook: Path) -> str | None:
@@ -402,7 +408,7 @@ def office_mark(workbook: Path) -> str | None:
         who = _libreoffice_owner(data) if suite == "LibreOffice" else _owner_file_user(data)
         by = f"（{who}）" if who else ""
         return (f"工作簿 {name} 正在 {suite} 中打开{by}，为免覆盖对方的修改，本次未写入。请先在 {suite} 中保存并关闭它，"
-                f"再运行本命令；如确认没有人打开它，可删除标记文件 {mark.name} 后重试")
+                f"再运行本命令；如确认没有人打开它，可删除标记文件 {mark.name}{HIDDEN}后重试")
     return None
 
 
@@ -446,7 +452,14 @@ def workbook_lock(workbook: Path, *, wait: float | None = None, office_marks: bo
         return
     held = HeldLock(workbook, office_marks)
     held.check_office_marks()  # refused at once: waiting would not close it
-    own = _acquire(workbook, lock_wait() if wait is None else wait, progress)
+    if office_marks and not os.access(workbook, os.W_OK):  # the owner's read-only mark is an answer too
+        raise LockError(f"工作簿 {workbook.name} 已设为只读，本次未写入：如需更新，请先取消它的只读属性"
+                        "（右键→属性），或改用 -o 另存为新文件")
+    try:
+        own = _acquire(workbook, lock_wait() if wait is None else wait, progress)
+    except PermissionError:  # the folder refuses new files: say the folder, not our lock file
+        raise LockError(f"工作簿 {workbook.name} 所在的文件夹 {workbook.parent} 只读或没有写入权限，jieshui 无法在其中"
+                        "写入；请联系管理员开放写入权限，或把工作簿复制到有写入权限的文件夹后再运行") from None
     try:
         held.check_office_marks()
         sweep(workbook)

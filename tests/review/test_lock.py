@@ -3,6 +3,7 @@ not), a run killed at any moment leaves the workbook whole and nothing the next 
 lock held by a live process, another computer, or an office suite is named rather than written
 under."""
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK, JIESHUI, ROOT, run
+from helpers import EXAMPLE_WORKBOOK, JIESHUI, ROOT, run, child_can, unprivileged
 from jieshui.engine import load_standard
 from jieshui.workbook.readers import read_workbook
 
@@ -164,7 +165,7 @@ def test_a_live_holder_is_waited_for_then_named(returns, tmp_path):
         holder.kill()
         holder.wait()
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"工作簿正由 张三（主机 {socket.gethostname()}，进程 {holder.pid}" in out.stderr  # the progress line
+    assert f"工作簿正由 张三（电脑 {socket.gethostname()}，进程号 {holder.pid}" in out.stderr  # the progress line
     assert "已等待 5 秒" in out.stderr and "等待 5 秒后仍未结束" in out.stderr and lock.name in out.stderr
     assert county.read_bytes() == before and lock.read_bytes() == held  # nothing written, lock left alone
     assert "Traceback" not in out.stderr
@@ -179,7 +180,7 @@ def test_a_lock_from_another_computer_is_reported_with_its_age_never_taken_over(
     held, before = lock.read_bytes(), county.read_bytes()
     out = run("recalc", county, "--in-place", env=env(0.5))
     assert out.returncode == 2, out.stdout + out.stderr
-    assert "李四（主机 县水利局-PC" in out.stderr and "已持续 2 小时 1 分钟" in out.stderr, out.stderr
+    assert "李四（电脑 县水利局-PC" in out.stderr and "已持续 2 小时 1 分钟" in out.stderr, out.stderr
     assert "不会自行解除" in out.stderr and lock.name in out.stderr
     assert county.read_bytes() == before and lock.read_bytes() == held
 
@@ -278,8 +279,10 @@ def test_a_workbook_open_in_libreoffice_is_not_written(returns, tmp_path):
         os.killpg(office.pid, signal.SIGKILL)
         office.wait()
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"正在 LibreOffice 中打开（{fields[0] or fields[1]}，主机 {fields[2]}，自 {fields[3]} 起）" in out.stderr, out.stderr
-    assert f"可删除标记文件 {mark.name}" in out.stderr and county.read_bytes() == before
+    opened = dt.datetime.strptime(fields[3], "%d.%m.%Y %H:%M")  # LibreOffice's own date, said as a clock
+    when = f"{opened:%H:%M}" if opened.date() == dt.date.today() else f"{opened.year}年{opened.month}月{opened.day}日 {opened:%H:%M}"
+    assert f"正在 LibreOffice 中打开（{fields[0] or fields[1]}，电脑 {fields[2]}，自 {when} 起）" in out.stderr, out.stderr
+    assert f"可删除标记文件 {mark.name}（隐藏文件" in out.stderr and county.read_bytes() == before
 
 
 class ExcelBook:
@@ -312,8 +315,36 @@ def test_the_save_button_takes_the_lock_but_not_excels_own_mark(returns, tmp_pat
     finally:
         holder.kill()
         holder.wait()
-    assert book.saved == 0 and "未保存" in book.alerts[0] and f"进程 {holder.pid}" in book.alerts[0]
+    assert book.saved == 0 and "未保存" in book.alerts[0] and f"进程号 {holder.pid}" in book.alerts[0]
     lock.unlink()
     macros.refresh_cache()
     assert book.saved == 1 and "已全部重算并保存" in book.alerts[1]
     assert names(tmp_path) == {county.name, f"~${county.name}", *(p.name for p in files)}
+
+
+def test_a_workbook_marked_read_only_is_not_replaced(tmp_path):
+    """An official's read-only mark on the file is an answer: an in-place write was done over it
+    before (the folder allowed the rename)."""
+    county = tmp_path / "县.xlsm"
+    shutil.copy(EXAMPLE_WORKBOOK, county)
+    county.chmod(0o444)
+    assert not child_can(f"open({str(county)!r}, 'r+b')"), "the child must not be able to write the file"
+    before = county.read_bytes()
+    out = unprivileged("recalc", "--in-place", county)
+    assert out.returncode == 2 and "已设为只读" in out.stderr and "-o" in out.stderr, out.stdout + out.stderr
+    assert county.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["县.xlsm"]
+
+
+def test_a_read_only_folder_is_named_not_our_lock_file(tmp_path):
+    folder = tmp_path / "共享"
+    folder.mkdir()
+    county = folder / "县.xlsm"
+    shutil.copy(EXAMPLE_WORKBOOK, county)
+    folder.chmod(0o555)
+    try:
+        assert not child_can(f"open({str(folder / 'x')!r}, 'wb')"), "the child must not be able to write there"
+        out = unprivileged("recalc", "--in-place", county)
+    finally:
+        folder.chmod(0o755)
+    assert out.returncode == 2, out.stdout + out.stderr
+    assert f"所在的文件夹 {folder} 只读或没有写入权限" in out.stderr and ".lock" not in out.stderr, out.stderr
