@@ -13,6 +13,7 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 
 from helpers import EXAMPLE_WORKBOOK, WORKBOOKS, convert, named, planted, run
+from jieshui.engine import default_standard
 from jieshui.review.unit_returns import distinct_files
 from jieshui.workbook.readers import read_workbook
 from jieshui.workbook.readers.file_reader import read_file
@@ -188,6 +189,31 @@ def test_a_unit_row_below_its_utilities_table_is_named_and_nothing_is_written(sp
     assert not (tmp_path / "合并.xlsm").exists()
 
 
+@pytest.mark.parametrize("sheet, where", [("填报", "below"), ("填报", "beside"), ("佐证材料", "below"),
+                                          ("月报", "below")])
+def test_anything_typed_outside_a_unit_files_cells_is_named_not_dropped(split, tmp_path, sheet, where):
+    """The sheets' protection has no password: a unit that lifts it can type anywhere. Such a
+    figure was merged as 已汇总 without a word (a new-user trial typed 999 below the 填报 list)."""
+    county, files = split
+    source = unit_file(files, "住建局")
+    ws = openpyxl.load_workbook(source)[sheet]
+    row, col = (ws.max_row + 2, 2) if where == "below" else (4, ws.max_column + 2)
+    spot = f"{sheet}!{openpyxl.utils.get_column_letter(col)}{row}"
+    returned = edited(source, tmp_path / "住建局.xlsx", lambda book: book[sheet].cell(row, col, 999))
+    out = run("merge", county, returned, "-o", tmp_path / "合并.xlsm")
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert f"{spot} 填在表格之外，未读取" in out.stdout and "黄色单元格" in out.stdout, out.stdout
+    assert not (tmp_path / "合并.xlsm").exists()
+
+
+def test_a_pristine_unit_file_has_nothing_outside_its_cells(split, tmp_path):
+    county, files = split
+    for source in files.glob("*.xlsx"):  # every unit's file as split wrote it, saved again untouched
+        out = run("merge", county, edited(source, tmp_path / source.name, lambda book: None), "-o",
+                  tmp_path / f"{source.stem}.xlsm")
+        assert out.returncode == 0 and "表格之外" not in out.stdout, out.stdout
+
+
 def test_distinct_files_reads_each_return_once(split, tmp_path):
     _, files = split
     original = unit_file(files, "住建局")
@@ -240,3 +266,17 @@ def test_a_missing_evidence_folder_is_said_once(tmp_path):
     lines = [line for line in out.stdout.splitlines() if str(missing) in line]
     assert len(lines) == 1 and "不存在" in lines[0] and "2 个文件均未核对" in lines[0]
     assert "佐证材料文件夹中没有文件" not in out.stdout  # not once per listed file
+
+
+def test_units_returned_on_an_earlier_day_are_not_listed_as_missing(split, tmp_path):
+    """Merging one unit at a time, the office was told every time that 12 units had not
+    returned, those merged the day before included."""
+    county, files = split
+    work = tmp_path / "县.xlsm"
+    shutil.copy(county, work)
+    first = run("merge", work, unit_file(files, "水利局"), "--in-place")
+    assert first.returncode == 0, first.stdout + first.stderr
+    second = run("merge", work, unit_file(files, "住建局"), "--in-place")
+    line = next(text for text in second.stdout.splitlines() if text.startswith("尚未交回的单位"))
+    std = default_standard()
+    assert line.startswith(f"尚未交回的单位（{len(std.units) - 2} 个）") and "水利局" not in line, line

@@ -169,8 +169,8 @@ def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard,
         _plan_changes(plan, fields[id(newest)], newest)
         if not older and len(plan.changes) > changed:
             _older(plan, newest, (earlier or {}).get(unit), len(plan.changes) - changed)
-    returned = {b.unit for b in returns}
-    plan.missing = [u for u in std.units if u not in returned]
+    returned = {b.unit for b in returns}  # in this run, or on an earlier day (工作进度's 交回 column)
+    plan.missing = [u for u in std.units if u not in returned and data.inputs.returns.get(u) in (None, "")]
     return plan
 
 

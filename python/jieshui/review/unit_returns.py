@@ -4,17 +4,19 @@ yellow cells was changed (every finding names its cell)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..engine import UTILITY_FIELDS, Standard
 from ..workbook.contract import UTILITY_ROWS
+from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookError, screen
 from ..workbook.readers.base import MAX_WORKBOOK_BYTES
 from .unit_files import (FIRST_ROW, FORM_HEADERS, IDENTITY_FIELDS, KEY_COL, REPORT_FIELDS, SHEET_EVIDENCE,
                          SHEET_FORM, SHEET_IDENTITY, SHEET_REPORT, SHEET_UTILITIES, VALUE_COL, evidence_items,
-                         leads_utilities, unit_inputs)
+                         leads_utilities, unit_file, unit_inputs)
 
 
 @dataclass
@@ -45,7 +47,10 @@ def _expect(result: UnitReturn, ws: Any, row: int, col: int, expected: Any) -> N
     cell = ws.cell(row + 1, col + 1)
     found = cell.value
     if (found or "") != (expected or "") and not (isinstance(found, (int, float)) and found == expected):
-        result.tampered.append(f"{ws.title}!{cell.coordinate} 被改动（应为“{expected}”，现为“{found or ''}”）")
+        where = f"{ws.title}!{cell.coordinate}"
+        result.tampered.append(  # the key column is hidden: its text means nothing to the unit
+            f"{where}（隐藏的对照列）被改动" if col == KEY_COL and ws.title == SHEET_FORM
+            else f"{where} 被改动（应为“{expected}”，现为“{found or ''}”）")
 
 
 def _form(result: UnitReturn, ws: Any, std: Standard) -> None:
@@ -55,9 +60,6 @@ def _form(result: UnitReturn, ws: Any, std: Standard) -> None:
             _expect(result, ws, row, col, expected)
         cell = ws.cell(row + 1, VALUE_COL + 1)
         result.values[key] = (_blank(cell.value), f"{ws.title}!{cell.coordinate}")
-    extra = ws.cell(FIRST_ROW + len(result.values) + 1, 2).value
-    if extra not in (None, ""):
-        result.tampered.append(f"{ws.title} 表末尾多出了行（{extra}），请勿增加行")
 
 
 def _utilities(result: UnitReturn, ws: Any) -> None:
@@ -115,7 +117,37 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
         _evidence(result, book[SHEET_EVIDENCE], std)
     if SHEET_REPORT in book.sheetnames:
         _report(result, book[SHEET_REPORT])
+    _stray(result, book, std)
+    if result.tampered:  # what to do, once, after the cells
+        result.tampered.append("只能填写黄色单元格：请把上述单元格改回原样（表格外的内容移入黄色单元格或删除），"
+                               "或在县节水办分发的原表中重新填写后交回")
     return result
+
+
+def _stray(result: UnitReturn, book: Any, std: Standard) -> None:
+    """Anything typed where split wrote nothing and merge reads nothing (below a list, beside
+    it, under the 月报's fields) is named, never dropped: the sheets' protection has no password,
+    so a unit can type anywhere. What split writes comes from split itself, for this unit."""
+    import openpyxl
+
+    template = openpyxl.load_workbook(io.BytesIO(unit_file(std, WorkbookInputs(), result.unit, dt.date.today())))
+    read = {cell for _, cell in (*result.values.values(), *result.evidence.values())}
+    read |= {f"{SHEET_REPORT}!B{FIRST_ROW + n + 1}" for n in range(len(REPORT_FIELDS))}
+    for ws in book.worksheets:
+        if ws.title not in template.sheetnames or ws.title == SHEET_IDENTITY:
+            continue
+        written = {c.coordinate for row in template[ws.title].iter_rows() for c in row if c.value is not None}
+        stray = [c.coordinate for row in ws.iter_rows() for c in row
+                 if _blank(c.value) is not None and c.coordinate not in written
+                 and f"{ws.title}!{c.coordinate}" not in read and not _in_utilities(ws.title, c)]
+        if stray:
+            span = f"{stray[0]} " if len(stray) == 1 else f"{stray[0]} 等 {len(stray)} 个单元格"
+            result.tampered.append(f"{ws.title}!{span}填在表格之外，未读取")
+
+
+def _in_utilities(sheet: str, cell: Any) -> bool:
+    """The 供水单位 table's columns from its first row down: read, or named, by _utilities."""
+    return sheet == SHEET_UTILITIES and cell.row > FIRST_ROW and 2 <= cell.column <= 1 + len(UTILITY_FIELDS)
 
 
 def _saved(book: Any, path: Path) -> dt.datetime:
