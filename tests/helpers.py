@@ -69,6 +69,24 @@ def child_can(code: str) -> bool:
     return subprocess.run([*UNPRIVILEGED, sys.executable, "-c", probe], timeout=60).returncode == 0
 
 
+def saved_at(path, when):
+    """The file as if saved by the unit at `when` (UTC): the time its office suite writes into
+    docProps/core.xml, and the file system's time too (a file never copied since)."""
+    with zipfile.ZipFile(path) as source:
+        parts = {info: source.read(info) for info in source.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info, data in parts.items():
+            if info.filename == "docProps/core.xml":
+                text = data.decode("utf-8")
+                start = text.index("<dcterms:modified")
+                end = text.index("</dcterms:modified>")
+                opening = text[start:text.index(">", start) + 1]
+                data = (text[:start] + opening + when.strftime("%Y-%m-%dT%H:%M:%SZ") + text[end:]).encode("utf-8")
+            target.writestr(info, data)
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    return path
+
+
 # -- LibreOffice -----------------------------------------------------------------------------
 
 def soffice() -> str:

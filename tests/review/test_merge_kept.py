@@ -6,15 +6,13 @@ with the same figures are merged and logged once, naming both; two that disagree
 merge` on copies of the example workbook; results read back with read_workbook and openpyxl."""
 
 import datetime as dt
-import os
 import shutil
-import zipfile
 
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK, cell_of, named, run
-from jieshui.engine import UTILITY_FIELDS, load_standard
+from helpers import EXAMPLE_WORKBOOK, cell_of, named, run, saved_at
+from jieshui.engine import UTILITY_FIELDS
 from jieshui.workbook.readers import read_workbook
 
 UTC = dt.timezone.utc
@@ -44,24 +42,6 @@ def value_cell(book, key):
 def mark_cell(book, item_id):
     ws = book["佐证材料"]
     return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == item_id)
-
-
-def saved_at(path, when):
-    """The file as if saved by the unit at `when` (UTC): the time its office suite writes into
-    docProps/core.xml, and the file system's time too (a file never copied since)."""
-    with zipfile.ZipFile(path) as source:
-        parts = {info: source.read(info) for info in source.infolist()}
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for info, data in parts.items():
-            if info.filename == "docProps/core.xml":
-                text = data.decode("utf-8")
-                start = text.index("<dcterms:modified")
-                end = text.index("</dcterms:modified>")
-                opening = text[start:text.index(">", start) + 1]
-                data = (text[:start] + opening + when.strftime("%Y-%m-%dT%H:%M:%SZ") + text[end:]).encode("utf-8")
-            target.writestr(info, data)
-    os.utime(path, (when.timestamp(), when.timestamp()))
-    return path
 
 
 def returned(split, unit, target, change=None, when=None):

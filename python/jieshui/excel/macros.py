@@ -29,7 +29,7 @@ from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
 from ..review.export import export, problem_notes
 from ..review.report_doc import write_report as report_file
-from ..review.merge import merged_workbook, plan_merge
+from ..review.merge import kept_lines, merged_returns, merged_workbook, plan_merge
 from ..review.unit_files import checked_county, checked_year, write_unit_files
 from ..review.unit_returns import distinct_files, read_unit_file
 from ..workbook import assets
@@ -201,7 +201,8 @@ def _merge(book: Any, chosen: list[Path]) -> None:
         book.save()
         workbook = Path(book.fullname)
         returns = [read_unit_file(path, std) for path in files]
-        plan = plan_merge(read_book(book, std), returns, std)
+        plan = plan_merge(read_book(book, std), returns, std, merged_returns(workbook))  # older files refused
+        notes += "".join(f"\n{note}" for note in plan.notes)
         if plan.problems:
             shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
             more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
@@ -210,7 +211,8 @@ def _merge(book: Any, chosen: list[Path]) -> None:
         target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
                            merged_workbook(workbook, plan, std, dt.datetime.now()))
     missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
-    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}\n"
+    kept = "".join(f"\n{line}" for line in kept_lines(plan)[:16])  # a blank never cleared a figure
+    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}{kept}\n"
                    "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
     book.app.books.open(str(target))
 
