@@ -392,6 +392,16 @@ def _libreoffice_owner(data: bytes) -> str:
 
 def office_mark(workbook: Path) -> str | None:
     """Why the workbook must not be written because an office suite has it open; None if none."""
+    if (found := office_holder(workbook)) is None:
+        return None
+    suite, by, mark = found
+    return (f"工作簿 {workbook.name} 正在 {suite} 中打开{by}，为免覆盖对方的修改，本次未写入。请先在 {suite} 中保存并关闭它，"
+            f"再运行本命令；如确认没有人打开它，可删除标记文件 {mark.name}{HIDDEN}后重试")
+
+
+def office_holder(workbook: Path) -> tuple[str, str, Path] | None:
+    """The office suite that has the workbook open, who ("（张三，电脑 PC-01）" or ""), and its
+    mark file; None when no mark lies beside it."""
     name = workbook.name
     # Word's rule for a long name (LibreOffice follows it too): a stem of 8 or more loses its
     # first two characters, of 7 its first; Excel keeps the whole name. Both are looked for.
@@ -406,9 +416,7 @@ def office_mark(workbook: Path) -> str | None:
         except OSError:  # present but unreadable: it is still a mark
             data = b""
         who = _libreoffice_owner(data) if suite == "LibreOffice" else _owner_file_user(data)
-        by = f"（{who}）" if who else ""
-        return (f"工作簿 {name} 正在 {suite} 中打开{by}，为免覆盖对方的修改，本次未写入。请先在 {suite} 中保存并关闭它，"
-                f"再运行本命令；如确认没有人打开它，可删除标记文件 {mark.name}{HIDDEN}后重试")
+        return suite, f"（{who}）" if who else "", mark
     return None
 
 

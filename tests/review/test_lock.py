@@ -275,6 +275,7 @@ def test_a_workbook_open_in_libreoffice_is_not_written(returns, tmp_path):
         fields = mark.read_text(encoding="utf-8").split(",")  # LibreOffice's own: name, user, host, date, profile
         before = county.read_bytes()
         out = run("recalc", county, "--in-place")
+        read = run("check", county)  # reading goes on, told that unsaved edits are not in it
     finally:
         os.killpg(office.pid, signal.SIGKILL)
         office.wait()
@@ -283,6 +284,7 @@ def test_a_workbook_open_in_libreoffice_is_not_written(returns, tmp_path):
     when = f"{opened:%H:%M}" if opened.date() == dt.date.today() else f"{opened.year}年{opened.month}月{opened.day}日 {opened:%H:%M}"
     assert f"正在 LibreOffice 中打开（{fields[0] or fields[1]}，电脑 {fields[2]}，自 {when} 起）" in out.stderr, out.stderr
     assert f"可删除标记文件 {mark.name}（隐藏文件" in out.stderr and county.read_bytes() == before
+    assert read.returncode == 0 and "正在 LibreOffice 中打开" in read.stderr and "尚未保存的修改不在其中" in read.stderr
 
 
 class ExcelBook:

@@ -20,6 +20,7 @@ from ..engine import DATA_FILE, WORKBOOK, DataFileError, Standard, assess, load_
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason, shown
 from ..files import crash_log, keep_backup, write_atomically, write_new
+from ..locks import office_holder
 from ..review.check import check, outside_message
 from ..review.charts import FontError
 from ..review.evidence import check_evidence, index_name, index_workbook
@@ -66,6 +67,7 @@ def score(
         if file.suffix.lower() in WORKBOOK_SUFFIXES:
             data = read_workbook(file, std)
             raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
+            _note_open_elsewhere(file)
             unread = [outside_message(data, found) for found in data.outside]
         else:
             raw = read_county_file(file)
@@ -129,9 +131,20 @@ def _warn_edited_rules(done: Recalculated) -> None:
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
     try:
-        return read_workbook(workbook, std)
+        data = read_workbook(workbook, std)
     except WorkbookError as exc:
         raise fail(str(exc)) from exc
+    _note_open_elsewhere(workbook)
+    return data
+
+
+def _note_open_elsewhere(workbook: Path) -> None:
+    """A colleague typing in the workbook right now has not saved yet: the result is the file's."""
+    if (found := office_holder(workbook)) is not None:
+        suite, by, _ = found
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"注意：工作簿 {workbook.name} 正在 {suite} 中打开{by}，本次读取的是已保存的内容，尚未保存的修改不在其中",
+            style="yellow", markup=False)
 
 
 @app.command("check")
