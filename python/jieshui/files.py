@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -83,6 +84,15 @@ def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def hide(path: Path) -> None:
+    """The hidden attribute on Windows, as Office's own marks have, so that Explorer does not show
+    a lock or staging file (a leading dot hides it elsewhere)."""
+    if sys.platform == "win32":
+        import ctypes
+
+        ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)  # FILE_ATTRIBUTE_HIDDEN
 
 
 def staging_path(workbook: Path) -> Path:

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .files import debris
+from .files import debris, hide
 
 WAIT_VARIABLE = "JIESHUI_LOCK_WAIT"
 DEFAULT_WAIT = 60.0       # seconds a second writer waits: a merge takes a few
@@ -215,14 +215,6 @@ def _record() -> bytes:
                       ensure_ascii=False).encode("utf-8")
 
 
-def _hide(path: Path) -> None:
-    """The hidden attribute, as Office's own marks have, so that Explorer does not show it."""
-    if sys.platform == "win32":
-        import ctypes
-
-        ctypes.windll.kernel32.SetFileAttributesW(str(path), 0x2)  # FILE_ATTRIBUTE_HIDDEN
-
-
 _WINDOWS_RETRIES = 40  # × 50 ms: Windows refuses to remove a file another process is reading,
                        # and to create one under the name of a file being removed
 
@@ -245,7 +237,7 @@ def _create(path: Path, content: bytes) -> bool:
     except BaseException:
         _remove(path)
         raise
-    _hide(path)
+    hide(path)
     return True
 
 

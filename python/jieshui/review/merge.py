@@ -19,7 +19,7 @@ from typing import Any
 from ..engine import UTILITY_FIELDS, WORKBOOK, Standard, validate
 from ..engine.county import plausible_year, year_problem
 from ..engine.words import shown
-from ..files import staging_path, write_atomically
+from ..files import hide, staging_path, write_atomically
 from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData, WorkbookError
@@ -313,6 +313,7 @@ def merged_workbook(workbook: Path, plan: MergePlan, std: Standard, now: dt.date
     staged = staging_path(workbook)
     try:
         write_atomically(staged, merged)
+        hide(staged)  # not carried to the province with the folder (collect names it if it is)
         return recalculated(staged, std).data  # cached values for WPS and previewers
     finally:
         staged.unlink(missing_ok=True)
