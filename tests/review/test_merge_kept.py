@@ -98,6 +98,62 @@ def test_a_blank_in_a_return_keeps_the_workbooks_figure_and_says_so(split, tmp_p
     assert len(log) == 2  # and the change
 
 
+# -- 1b. a figure the unit left as split wrote it never undoes the office's later typing ----------
+
+def office_types(county, name, value):
+    """The office types straight into the county workbook (as saved by openpyxl, macros kept)."""
+    book = openpyxl.load_workbook(county, keep_vba=True)
+    sheet, ref = next(iter(book.defined_names[name].destinations))
+    book[sheet][ref.replace("$", "")].value = value
+    book.save(county)
+
+
+def test_a_figure_the_office_changed_after_split_is_not_undone_by_an_untouched_return(split, tmp_path, std):
+    county = county_copy(split, tmp_path)
+    handed_out = read_workbook(county, std).inputs.inputs["communities_certified"]
+    office_types(county, "in_communities_certified", handed_out + 3)  # after split, before the return
+    back = returned(split, "住建局", tmp_path / "住建局_交回.xlsx",  # the unit changes another figure only
+                    lambda b: setattr(value_cell(b, "large_users_total"), "value", 55))
+    merged = tmp_path / "合并.xlsm"
+    out = run("merge", county, back, "-o", merged)
+    assert out.returncode == 0, out.stdout + out.stderr
+    after = read_workbook(merged, std).inputs.inputs
+    assert after["communities_certified"] == handed_out + 3 and after["large_users_total"] == 55
+    assert "已汇总 1 份填报表、1 处数值" in out.stdout and "分发填报表后工作簿中已改动" in out.stdout, out.stdout
+    cell = cell_of(openpyxl.load_workbook(county), "in_communities_certified")
+    (row,) = [row for row in log_rows(merged) if row[2] == cell]
+    assert row[4] == handed_out + 3 and "保留原值" in row[5], row
+
+
+def test_a_figure_the_unit_typed_still_replaces_the_office_s(split, tmp_path, std):
+    """The unit owns its figures: one it typed in the return is merged even over the office's."""
+    county = county_copy(split, tmp_path)
+    handed_out = read_workbook(county, std).inputs.inputs["communities_certified"]
+    office_types(county, "in_communities_certified", handed_out + 3)
+    back = returned(split, "住建局", tmp_path / "住建局_交回.xlsx",
+                    lambda b: setattr(value_cell(b, "communities_certified"), "value", handed_out + 1))
+    merged = tmp_path / "合并.xlsm"
+    assert run("merge", county, back, "-o", merged).returncode == 0
+    assert read_workbook(merged, std).inputs.inputs["communities_certified"] == handed_out + 1
+
+
+def test_a_return_split_made_before_it_kept_what_it_wrote_merges_as_before(split, tmp_path, std):
+    """A unit file from an earlier version has no record of what split wrote: its figures merge."""
+    county = county_copy(split, tmp_path)
+    handed_out = read_workbook(county, std).inputs.inputs["communities_certified"]
+    office_types(county, "in_communities_certified", handed_out + 3)
+
+    def earlier_version(book):
+        ws = book["_identity"]
+        for row in range(ws.max_row, 0, -1):
+            if str(ws.cell(row, 1).value).startswith("prefill:"):
+                ws.delete_rows(row)
+    back = returned(split, "住建局", tmp_path / "住建局_交回.xlsx", earlier_version)
+    merged = tmp_path / "合并.xlsm"
+    assert run("merge", county, back, "-o", merged).returncode == 0
+    assert read_workbook(merged, std).inputs.inputs["communities_certified"] == handed_out
+
+
 # -- 2. an older return does not overwrite a newer one ----------------------------------------
 
 def test_a_return_older_than_one_merged_is_refused_unless_asked(split, tmp_path, std):

@@ -28,6 +28,8 @@ from .unit_files import checked_year, identity_cell
 from .unit_returns import UnitReturn
 
 KEPT = "保留原值（填报表中为空）"  # 填报记录's 新值 for a figure a blank did not clear
+KEPT_UNTOUCHED = "保留原值（分发后工作簿已改，填报表未改动）"  # … for one the office changed after split
+UNTOUCHED = object()  # a kept Change's `new` when the unit left the cell as split wrote it
 LOG_TIME = "%Y-%m-%d %H:%M"  # 填报记录's times, as merge writes them
 
 
@@ -206,8 +208,16 @@ def _older(plan: MergePlan, back: UnitReturn, last: Merged | None, changes: int)
 
 
 def _plan_changes(plan: MergePlan, fields: list[Field], back: UnitReturn) -> None:
+    """A blank never clears a figure; a figure the unit left as split wrote it never undoes what
+    the office typed into the workbook since (both kept, and told). A cell blank in the workbook
+    takes the unit's figure: a fresh template filled from returns has nothing to keep."""
+    prefilled = back.prefilled or {}
     for cell, label, old, value, where in fields:
-        if _blank(value) and not _blank(old):
+        untouched = (where in prefilled and _same(value, prefilled[where]) and not _same(old, prefilled[where])
+                     and not _blank(old))
+        if untouched:
+            plan.kept.append(Change(back.unit, cell, label, old, UNTOUCHED, back, where))
+        elif _blank(value) and not _blank(old):
             plan.kept.append(Change(back.unit, cell, label, old, None, back, where))
         elif not _same(old, value):
             plan.changes.append(Change(back.unit, cell, label, old, value, back, where))
@@ -220,12 +230,21 @@ def _plan_report(plan: MergePlan, back: UnitReturn) -> None:
 
 
 def kept_lines(plan: MergePlan) -> list[str]:
-    """What the office is told of the figures a blank did not clear."""
-    if not plan.kept:
-        return []
-    return [f"保留原值 {len(plan.kept)} 处：填报表中为空，工作簿中已有的数值未清空（如确需清空，请在工作簿中直接删除）：",
-            *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 为空）"
-              for c in plan.kept)]
+    """What the office is told of the figures a blank did not clear, and of those it changed in
+    the workbook after split that the unit's file left as they were."""
+    blank = [c for c in plan.kept if c.new is not UNTOUCHED]
+    untouched = [c for c in plan.kept if c.new is UNTOUCHED]
+    lines = []
+    if blank:
+        lines += [f"保留原值 {len(blank)} 处：填报表中为空，工作簿中已有的数值未清空（如确需清空，请在工作簿中直接删除）：",
+                  *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 为空）"
+                    for c in blank)]
+    if untouched:
+        lines += [f"保留原值 {len(untouched)} 处：分发填报表后工作簿中已改动，填报表未改动这些项，保留工作簿中的数值"
+                  "（如应以填报表为准，请在工作簿中改回）：",
+                  *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 仍为分发时的数值）"
+                    for c in untouched)]
+    return lines
 
 
 def _evidence_cell(inputs: WorkbookInputs, std: Standard, item_id: str) -> tuple[str, int, Any]:
@@ -246,7 +265,8 @@ def apply_merge(workbook: bytes, plan: MergePlan, std: Standard, now: dt.datetim
         book[sheet][ref].value = change.new
     _mark_reports(book, plan, std, now)
     log = book[SHEET_RECORDS]
-    for change, new in [(c, _cell_text(c.new)) for c in plan.changes] + [(c, KEPT) for c in plan.kept]:
+    kept = [(c, KEPT_UNTOUCHED if c.new is UNTOUCHED else KEPT) for c in plan.kept]
+    for change, new in [(c, _cell_text(c.new)) for c in plan.changes] + kept:
         files = "、".join([change.source.path.name, *plan.also.get(change.unit, [])])
         log.append([now.strftime(LOG_TIME), change.unit, change.cell, change.label, _cell_text(change.old), new,
                     files, change.source.saved.strftime(LOG_TIME)])

@@ -29,6 +29,7 @@ FORM_HEADERS = ("序号", "数据项", "单位", "数值", "说明", "用于", "
 VALUE_COL, KEY_COL = 3, 6
 REPORT_FIELDS = ("进展情况", "存在问题", "下步打算", "报送日期")
 IDENTITY_FIELDS = ("county", "province", "city", "year", "unit", "template", "made")
+PREFILL = "prefill:"  # _identity rows after IDENTITY_FIELDS: prefill:<sheet>!<cell> → value split wrote
 FIRST_ROW = 2  # 0-based: title, headers, data
 UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')  # not allowed (or unwise) in a file name
 
@@ -98,6 +99,7 @@ class UnitFileWriter:
 
     def __init__(self, std: Standard, inputs: WorkbookInputs, unit: str, day: dt.date):
         self.std, self.inputs, self.unit, self.day = std, inputs, unit, day
+        self.prefilled: dict[str, Any] = {}  # unit file cell → the workbook's value written there
 
     def build(self) -> bytes:
         stream = io.BytesIO()
@@ -131,6 +133,7 @@ class UnitFileWriter:
             for col, text in ((1, spec.label), (2, spec.unit), (4, spec.definition), (5, use), (KEY_COL, key)):
                 ws.write_string(row, col, text, self.styles.text)
             value = self.inputs.inputs.get(key)
+            self._prefill(ws, row, VALUE_COL, value)
             if isinstance(value, (int, float)) and not isinstance(value, bool):
                 ws.write_number(row, VALUE_COL, value, fmt)
             elif value not in (None, ""):
@@ -152,6 +155,7 @@ class UnitFileWriter:
             ws.write_number(FIRST_ROW + n, 0, n + 1, self.styles.center)
             for col, (key, value) in enumerate(zip(UTILITY_FIELDS, values), start=1):
                 fmt = self.styles.input_text if key == "name" else self.styles.input_number
+                self._prefill(ws, FIRST_ROW + n, col, value)
                 if isinstance(value, (int, float)) and not isinstance(value, bool):
                     ws.write_number(FIRST_ROW + n, col, value, fmt)
                 else:
@@ -172,6 +176,7 @@ class UnitFileWriter:
             ws.write_string(row, 1, title, self.styles.text)
             ws.write_string(row, 2, evidence, self.styles.text)
             ws.write(row, 3, marks.get(item_id), self.styles.input_center)
+            self._prefill(ws, row, 3, marks.get(item_id))
             ws.set_row(row, text_height([(title, 40), (evidence, 40)]))
         if items:
             ws.data_validation(FIRST_ROW, 3, FIRST_ROW + len(items) - 1, 3, {
@@ -200,13 +205,24 @@ class UnitFileWriter:
         ws.set_column(1, 1, 90)
         self._finish(ws)
 
+    def _prefill(self, ws: Any, row: int, col: int, value: Any) -> None:
+        from xlsxwriter.utility import xl_rowcol_to_cell
+
+        self.prefilled[f"{ws.get_name()}!{xl_rowcol_to_cell(row, col)}"] = value
+
     def identity(self, ws: Any) -> None:
+        """Who the file is for, and what split wrote in each cell the unit may change: merge tells
+        a figure the unit left as it was from one it typed (the office may have changed the
+        workbook meanwhile). Written last: every sheet's cells are known by then."""
         county = self.inputs.county
         values = (county.get("name"), county.get("province"), county.get("city"), county.get("year"), self.unit,
                   TEMPLATE_VERSION, self.day.isoformat())
         for row, (key, value) in enumerate(zip(IDENTITY_FIELDS, values)):
             ws.write_string(row, 0, key)
             ws.write(row, 1, value)
+        for row, (cell, value) in enumerate(self.prefilled.items(), start=len(IDENTITY_FIELDS)):
+            ws.write_string(row, 0, f"{PREFILL}{cell}")
+            ws.write(row, 1, value if value not in (None, "") else None)
         ws.very_hidden()
         ws.protect("")
 

@@ -14,7 +14,7 @@ from ..workbook.contract import UTILITY_ROWS
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookError, screen
 from ..workbook.readers.base import MAX_WORKBOOK_BYTES
-from .unit_files import (FIRST_ROW, FORM_HEADERS, IDENTITY_FIELDS, KEY_COL, REPORT_FIELDS, SHEET_EVIDENCE,
+from .unit_files import (FIRST_ROW, FORM_HEADERS, IDENTITY_FIELDS, KEY_COL, PREFILL, REPORT_FIELDS, SHEET_EVIDENCE,
                          SHEET_FORM, SHEET_IDENTITY, SHEET_REPORT, SHEET_UTILITIES, VALUE_COL, evidence_items,
                          leads_utilities, unit_file, unit_inputs)
 
@@ -28,6 +28,7 @@ class UnitReturn:
     evidence: dict[str, tuple[Any, str]] = field(default_factory=dict)      # P1 / "5" → (mark, cell)
     report: dict[str, Any] = field(default_factory=dict)
     tampered: list[str] = field(default_factory=list)
+    prefilled: dict[str, Any] | None = None  # unit file cell → what split wrote there (None: an older file)
     saved: dt.datetime = field(default_factory=dt.datetime.now)
 
     @property
@@ -102,9 +103,10 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
         raise WorkbookError(f"文件 {path.name} 已损坏，无法作为填报表读取") from None
     if SHEET_IDENTITY not in book.sheetnames or SHEET_FORM not in book.sheetnames:
         raise WorkbookError(f"文件 {path.name} 不是 jieshui split 生成的填报表（请用县节水办发出的文件填写）")
-    identity = {str(k): v for k, v in book[SHEET_IDENTITY].iter_rows(max_col=2, values_only=True)
-                if k in IDENTITY_FIELDS}
-    result = UnitReturn(path, identity, saved=_saved(book, path))
+    rows = list(book[SHEET_IDENTITY].iter_rows(max_col=2, values_only=True))
+    identity = {str(k): v for k, v in rows if k in IDENTITY_FIELDS}
+    prefilled = {str(k).removeprefix(PREFILL): _blank(v) for k, v in rows if str(k).startswith(PREFILL)}
+    result = UnitReturn(path, identity, saved=_saved(book, path), prefilled=prefilled or None)
     if result.unit not in std.units:
         raise WorkbookError(f"文件 {path.name} 的责任单位“{result.unit}”不在评价标准的成员单位中")
     headers = [c.value for c in book[SHEET_FORM][FIRST_ROW]]
