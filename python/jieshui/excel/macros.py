@@ -93,12 +93,13 @@ def export_submission(active: bool = False) -> None:
     book = target_book(active)
     if book is None:
         return
-    data, checked = _checked(book)
-    exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
-    pdf_note = excel_pdf(book.app, exported.xlsx)
-    lines = [f"已导出报送表：{exported.xlsx}", pdf_note]
-    lines += [text for text, _ in problem_notes(checked.problems)]
-    book.app.alert("\n".join(lines), title="导出报送表")
+    with _refusals(book, "导出报送表"):  # a file the system refuses is said, not a traceback
+        data, checked = _checked(book)
+        exported = export(checked, data.inputs, _folder(book), dt.date.today(), make_pdf=False)
+        pdf_note = excel_pdf(book.app, exported.xlsx)
+        lines = [f"已导出报送表：{exported.xlsx}", pdf_note]
+        lines += [text for text, _ in problem_notes(checked.problems)]
+        book.app.alert("\n".join(lines), title="导出报送表")
 
 
 def excel_pdf(app: Any, xlsx: Path) -> str:
@@ -121,14 +122,15 @@ def write_report(active: bool = False) -> None:
     book = target_book(active)
     if book is None:
         return
-    data, checked = _checked(book)
-    try:
-        written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
-    except FontError as exc:
-        book.app.alert(str(exc), title="生成自评报告")
-        return
-    book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
-                   title="生成自评报告")
+    with _refusals(book, "生成自评报告"):  # a file the system refuses is said, not a traceback
+        data, checked = _checked(book)
+        try:
+            written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
+        except FontError as exc:
+            book.app.alert(str(exc), title="生成自评报告")
+            return
+        book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
+                       title="生成自评报告")
 
 
 def index_evidence(active: bool = False) -> None:
@@ -137,15 +139,16 @@ def index_evidence(active: bool = False) -> None:
     book = target_book(active)
     if book is None:
         return
-    data, checked = _checked(book)
-    std, folder = default_standard(), _folder(book)
-    found = check_evidence(data, checked, std, folder / "佐证材料")
-    target = write_new(folder / f"{index_name(data, dt.date.today())}.xlsx", index_workbook(data, found, dt.date.today()))
-    problems = [Problem(cell, "佐证", message) for cell, message in found.problems]
-    problems += [Problem("", "未登记的文件", str(path)) for path in found.unlisted]
-    write_results(book, problems)
-    book.app.alert(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}\n"
-                   f"发现 {len(problems)} 项问题，已列在“{RESULTS_SHEET}”工作表。", title="整理佐证目录")
+    with _refusals(book, "整理佐证目录"):  # a file the system refuses is said, not a traceback
+        data, checked = _checked(book)
+        std, folder = default_standard(), _folder(book)
+        found = check_evidence(data, checked, std, folder / "佐证材料")
+        target = write_new(folder / f"{index_name(data, dt.date.today())}.xlsx", index_workbook(data, found, dt.date.today()))
+        problems = [Problem(cell, "佐证", message) for cell, message in found.problems]
+        problems += [Problem("", "未登记的文件", str(path)) for path in found.unlisted]
+        write_results(book, problems)
+        book.app.alert(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}\n"
+                       f"发现 {len(problems)} 项问题，已列在“{RESULTS_SHEET}”工作表。", title="整理佐证目录")
 
 
 def split_units(active: bool = False) -> None:
