@@ -452,7 +452,8 @@ def workbook_lock(workbook: Path, *, wait: float | None = None, office_marks: bo
         return
     held = HeldLock(workbook, office_marks)
     held.check_office_marks()  # refused at once: waiting would not close it
-    if office_marks and not os.access(workbook, os.W_OK):  # the owner's read-only mark is an answer too
+    if office_marks and os.access(workbook, os.R_OK) and not os.access(workbook, os.W_OK):  # marked read-only
+        # (one that cannot even be read is the reader's to name)
         raise LockError(f"工作簿 {workbook.name} 已设为只读，本次未写入：如需更新，请先取消它的只读属性"
                         "（右键→属性），或改用 -o 另存为新文件")
     try:
