@@ -26,8 +26,8 @@ from python_calamine import CalamineWorkbook
 from jieshui.buildtime.samples import counties, county_workbook
 from jieshui.builder import shipped_vba
 from jieshui.engine import default_standard
-from jieshui.review import collect
-from jieshui.review.collect import find_workbooks, score_files
+from jieshui.province import collect
+from jieshui.province.collect import find_workbooks, score_files
 from jieshui.workbook.readers import read_workbook
 
 

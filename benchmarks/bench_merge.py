@@ -23,8 +23,8 @@ from pathlib import Path
 
 from jieshui.engine import default_standard
 from jieshui.locks import workbook_lock
-from jieshui.review import unit_returns
-from jieshui.review.unit_files import write_unit_files
+from jieshui.county import unit_returns
+from jieshui.county.unit_files import write_unit_files
 from jieshui.workbook.assets import EXAMPLE_WORKBOOK, asset
 from jieshui.workbook.readers import read_workbook
 

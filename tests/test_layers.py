@@ -23,9 +23,15 @@ ALLOWED = {
     "engine": set(),
     "workbook": {"engine"},
     "builder": {"engine", "workbook"},
-    "review": {"engine", "workbook", "builder"},
-    "excel": {"engine", "workbook", "review"},
-    "cli": {"engine", "workbook", "builder", "review"},
+    # The standard as a workbook a province edits: below the county's desk and the province.
+    "standard": {"engine", "workbook"},
+    # The county's desk writes workbooks (builder); the province's review only reads them, and
+    # never touches the county template's builder or the county's desk.
+    "county": {"engine", "workbook", "builder", "standard"},
+    "province": {"engine", "workbook", "standard"},
+    # The buttons are the county's desk in Excel: never the province's batch.
+    "excel": {"engine", "workbook", "county"},
+    "cli": {"engine", "workbook", "builder", "standard", "county", "province"},
     "buildtime": {"engine", "workbook", "builder"},
 }
 SHARED = {"", "files"}
@@ -57,6 +63,11 @@ def imports(path: Path) -> list[tuple[str, int]]:
     return found
 
 
+# What the package root itself defines (from .. import __version__).
+ROOT_NAMES = {target.id for node in ast.walk(ast.parse((PACKAGE / "__init__.py").read_text(encoding="utf-8")))
+              if isinstance(node, ast.Assign) for target in node.targets if isinstance(target, ast.Name)}
+
+
 def test_layers_import_one_way():
     wrong = []
     for path in modules():
@@ -64,6 +75,10 @@ def test_layers_import_one_way():
         for name, line in imports(path):
             parts = name.split(".")
             if parts[0] != "jieshui" or len(parts) < 2:
+                continue
+            if not (PACKAGE / parts[1]).is_dir() and not (PACKAGE / f"{parts[1]}.py").is_file() \
+                    and parts[1] not in ROOT_NAMES:
+                wrong.append(f"{path.relative_to(ROOT)}:{line} imports {name}, which does not exist")
                 continue
             target = parts[1] if (PACKAGE / parts[1]).is_dir() else ""
             target = parts[1] if parts[1] == "files" else target
@@ -74,14 +89,14 @@ def test_layers_import_one_way():
 
 @pytest.mark.parametrize("library, allowed", [("xlwings", {"excel", "buildtime"}),
                                               ("pyopenvba", {"buildtime"}),
-                                              ("xlsxwriter", {"builder", "review", "buildtime"})])
+                                              ("xlsxwriter", {"builder", "county", "province", "standard", "buildtime"})])
 def test_heavy_libraries_are_imported_only_at_their_edge(library, allowed):
     wrong = [f"{path.relative_to(ROOT)}:{line}" for path in modules() for name, line in imports(path)
              if name.split(".")[0] == library and layer(path) not in allowed]
     assert not wrong, wrong
 
 
-def test_engine_and_review_run_without_xlwings_or_pyopenvba():
+def test_engine_and_the_desks_run_without_xlwings_or_pyopenvba():
     # A fresh interpreter: this test process has imported xlwings for other tests.
     probe = """
 import importlib, json, pkgutil, sys
@@ -91,15 +106,16 @@ before = set(sys.modules)
 import jieshui.engine
 engine = sorted({m.split(".")[0] for m in set(sys.modules) - before}
                 - set(sys.stdlib_module_names) - {"jieshui"})
-import jieshui.review.collect  # what a collect worker and jieshui check load
+import jieshui.province.collect  # what a collect worker and jieshui check load
 worker = loaded("xlwings", "pyopenvba", "xlsxwriter", "pandas")
-import jieshui.review
-for module in pkgutil.iter_modules(jieshui.review.__path__, "jieshui.review."):
-    importlib.import_module(module.name)
-print(json.dumps({"engine": engine, "worker": worker, "review": loaded("xlwings", "pyopenvba")}))
+for room in ("standard", "county", "province"):
+    package = importlib.import_module(f"jieshui.{room}")
+    for module in pkgutil.iter_modules(package.__path__, f"jieshui.{room}."):
+        importlib.import_module(module.name)
+print(json.dumps({"engine": engine, "worker": worker, "desks": loaded("xlwings", "pyopenvba")}))
 """
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
-    assert json.loads(out.stdout) == {"engine": [], "worker": [], "review": []}
+    assert json.loads(out.stdout) == {"engine": [], "worker": [], "desks": []}
 
 
 def test_size_limits():

@@ -10,8 +10,8 @@ import openpyxl
 import pytest
 
 from helpers import EXAMPLE_WORKBOOK
-from jieshui.review.collect import score_files
-from jieshui.review.summary import SummaryWriter
+from jieshui.province.collect import score_files
+from jieshui.province.summary import SummaryWriter
 from jieshui.workbook.contract import SHEET_PARAMS, SHEET_UNITS
 
 POINT_PER_LINE = 13.5  # a 10.5-11 pt line, the least a line of 宋体 needs

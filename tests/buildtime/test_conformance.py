@@ -21,11 +21,11 @@ from antlr4_vba.vbaParser import vbaParser
 from vba_precompiler.compiler import Compiler
 
 from helpers import ADDIN, EXAMPLE_WORKBOOK, ROOT, TEMPLATES, WORKBOOKS
-from jieshui.review.check import check
-from jieshui.review.collect import score_files
-from jieshui.review.export import SubmissionWriter
-from jieshui.review.summary import SummaryWriter
-from jieshui.review.standard_book import export_standard
+from jieshui.workbook.check import check
+from jieshui.province.collect import score_files
+from jieshui.county.export import SubmissionWriter
+from jieshui.province.summary import SummaryWriter
+from jieshui.standard.book import export_standard
 from jieshui.workbook.readers import read_workbook
 
 _SCRIPT = Path(sysconfig.get_path("scripts")) / "openxml-audit"

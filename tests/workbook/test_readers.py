@@ -12,7 +12,7 @@ from cell_fuzz import CELL_KINDS, fuzzed_workbook, oracle_read
 from helpers import EXAMPLE, EXAMPLE_WORKBOOK as WORKBOOK, named, run
 from jieshui.buildtime.samples import counties, county_workbook
 from jieshui.builder import shipped_vba
-from jieshui.review.check import check
+from jieshui.workbook.check import check
 from jieshui.workbook.readers import WorkbookError, read_workbook
 from jieshui.workbook.readers.file_reader import read_file
 

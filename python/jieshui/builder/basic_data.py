@@ -15,7 +15,7 @@ from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, as_number, numeral, protect, ref
 from .calc import Calc
 from .native import X, Range, block, cell
-from .styles import Styles, print_setup
+from ..workbook.styles import Styles, print_setup
 from .twins import Twins
 
 FIRST_ROW = 3

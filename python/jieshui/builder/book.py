@@ -12,7 +12,7 @@ import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ..workbook.contract import CODE_NAMES, SHEETS
-from .styles import Styles
+from ..workbook.styles import Styles
 
 NUMERALS = "一二三四五六七八九十"
 

@@ -20,7 +20,7 @@ from .native import X, call, if_, lift
 from .params import Params
 from .prereqs import PrereqCells
 from . import ledger
-from .styles import print_setup
+from ..workbook.styles import print_setup
 from .twins import Twins
 
 FIRST_ROW = 3

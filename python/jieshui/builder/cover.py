@@ -13,7 +13,7 @@ from .book import Book, area, cell, protect, ref
 from .calc import Calc
 from .native import evaluate, if_
 from .contents import Col as ContentCol, ContentCells
-from .styles import print_setup
+from ..workbook.styles import print_setup
 
 FIELDS = (("name", "县（旗、区）名称"), ("province", "所属省（自治区、直辖市）"),
           ("city", "所属市（盟、州）"), ("year", "评价年度"), ("report_date", "填报日期"),

@@ -10,7 +10,7 @@ from ..engine import Standard
 from ..workbook.contract import LEDGER_HEADERS, LEDGER_ROWS, SHEET_LEDGER
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, protect
-from .styles import print_setup
+from ..workbook.styles import print_setup
 
 FIRST_ROW = 3
 WIDTHS = (12, 40, 22, 12, 8, 50)

@@ -10,7 +10,7 @@ from ..engine import Standard
 from ..workbook.contract import BAND_COLUMNS, PARAM_HEADERS, SHEET_PARAMS, Param, param_row
 from .book import Book, area, as_number, protect, ref
 from .native import X, cell
-from .styles import print_setup, text_height
+from ..workbook.styles import print_setup, text_height
 
 FIRST_ROW = 3
 WIDTHS = (5, 12, 30, 11, 6, 8, 7, 8, 12, 9, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 50, 10)

@@ -17,7 +17,7 @@ from .basic_data import InputCells
 from .book import Book, area, protect, ref
 from .calc import Calc
 from .native import X
-from .styles import print_setup
+from ..workbook.styles import print_setup
 from .twins import Twins
 
 FIRST_ROW = 3

@@ -18,7 +18,7 @@ from ..workbook.inputs import WorkbookInputs
 from .annex import County
 from .book import Book, area, cell, protect, ref
 from .native import X, call, cases, cell as cell_x, evaluate, if_, lift, named
-from .styles import print_setup
+from ..workbook.styles import print_setup
 
 FIRST_MONTH_COL = 2
 COUNT_COL = FIRST_MONTH_COL + 12

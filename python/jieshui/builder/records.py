@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ..workbook.contract import SHEET_RECORDS
 from .book import Book, protect
-from .styles import print_setup
+from ..workbook.styles import print_setup
 
 HEADERS = ("填报时间", "责任单位", "单元格", "数据项", "原值", "新值", "来源文件", "文件时间")
 WIDTHS = (16, 14, 22, 36, 12, 12, 40, 16)

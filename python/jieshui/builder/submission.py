@@ -12,7 +12,7 @@ from .annex import County
 from .book import Book, protect
 from .contents import Col as ContentCol, ContentCells
 from .prereqs import Col as PrereqCol, PrereqCells
-from .styles import print_setup
+from ..workbook.styles import print_setup
 
 HEADER_ROW = 3
 WIDTHS = (7, 16, 62, 9, 11, 12)

@@ -15,7 +15,7 @@ from ..engine.county import MAX_NUMBER
 from ..engine.words import ERROR_PREFIX, INVALID, MET, MISSING, NO, NOT_APPLICABLE, UNMET, YES
 from ..engine.standard import STEP_RULES
 from ..workbook.contract import (BAND_COLUMNS, ITEM_COLUMNS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param,
-                                  rule_key)
+                                 rule_key)
 from .native import X, call, cases, if_, lift
 
 

@@ -15,7 +15,7 @@ from .book import Book, cell, numeral, protect
 from .contents import Col as ContentCol, ContentCells
 from .prereqs import Col as PrereqCol, PrereqCells
 from .progress import ReportCounts
-from .styles import print_setup, text_height
+from ..workbook.styles import print_setup, text_height
 
 FIRST_ROW = 3
 WIDTHS = (6, 10, 40, 7, 8, 8, 30, 10)

@@ -21,12 +21,12 @@ from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason, shown
 from ..files import crash_log, keep_backup, write_atomically, write_new
 from ..locks import office_holder
-from ..review.check import check, outside_message
-from ..review.charts import FontError
-from ..review.evidence import check_evidence, index_name, index_workbook
-from ..review.export import export, pdf_with_libreoffice, problem_notes
-from ..review.report_doc import dated, write_report
-from ..review.recalc import Recalculated, recalculated
+from ..workbook.check import check, outside_message
+from ..county.charts import FontError
+from ..county.evidence import check_evidence, index_name, index_workbook
+from ..county.export import export, pdf_with_libreoffice, problem_notes
+from ..county.report import dated, write_report
+from ..county.recalc import Recalculated, recalculated
 from ..workbook.inputs import WorkbookInputs, from_county_raw
 from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
 from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,

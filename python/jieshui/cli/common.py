@@ -13,7 +13,7 @@ from rich.console import Console
 from ..engine import Standard, StandardError
 from ..files import claim_exact
 from ..locks import HeldLock, LockError, workbook_lock
-from ..review.standard_import import load_any_standard
+from ..standard.read import load_any_standard
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

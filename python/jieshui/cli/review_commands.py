@@ -19,13 +19,13 @@ from rich.table import Table
 from ..engine import Standard
 from ..engine.words import BLANK, os_reason, shown
 from ..files import claim, write_atomically, write_new
-from ..review import tables
-from ..review.collect import CountyResult, find_workbooks, score_files, to_json
-from ..review.duplicates import PreferError
-from ..review.feedback import write_feedback
-from ..review.history import (HistoryError, file_sha256, last_year, open_history, open_readonly, record_run,
-                              records)
-from ..review.summary import SummaryWriter, YearOverYear
+from ..province import tables
+from ..province.collect import CountyResult, find_workbooks, score_files, to_json
+from ..province.duplicates import PreferError
+from ..province.feedback import write_feedback
+from ..province.history import (HistoryError, file_sha256, last_year, open_history, open_readonly, record_run,
+                                records)
+from ..province.summary import SummaryWriter, YearOverYear
 from .common import StandardOption, fail, make_console, output_folder, read_standard
 
 MAX_WORKERS = 64

@@ -12,10 +12,10 @@ import typer
 from ..engine import Standard, StandardError, load_standard
 from ..engine.standard import DEFAULT_STANDARD
 from ..files import write_atomically
-from ..review.standard_book import export_standard
-from ..review.standard_diff import differences
-from ..review.standard_import import read_standard_book
-from ..review.versions import REVISION, official_root
+from ..standard.book import export_standard
+from ..standard.diff import differences
+from ..standard.read import read_standard_book
+from ..workbook.versions import REVISION, official_root
 from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, read_standard
 from .report import prerequisites_table, standard_table
 

@@ -11,11 +11,11 @@ import typer
 
 from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
-from ..review.carry import carry
-from ..review.merge import kept_lines, merged_returns, merged_workbook, plan_merge
+from ..county.carry import carry
+from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
 from ..engine.county import LAST_YEAR
-from ..review.unit_files import checked_county, checked_year, file_part, write_unit_files
-from ..review.unit_returns import distinct_files, read_unit_file
+from ..county.unit_files import checked_county, checked_year, file_part, write_unit_files
+from ..county.unit_returns import distinct_files, read_unit_file
 from ..workbook.readers import WorkbookError, read_workbook
 from .common import (EXIT_DATA_ERRORS, StandardOption, fail, locked, make_console, new_output, output_folder,
                      read_standard)

@@ -2,7 +2,7 @@
 xlwings' RunPython ("import jieshui.excel.macros; jieshui.excel.macros.check_data()").
 
 Each reads the workbook through xlwings (workbook.readers.xlwings_reader) and hands the values
-to the same core the command line uses (review.check, review.export); nothing here computes a
+to the same core the command line uses (workbook.check, county.export); nothing here computes a
 score.
 """
 
@@ -24,14 +24,14 @@ from ..engine import default_standard
 from ..engine.words import os_reason
 from ..files import claim, write_atomically, write_new
 from ..locks import LockError, workbook_lock
-from ..review.check import RESULT_HEADERS, Problem, check, link_target, result_rows
-from ..review.charts import FontError
-from ..review.evidence import check_evidence, index_name, index_workbook
-from ..review.export import export, problem_notes
-from ..review.report_doc import write_report as report_file
-from ..review.merge import kept_lines, merged_returns, merged_workbook, plan_merge
-from ..review.unit_files import checked_county, checked_year, write_unit_files
-from ..review.unit_returns import distinct_files, read_unit_file
+from ..workbook.check import RESULT_HEADERS, Problem, check, link_target, result_rows
+from ..county.charts import FontError
+from ..county.evidence import check_evidence, index_name, index_workbook
+from ..county.export import export, problem_notes
+from ..county.report import write_report as report_file
+from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
+from ..county.unit_files import checked_county, checked_year, write_unit_files
+from ..county.unit_returns import distinct_files, read_unit_file
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
 from ..workbook.readers import WorkbookError

@@ -14,9 +14,9 @@ from PIL import ImageFont
 from helpers import EXAMPLE, EXAMPLE_WORKBOOK, named, run
 from jieshui.buildtime.samples import edge_counties
 from jieshui.engine import assess
-from jieshui.review.charts import cjk_font, has_chinese
-from jieshui.review.check import check
-from jieshui.review.report_doc import report_document
+from jieshui.county.charts import cjk_font, has_chinese
+from jieshui.workbook.check import check
+from jieshui.county.report import report_document
 from jieshui.workbook.inputs import example_extras, from_county_raw
 from jieshui.workbook.readers import read_workbook
 

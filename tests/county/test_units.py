@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 
 from helpers import BLANK_WORKBOOK, EXAMPLE_WORKBOOK, convert, named, planted, run, set_named
-from jieshui.review.unit_files import unit_inputs
+from jieshui.county.unit_files import unit_inputs
 
 
 

@@ -18,7 +18,7 @@ from jieshui.builder import shipped_vba
 from jieshui.engine import assess, default_standard
 from jieshui.files import staging_path
 from jieshui.locks import lock_path
-from jieshui.review.collect import find_workbooks, score_file, score_files
+from jieshui.province.collect import find_workbooks, score_file, score_files
 from jieshui.workbook.cached_values import patch_workbook
 
 COUNTIES = 12  # above the serial threshold, so the process pool is exercised

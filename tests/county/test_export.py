@@ -15,8 +15,8 @@ import pytest
 
 from helpers import EXAMPLE_WORKBOOK as EXAMPLE, JIESHUI, planted, run, set_named
 from jieshui.engine import assess
-from jieshui.review.check import check
-from jieshui.review.export import export
+from jieshui.workbook.check import check
+from jieshui.county.export import export
 from jieshui.workbook.readers import read_workbook
 
 TODAY = dt.date.today().strftime("%Y%m%d")

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..engine import Standard
 from ..engine.words import BLANK
-from .check import FINDINGS, SEVERITY
+from ..workbook.check import FINDINGS, SEVERITY
 from .collect import DUPLICATE, RESUBMITTED, SKIPPED, UNREADABLE, CountyResult
 
 MISMATCH = "赋分与数据不符"

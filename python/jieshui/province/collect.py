@@ -18,8 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from ..engine import Standard, default_standard
 from ..engine.words import shown
 from ..workbook.readers import WorkbookData, WorkbookError, read_workbook
-from .check import Problem, check
-from .standard_import import load_any_standard
+from ..workbook.check import Problem, check
+from ..standard.read import load_any_standard
 
 SUFFIXES = (".xlsm", ".xlsx")
 IN_FLIGHT_PER_WORKER = 8
@@ -29,7 +29,7 @@ SERIAL_BELOW = 8  # starting worker processes costs more than reading a handful 
 # What a row that is not a scored county is: the 问题清单 category. 重复: a copy with the same
 # data as the counted file; 多次报送: a file of the same county and year whose data differ.
 UNREADABLE, SKIPPED, DUPLICATE, RESUBMITTED = "无法读取", "未读取", "重复", "多次报送"
-# Where such a row ranks among check's problem kinds (review.check.SEVERITY): a county that
+# Where such a row ranks among check's problem kinds (workbook.check.SEVERITY): a county that
 # could not be scored is as grave as a data error; a resubmission or a file not read is for the
 # reviewer to verify; an identical copy is a reminder.
 FILE_SEVERITY = {UNREADABLE: 1, RESUBMITTED: 3, SKIPPED: 3, DUPLICATE: 4}

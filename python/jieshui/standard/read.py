@@ -17,9 +17,9 @@ from typing import Any
 from ..engine import Standard, StandardError, load_standard, parse_standard
 from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, rule_kind
 from ..workbook.readers import WorkbookError, screen
-from .standard_layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS, SHEET_GENERAL,
-                              SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
-from .versions import china_time, official_root, revision_name, rules_digest
+from .layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS, SHEET_GENERAL,
+                     SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
+from ..workbook.versions import china_time, official_root, revision_name, rules_digest
 
 FIRST_ROW = 3  # 1-based: title, headers, then data
 _LIST = re.compile(r"[、，,；;\s]+")

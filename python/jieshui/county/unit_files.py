@@ -15,7 +15,7 @@ from typing import Any
 import xlsxwriter
 
 from ..builder.basic_data import validation_for
-from ..builder.styles import Styles, print_setup, text_height
+from ..workbook.styles import Styles, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
 from ..engine.county import LAST_YEAR, plausible_year, year_problem
 from ..files import write_new

@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 import pytest
 
 from helpers import EXAMPLE_WORKBOOK, child_can, run, unprivileged
-from jieshui.review.history import (MIGRATIONS, HistoryError, open_history, open_readonly, read_only_uri,
+from jieshui.province.history import (MIGRATIONS, HistoryError, open_history, open_readonly, read_only_uri,
                                    records)
 
 COUNTY = "示例旗"  # the example workbook's county

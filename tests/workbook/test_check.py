@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from helpers import EXAMPLE_WORKBOOK as EXAMPLE, cell_of, coordinates, planted, run, set_named
-from jieshui.review.check import Problem, check, link_target
+from jieshui.workbook.check import Problem, check, link_target
 from jieshui.workbook.cached_values import patch_workbook
 from jieshui.workbook.readers import read_workbook
 

@@ -14,7 +14,7 @@ from openpyxl.utils.cell import range_boundaries
 
 from helpers import EXAMPLE_WORKBOOK, WORKBOOKS, convert, named, planted, run
 from jieshui.engine import default_standard
-from jieshui.review.unit_returns import distinct_files
+from jieshui.county.unit_returns import distinct_files
 from jieshui.workbook.readers import read_workbook
 from jieshui.workbook.readers.file_reader import read_file
 

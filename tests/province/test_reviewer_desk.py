@@ -15,7 +15,7 @@ from helpers import JIESHUI, coordinates, run
 from jieshui.buildtime.samples import counties, county_workbook
 from jieshui.builder import shipped_vba
 from jieshui.engine import assess, default_standard
-from jieshui.review.history import APPLICATION_ID, MIGRATIONS, HistoryError, open_history
+from jieshui.province.history import APPLICATION_ID, MIGRATIONS, HistoryError, open_history
 from jieshui.workbook.cached_values import patch_workbook
 
 COUNTIES = 4

@@ -14,11 +14,11 @@ from typing import Any, Callable
 
 import xlsxwriter
 
-from ..builder.styles import Styles, print_setup, text_height
+from ..workbook.styles import Styles, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import BLANK, shown
 from ..files import write_new
-from .check import SEVERITY
+from ..workbook.check import SEVERITY
 from .collect import CountyResult
 from .tables import MISMATCH, evidence_summary
 
@@ -70,7 +70,7 @@ class FeedbackWriter:
         return 2 + len(facts)
 
     def sections(self) -> list[tuple[str, list[str], list[list[Any]]]]:
-        """Most severe first (review.check.SEVERITY), the county's flags already in that order."""
+        """Most severe first (workbook.check.SEVERITY), the county's flags already in that order."""
         flags = self.r.flags
         evidence = evidence_summary(flags)
         return [

@@ -10,7 +10,7 @@ import pytest
 
 from helpers import EXAMPLE_WORKBOOK as WORKBOOK, coordinates, named, run, set_named
 from jieshui.engine import assess
-from jieshui.review.recalc import recalculated
+from jieshui.county.recalc import recalculated
 from jieshui.workbook.contract import Param
 from jieshui.workbook.readers import WorkbookError, read_workbook
 

@@ -15,8 +15,8 @@ import re
 from typing import Any
 
 from ..engine import Standard
-from ..workbook.contract import TEMPLATE_VERSION
-from ..workbook.readers import WorkbookData
+from .contract import TEMPLATE_VERSION
+from .readers import WorkbookData
 
 REVISION = "省级修订"
 OFFICIAL = re.compile(r"(\d{4})\.(\d+)-jieshui\.(\d+)")

@@ -14,11 +14,11 @@ from typing import Any
 
 import xlsxwriter
 
-from ..builder.styles import Styles, print_setup
+from ..workbook.styles import Styles, print_setup
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
 from ..files import claim, write_atomically, write_new
 from ..workbook.inputs import WorkbookInputs
-from .check import CheckResult, Problem
+from ..workbook.check import CheckResult, Problem
 from .office import PDF_TIMEOUT, OfficeRun
 
 TITLE = "节水型社会达标建设复核自评赋分表"

@@ -16,7 +16,7 @@ from ..workbook.contract import TEMPLATE_VERSION
 from ..workbook.formulas import FormulaChange, TemplateFormulas, changed_formulas
 from ..workbook.functions import CellProblem, content_from_params
 from ..workbook.readers import WorkbookData, WorkbookError, read_workbook, screen
-from .check import Problem, standard_table_changes
+from ..workbook.check import Problem, standard_table_changes
 
 
 @dataclass

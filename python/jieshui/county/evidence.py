@@ -14,12 +14,12 @@ from typing import Any
 
 import xlsxwriter
 
-from ..builder.styles import Styles, print_setup
+from ..workbook.styles import Styles, print_setup
 from ..engine import Standard
 from ..engine.words import shown
 from ..workbook.contract import EVIDENCE_CHOICES
 from ..workbook.readers import WorkbookData
-from .check import CheckResult, outside_message
+from ..workbook.check import CheckResult, outside_message
 from .export import file_stem
 
 TITLE = "佐证材料目录"

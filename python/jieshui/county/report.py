@@ -17,7 +17,7 @@ from ..engine.words import NOT_APPLICABLE, met_word, shown
 from ..workbook.inputs import WorkbookInputs
 from .charts import indicator_chart, leakage_chart
 from ..files import write_new
-from .check import CheckResult
+from ..workbook.check import CheckResult
 from .export import TITLE as EXPORT_TITLE, file_stem, pdf_with_libreoffice
 
 TITLE = "县域节水型社会达标建设复核自评报告"

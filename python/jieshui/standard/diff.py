@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Condition, Standard, describe_plausibility, describe_rule
-from .standard_layout import GENERAL
+from .layout import GENERAL
 
 # A verdict's text by when it is given (the standard workbook's notes), not by its key.
 VERDICT_WORDS = {key.split(".", 1)[1]: note for key, _, note in GENERAL if key.startswith("verdicts.")}

@@ -11,10 +11,10 @@ from ..engine.plausibility import UTILITY_SUM
 from ..engine.words import shown
 from openpyxl.utils.cell import range_boundaries
 
-from ..workbook.contract import (BAND_COLUMNS, EVIDENCE_CHOICES, LEDGER_ROWS, PARAM_HEADERS, UTILITY_ROWS,
-                                 Param, param_row)
-from ..workbook.readers import WorkbookData, field_cells
-from ..workbook.readers.base import TABLES, OutsideCells
+from .contract import (BAND_COLUMNS, EVIDENCE_CHOICES, LEDGER_ROWS, PARAM_HEADERS, UTILITY_ROWS,
+                       Param, param_row)
+from .readers import WorkbookData, field_cells
+from .readers.base import TABLES, OutsideCells
 from .versions import version_mismatches
 
 

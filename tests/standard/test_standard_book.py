@@ -11,7 +11,7 @@ import pytest
 
 from helpers import EXAMPLE, EXAMPLE_WORKBOOK, ROOT, convert, named, recalculate, run, visible_errors
 from jieshui.engine import load_standard
-from jieshui.review.standard_import import read_standard_book
+from jieshui.standard.read import read_standard_book
 from jieshui.workbook.contract import Param, param_row
 from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
 from jieshui.workbook.readers import read_workbook

@@ -1,5 +1,5 @@
-"""The standard workbook's layout, shared by its writer (standard_book, XlsxWriter) and its
-reader (standard_import, which a collect worker loads: no XlsxWriter here)."""
+"""The standard workbook's layout, shared by its writer (book, XlsxWriter) and its
+reader (read, which a collect worker loads: no XlsxWriter here)."""
 
 from __future__ import annotations
 

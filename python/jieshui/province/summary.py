@@ -1,6 +1,6 @@
 """The provincial summary workbook: 汇总 (the run summary above the ranked counties), 明细,
 问题清单, 统计 (with its charts) and, with the history, 年度对比. The tables are pandas
-DataFrames (review.tables), written by pandas' XlsxWriter engine; the layout (title, styled
+DataFrames (province.tables), written by pandas' XlsxWriter engine; the layout (title, styled
 headers, print setup, conditional formats, charts) by XlsxWriter on the same sheets. Values only."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from ..builder.styles import LINE_PT, Styles, print_setup, text_height
+from ..workbook.styles import LINE_PT, Styles, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import BLANK
 from . import tables

@@ -3,7 +3,7 @@
 verdict texts, units, evidence, lead units, sources) in yellow cells with validation and notes;
 the structure the formulas rely on (which inputs each content reads) locked. The exported
 standard file itself rides along in a very hidden sheet, so that an import overlays the
-edits on exactly what was exported. Reading it back: standard_import.py."""
+edits on exactly what was exported. Reading it back: read.py."""
 
 from __future__ import annotations
 
@@ -13,13 +13,13 @@ from typing import Any
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..builder.styles import Styles, print_setup
+from ..workbook.styles import Styles, print_setup
 from ..engine import Content, Standard, describe_rule
 from ..engine.standard import MAX_BANDS, SOURCES
 from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, rule_key
-from .standard_layout import (BASE_SHEET, CHUNK, CONTENT_COLUMNS, GENERAL, LIST_SEPARATOR, PERCENT_HEADERS,
-                              RATE_RULE_NAMES, SHEET_CONTENTS, SHEET_GENERAL, SHEET_GUIDE, SHEET_ITEMS,
-                              SHEET_PREREQS, SHEET_UNITS, YELLOW)
+from .layout import (BASE_SHEET, CHUNK, CONTENT_COLUMNS, GENERAL, LIST_SEPARATOR, PERCENT_HEADERS,
+                     RATE_RULE_NAMES, SHEET_CONTENTS, SHEET_GENERAL, SHEET_GUIDE, SHEET_ITEMS,
+                     SHEET_PREREQS, SHEET_UNITS, YELLOW)
 
 def content_values(c: Content) -> list[Any]:
     """A content's 评价内容 row, in CONTENT_COLUMNS order (None where a column does not apply)."""
