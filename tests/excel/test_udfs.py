@@ -1,14 +1,18 @@
 """The JS_ functions called as Excel calls them through xlwings (xlwings' own conversion)."""
 
+import importlib.metadata
 import math
+import tomllib
 
 import pytest
 
+from helpers import ROOT
 from jieshui.buildtime.xlwings_shim import call_udf, load_udfs
 from jieshui.engine import default_standard, words
 from jieshui.workbook.contract import Param, param_row
 from jieshui.workbook.functions import FUNCTIONS
 
+STANDARD_FILE = ROOT / "python" / "jieshui" / "data" / "standard-2023.toml"
 NA_CODE = -2146826246  # what COM hands over for a #N/A cell
 
 udfs = load_udfs()
@@ -133,7 +137,12 @@ def test_python_answers_with_a_number():
 
 
 def test_version():
-    assert call("JS_VERSION").endswith(f"评价标准 {default_standard().version}")
+    # Both parts from outside the UDF's path: the version pip recorded for the installed
+    # package, and the version line of the standard's data file as TOML reads it.
+    installed = importlib.metadata.version("jieshui")
+    standard = tomllib.loads(STANDARD_FILE.read_text(encoding="utf-8"))["version"]
+    assert installed != "0.0.0" and standard  # neither part empty nor the unknown fallback
+    assert call("JS_VERSION") == f"jieshui {installed}，评价标准 {standard}"
 
 
 def test_every_registered_function_is_a_udf_with_chinese_help():
