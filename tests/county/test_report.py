@@ -4,6 +4,7 @@ prints it; the charts' Chinese text is drawn in a font that has Chinese glyphs."
 import datetime as dt
 import io
 import subprocess
+from hashlib import sha256
 from pathlib import Path
 
 import docx
@@ -97,10 +98,26 @@ def test_the_charts_font_draws_chinese_and_the_check_can_fail():
     assert not has_chinese(ImageFont.truetype(str(latin), 20))  # boxes would be caught
 
 
+def snapshot(folder):
+    """{file name: (SHA-256 of its bytes, modification time in ns)} of every file in `folder`."""
+    return {p.name: (sha256(p.read_bytes()).hexdigest(), p.stat().st_mtime_ns) for p in folder.iterdir()}
+
+
 def test_a_second_report_gets_a_new_name(example_report):
-    out = run("report", EXAMPLE_WORKBOOK, "-o", example_report.parent)
-    assert out.returncode == 0
-    assert example_report.with_name(example_report.stem + "_2.docx").exists()
+    folder = example_report.parent
+    before = snapshot(folder)
+    assert example_report.name in before
+    out = run("report", EXAMPLE_WORKBOOK, "-o", folder)
+    assert out.returncode == 0, out.stderr
+    second = example_report.with_name(example_report.stem + "_2.docx")
+    # The first run's files (the report and its PDF) are still there, not a byte or a
+    # modification time changed; the second run added only its own _2 files.
+    after = snapshot(folder)
+    assert {name: after.get(name) for name in before} == before
+    expected_new = {second.name} | ({second.with_suffix(".pdf").name}
+                                    if example_report.with_suffix(".pdf").name in before else set())
+    assert set(after) - set(before) == expected_new
+    assert docx.Document(second).paragraphs[0].text == "示例旗县域节水型社会达标建设复核自评报告"
 
 
 def test_a_report_of_a_workbook_with_problems_still_says_what_it_can(tmp_path, std):
