@@ -1,0 +1,105 @@
+"""The documents: the command reference is current and is what `jieshui … --help` really prints,
+every link between the documents leads to a file (and heading) that exists, and the README stays
+a front page."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, run
+
+COMMANDS_DOC = ROOT / "docs" / "commands.md"
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), ROOT / "benchmarks" / "README.md"]
+LINK = re.compile(r"!?\[[^\]]*\]\(([^)\s]+)\)")
+REGENERATE = ("python3 -c \"from jieshui.cli.app import app; from jieshui.buildtime.commands_doc import "
+              "render_commands; open('docs/commands.md', 'w', encoding='utf-8').write(render_commands(app))\" "
+              "(or python3 build.py)")
+
+
+def sections(text: str) -> dict[str, str]:
+    """{"jieshui score": the help text shown under its heading} from docs/commands.md."""
+    found = re.findall(r"^## (.+?)\n\n```text\n\$ \1 --help\n(.*?)^```$", text, re.S | re.M)
+    return dict(found)
+
+
+def test_command_reference_is_current():
+    from jieshui.buildtime.commands_doc import render_commands
+    from jieshui.cli.app import app
+
+    fresh = render_commands(app)
+    assert COMMANDS_DOC.read_text(encoding="utf-8") == fresh, f"docs/commands.md is stale: run {REGENERATE}"
+
+
+def listed_commands(help_text: str) -> list[str]:
+    """The names under "Commands:" in a group's --help."""
+    block = help_text.split("\nCommands:\n", 1)[1] if "\nCommands:\n" in help_text else ""
+    return [line.split()[0] for line in block.splitlines() if line.startswith("  ") and line.strip()]
+
+
+@pytest.mark.parametrize("path", ["jieshui", "jieshui standard", "jieshui excel", "jieshui score",
+                                  "jieshui standard export"])
+def test_command_reference_is_what_the_command_prints(path):
+    # The real command in a wide terminal: the reference must not depend on the terminal's width
+    # (click caps the help at 80 columns, which the generator's fixed width matches).
+    doc = sections(COMMANDS_DOC.read_text(encoding="utf-8"))
+    printed = run(*path.split()[1:], "--help", env={**os.environ, "COLUMNS": "200"})
+    assert printed.returncode == 0, printed.stderr
+    assert doc[path] == printed.stdout
+    # Every command a group lists has its own section, so no command is left out.
+    missing = [f"{path} {name}" for name in listed_commands(printed.stdout) if f"{path} {name}" not in doc]
+    assert not missing, missing
+
+
+def test_the_reference_has_a_section_for_each_command_in_its_list():
+    text = COMMANDS_DOC.read_text(encoding="utf-8")
+    listed = re.findall(r"^\s*- \[`(jieshui[^`]*)`\]\(#([^)]+)\)$", text, re.M)
+    assert len(listed) >= 21, listed  # 15 commands, 2 groups of 3 and 2, and jieshui itself
+    assert [path for path, _ in listed] == list(sections(text))
+
+
+def slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def anchors(path: Path) -> set[str]:
+    text = re.sub(r"^```.*?^```", "", path.read_text(encoding="utf-8"), flags=re.S | re.M)
+    return {slug(h) for h in re.findall(r"^#+ (.+)$", text, re.M)}
+
+
+def test_every_link_between_the_documents_resolves():
+    assert len(DOCUMENTS) >= 8, DOCUMENTS
+    broken, checked = [], 0
+    for document in DOCUMENTS:
+        text = re.sub(r"^```.*?^```", "", document.read_text(encoding="utf-8"), flags=re.S | re.M)
+        for target in LINK.findall(text):
+            if re.match(r"[a-z]+:", target):  # a web address: not ours to check offline
+                continue
+            checked += 1
+            file, _, anchor = target.partition("#")
+            resolved = (document.parent / file).resolve() if file else document
+            if not resolved.is_file():
+                broken.append(f"{document.relative_to(ROOT)}: {target} (no such file)")
+            elif anchor and resolved.suffix == ".md" and anchor not in anchors(resolved):
+                broken.append(f"{document.relative_to(ROOT)}: {target} (no such heading)")
+    assert checked >= 40, checked  # the README's table, the guides' cross-references, the reference's list
+    assert not broken, broken
+
+
+def test_the_readme_is_a_front_page_that_links_every_document():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    linked = {target.partition("#")[0] for target in LINK.findall(readme)}
+    unlinked = [str(d.relative_to(ROOT)) for d in DOCUMENTS[1:] if str(d.relative_to(ROOT)) not in linked]
+    assert not unlinked, unlinked
+
+
+def test_the_developer_guide_names_every_room_of_the_package():
+    guide = (ROOT / "docs" / "developer-guide.md").read_text(encoding="utf-8")
+    layout = guide.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    rooms = sorted(p.name for p in (ROOT / "python" / "jieshui").iterdir()
+                   if p.is_dir() and (p / "__init__.py").is_file())
+    assert len(rooms) >= 9, rooms
+    assert not [room for room in rooms if f"  {room}/ " not in layout], rooms
