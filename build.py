@@ -1,17 +1,21 @@
 """Build every generated artefact from the standard file and the package.
 
 - docs/standard.md: the standard as a Markdown reference;
+- docs/commands.md: every command's --help (the command reference);
 - workbook_templates/vba/xlwings_udfs.bas: the UDF wrapper module, from xlwings' own generator;
 - workbook_templates/vba/jieshui_help.bas: the function-wizard help registration;
 - workbook_templates/jieshui_template.xlsm: the blank county workbook;
 - workbook_templates/jieshui_example_shiliqi.xlsm: the example county's filled workbook;
-- xlwings_addin/jieshui.xlam: the 节水复核 ribbon add-in, from xlwings' add-in template and the
-  sources in xlwings_addin/.
+- workbook_templates/vba/jieshui_macros.bas, xlwings_addin/JieshuiRibbon.bas and
+  xlwings_addin/customUI.xml: the buttons' VBA and the ribbon, from the table of buttons
+  (jieshui.workbook.buttons);
+- xlwings_addin/jieshui.xlam: the 节水复核 ribbon add-in, from xlwings' add-in template, the
+  ribbon module and customUI.xml.
 
-The workbooks' hand-written VBA is read from workbook_templates/vba/ (jieshui_macros.bas,
-ThisWorkbook.cls). Each file is committed once; an installed wheel carries the ones the
-package hands out (see jieshui.workbook.assets). Output is deterministic (byte-identical on
-every run); the tests fail when a committed artefact is stale.
+The workbooks' one hand-written VBA file is workbook_templates/vba/ThisWorkbook.cls. Each file
+is committed once; an installed wheel carries the ones the package hands out (see
+jieshui.workbook.assets). Output is deterministic (byte-identical on every run); the tests fail
+when a committed artefact is stale.
 
     python build.py        (needs the `build` extra: pip install -e '.[build]')
     python build.py --wheelhouse DIR
@@ -29,12 +33,16 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "python"))
 
 from jieshui.buildtime.addin import build_addin  # noqa: E402
+from jieshui.buildtime.buttons import (MACROS_MODULE_NAME, RIBBON_MODULE_NAME, custom_ui, macros_module,  # noqa: E402
+                                       ribbon_module)
 from jieshui import __version__  # noqa: E402
+from jieshui.buildtime.commands_doc import render_commands  # noqa: E402
 from jieshui.buildtime.docs import render_markdown  # noqa: E402
 from jieshui.buildtime.offline import build_offline  # noqa: E402
 from jieshui.buildtime.vba_project import HELP_MODULE, UDF_MODULE, build_vba_project, help_module  # noqa: E402
 from jieshui.buildtime.xlwings_shim import generate_udf_module  # noqa: E402
 from jieshui.builder import build_workbook  # noqa: E402
+from jieshui.cli.app import app as cli_app  # noqa: E402
 from jieshui.engine import load_standard, read_county_file  # noqa: E402
 from jieshui.files import write_atomically  # noqa: E402
 from jieshui.workbook.contract import CODE_NAMES, SHEETS  # noqa: E402
@@ -43,23 +51,25 @@ from jieshui.workbook.inputs import WorkbookInputs, example_extras, from_county_
 TEMPLATES = ROOT / "workbook_templates"
 VBA = TEMPLATES / "vba"
 STANDARD_DOC = ROOT / "docs" / "standard.md"
+COMMANDS_DOC = ROOT / "docs" / "commands.md"
 UDF_GOLDEN = VBA / f"{UDF_MODULE}.bas"
 HELP_GOLDEN = VBA / f"{HELP_MODULE}.bas"
-MACROS = VBA / "jieshui_macros.bas"
+MACROS = VBA / f"{MACROS_MODULE_NAME}.bas"
 THIS_WORKBOOK = VBA / "ThisWorkbook.cls"
 BLANK = TEMPLATES / "jieshui_template.xlsm"
 EXAMPLE = TEMPLATES / "jieshui_example_shiliqi.xlsm"
 EXAMPLE_DATA = ROOT / "examples" / "shiliqi.toml"
 ADDIN_SOURCES = ROOT / "xlwings_addin"
 ADDIN = ADDIN_SOURCES / "jieshui.xlam"
+RIBBON_MODULE = ADDIN_SOURCES / f"{RIBBON_MODULE_NAME}.bas"
+CUSTOM_UI = ADDIN_SOURCES / "customUI.xml"
 
 
 def vba_project() -> tuple[bytes, str, str]:
     """The workbooks' vbaProject.bin, and the two generated modules in it."""
     udfs, helps = generate_udf_module()
     help_code = help_module(helps)
-    modules = {UDF_MODULE: udfs, HELP_MODULE: help_code,
-               MACROS.stem: MACROS.read_text(encoding="ascii")}
+    modules = {UDF_MODULE: udfs, HELP_MODULE: help_code, MACROS_MODULE_NAME: macros_module()}
     project = build_vba_project([(name, CODE_NAMES[name]) for name in SHEETS],
                                 THIS_WORKBOOK.read_text(encoding="ascii"), modules)
     return project, udfs, help_code
@@ -70,13 +80,18 @@ def artefacts() -> dict[Path, bytes]:
     std = load_standard()
     vba, udfs, help_code = vba_project()
     example = example_extras(from_county_raw(read_county_file(EXAMPLE_DATA), std), std)
+    ribbon, ribbon_xml = ribbon_module(), custom_ui()
     return {
         STANDARD_DOC: render_markdown(std).encode("utf-8"),
+        COMMANDS_DOC: render_commands(cli_app).encode("utf-8"),
         UDF_GOLDEN: udfs.encode("utf-8"),
         HELP_GOLDEN: help_code.encode("utf-8"),
+        MACROS: macros_module().encode("ascii"),
+        RIBBON_MODULE: ribbon.encode("ascii"),
+        CUSTOM_UI: ribbon_xml.encode("utf-8"),
         BLANK: build_workbook(std, WorkbookInputs(), vba),
         EXAMPLE: build_workbook(std, example, vba),
-        ADDIN: build_addin(ADDIN_SOURCES),
+        ADDIN: build_addin({RIBBON_MODULE_NAME: ribbon}, ribbon_xml),
     }
 
 

@@ -1,5 +1,5 @@
-"""Build the 节水复核 add-in (jieshui.xlam) from xlwings' own add-in template and the text
-sources in xlwings_addin/ (VBA modules and the ribbon XML)."""
+"""Build the 节水复核 add-in (jieshui.xlam) from xlwings' own add-in template, our VBA modules
+and the ribbon XML (both generated from the table of buttons: buildtime/buttons.py)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import tempfile
 import zipfile
 from importlib import resources
 from pathlib import Path
+from typing import Mapping
 
 from pyopenvba import ExcelFile
 
@@ -27,15 +28,15 @@ ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 PROJECT_NAME = 'PROJECT_NAME As String = "xlwings"'
 
 
-def _template_modules(path: Path, sources: Path) -> None:
+def _template_modules(path: Path, modules: Mapping[str, str]) -> None:
     with ExcelFile(path) as book:
         project = book.vba_project()
         project.delete_module("Module1")
         xlwings_module = re.sub(r'PROJECT_NAME As String = "\w+"', PROJECT_NAME,
                                 book.get_module("xlwings"), count=1)
         book.set_module("xlwings", xlwings_module)
-        for bas in sorted(sources.glob("*.bas")):
-            project.add_module(bas.stem, bas.read_text(encoding="ascii"))
+        for name, source in modules.items():
+            project.add_module(name, source)
         book.save()
 
 
@@ -56,11 +57,12 @@ def _with_ribbon(data: bytes, custom_ui: bytes) -> bytes:
     return out.getvalue()
 
 
-def build_addin(sources: Path) -> bytes:
-    """jieshui.xlam from the pinned xlwings' add-in template and the sources in `sources`."""
+def build_addin(modules: Mapping[str, str], custom_ui: str) -> bytes:
+    """jieshui.xlam from the pinned xlwings' add-in template, the standard modules ({name:
+    source}) and the ribbon XML."""
     template = resources.files("xlwings") / TEMPLATE
     with tempfile.TemporaryDirectory() as tmp, resources.as_file(template) as original:
         path = Path(tmp) / "jieshui.xlam"
         shutil.copyfile(original, path)
-        _template_modules(path, sources)
-        return _with_ribbon(path.read_bytes(), (sources / "customUI.xml").read_bytes())
+        _template_modules(path, modules)
+        return _with_ribbon(path.read_bytes(), custom_ui.encode("utf-8"))

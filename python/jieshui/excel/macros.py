@@ -1,5 +1,7 @@
 """Entry points for the workbook's buttons and the add-in's ribbon, called from VBA through
-xlwings' RunPython ("import jieshui.excel.macros; jieshui.excel.macros.check_data()").
+xlwings' RunPython ("import jieshui.excel.macros as m; m.check_data()"). Which buttons there are,
+and which function each calls, is the table in jieshui.workbook.buttons; the VBA is generated
+from it (build.py).
 
 Each reads the workbook through xlwings (workbook.readers.xlwings_reader) and hands the values
 to the same core the command line uses (workbook.check, county.export); nothing here computes a

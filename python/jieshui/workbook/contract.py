@@ -8,6 +8,7 @@ from enum import IntEnum
 from typing import Any
 
 from ..engine import Content, Rule, Standard, describe_rule, source_text
+from .buttons import BUTTONS as ALL_BUTTONS
 
 # 2025.2: the VBA calls jieshui.excel.udfs and jieshui.excel.macros (2025.1 named jieshui.udfs
 # and jieshui.macros, which no longer exist), and the name out_values was added.
@@ -42,14 +43,9 @@ CODE_NAMES = {name: f"Sheet{i}" for i, name in enumerate(SHEETS, start=1)}
 # The Python modules the workbook's VBA names: xlwings.conf's UDF Modules, and RunPython.
 UDF_MODULE = "jieshui.excel.udfs"
 MACROS_MODULE = "jieshui.excel.macros"
-# (caption, VBA Sub, function of MACROS_MODULE) of each button on the cover.
-BUTTONS = (("导出报送表", "ExportSubmission", "export_submission"),
-           ("检查数据", "CheckData", "check_data"),
-           ("全部重算", "RecalculateAll", "recalculate"),
-           ("分发填报表", "SplitUnits", "split_units"),
-           ("汇总填报表", "MergeUnits", "merge_units"),
-           ("生成自评报告", "WriteReport", "write_report"),
-           ("整理佐证目录", "IndexEvidence", "index_evidence"))
+# (caption, VBA Sub, function of MACROS_MODULE) of each button on the cover, from the one
+# table of buttons (workbook/buttons.py) that the VBA and the ribbon are generated from.
+BUTTONS = tuple((b.label, b.sub, b.function) for b in ALL_BUTTONS if b.on_sheet)
 
 UTILITY_ROWS = 10
 LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
