@@ -23,7 +23,10 @@ from vba_precompiler.compiler import Compiler
 from helpers import ADDIN, EXAMPLE_WORKBOOK, ROOT, TEMPLATES, WORKBOOKS
 from jieshui.workbook.check import check
 from jieshui.province.collect import score_files
+from jieshui.province.feedback import FeedbackWriter
+from jieshui.county.evidence import check_evidence, index_workbook
 from jieshui.county.export import SubmissionWriter
+from jieshui.county.unit_files import unit_file
 from jieshui.province.summary import SummaryWriter
 from jieshui.standard.book import export_standard
 from jieshui.workbook.readers import read_workbook
@@ -51,20 +54,37 @@ def audit(paths):
 
 def test_built_workbooks_and_addin_are_valid_open_xml():
     results = audit([*WORKBOOKS, ADDIN])
-    assert len(results) == 3
+    assert set(results) == {path.name for path in (*WORKBOOKS, ADDIN)}
     for name, result in results.items():
         assert result["valid"] and result["error_count"] == 0, (name, result["errors"][:5])
 
 
+# One of each plain .xlsx document a county or the province gets from us: export's 报送表,
+# collect's summary and per-county feedback, standard export, split's unit file, evidence's index.
+DOCUMENTS = {"报送表.xlsx", "汇总.xlsx", "复核意见.xlsx", "评价标准.xlsx", "填报表.xlsx", "佐证目录.xlsx"}
+
+
 def test_exported_and_summary_files_are_valid_open_xml(tmp_path, std):
-    checked = check(read_workbook(EXAMPLE_WORKBOOK, std), std)
+    data = read_workbook(EXAMPLE_WORKBOOK, std)
+    checked = check(data, std)
     inputs = read_workbook(EXAMPLE_WORKBOOK, std).inputs
-    (tmp_path / "报送表.xlsx").write_bytes(SubmissionWriter(checked, inputs, dt.date(2025, 7, 20)).build())
-    (tmp_path / "汇总.xlsx").write_bytes(SummaryWriter(score_files([EXAMPLE_WORKBOOK]), std).build())
+    day = dt.date(2025, 7, 20)
+    scored = score_files([EXAMPLE_WORKBOOK])
     text = (ROOT / "python" / "jieshui" / "data" / "standard-2023.toml").read_text(encoding="utf-8")
-    (tmp_path / "评价标准.xlsx").write_bytes(export_standard(std, text))
-    for name, result in audit(sorted(tmp_path.glob("*.xlsx"))).items():
-        assert result["valid"] and result["error_count"] == 0, (name, result["errors"][:5])
+    written = {"报送表.xlsx": SubmissionWriter(checked, inputs, day).build(),
+               "汇总.xlsx": SummaryWriter(scored, std).build(),
+               "复核意见.xlsx": FeedbackWriter(scored[0], std, day).build(),
+               "评价标准.xlsx": export_standard(std, text),
+               "填报表.xlsx": unit_file(std, inputs, "水利局", day),  # the unit that also has the utilities
+               "佐证目录.xlsx": index_workbook(data, check_evidence(data, checked, std, tmp_path), day)}
+    for name, content in written.items():
+        (tmp_path / name).write_bytes(content)
+    files = sorted(tmp_path.glob("*.xlsx"))
+    assert {path.name for path in files} == DOCUMENTS
+    results = audit(files)
+    assert set(results) == DOCUMENTS  # a verdict for every file: none skipped, none unread
+    for name in sorted(DOCUMENTS):
+        assert results[name]["valid"] and results[name]["error_count"] == 0, (name, results[name]["errors"][:5])
 
 
 def test_the_audit_finds_a_schema_violation(tmp_path):
