@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from .errors import UserError
 from .files import debris, hide
 
 WAIT_VARIABLE = "JIESHUI_LOCK_WAIT"
@@ -52,7 +53,7 @@ OFFICE = "Excel 或 WPS"  # both write `~$` owner files
 HIDDEN = "（隐藏文件：在文件夹窗口的“查看”中勾选“隐藏的项目”即可看到）"  # ours, Office's and LibreOffice's
 
 
-class LockError(Exception):
+class LockError(UserError):
     """The workbook cannot be written now; the message says why and what to do, in Chinese."""
 
 

@@ -16,20 +16,20 @@ import typer
 from rich.console import Console
 
 from .. import __version__
-from ..engine import DATA_FILE, WORKBOOK, DataFileError, Standard, assess, load_standard, read_county_file
+from ..engine import DATA_FILE, WORKBOOK, Standard, assess, load_standard, read_county_file
 from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason, shown
+from ..errors import UserError
 from ..files import crash_log, keep_backup, write_atomically, write_new
 from ..locks import office_holder
 from ..workbook.check import check, outside_message
-from ..county.charts import FontError
 from ..county.evidence import check_evidence, index_name, index_workbook
 from ..county.export import export, pdf_with_libreoffice, problem_notes
 from ..county.report import dated, write_report
 from ..county.recalc import Recalculated, recalculated
 from ..workbook.inputs import WorkbookInputs, from_county_raw
-from ..workbook.readers import WorkbookData, WorkbookError, field_cells, read_workbook
-from .installer import (Action, InstallError, ansi_code_page, apply, check_plan, on_windows, plan_install,
+from ..workbook.readers import WorkbookData, field_cells, read_workbook
+from .installer import (Action, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
                      locked, make_console, new_output, output_folder, read_standard)
@@ -63,16 +63,13 @@ def score(
     std = read_standard(standard)
     cells: dict[str, str] = {}
     unread: list[str] = []  # typed outside an input table: the score does not count it
-    try:
-        if file.suffix.lower() in WORKBOOK_SUFFIXES:
-            data = read_workbook(file, std)
-            raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
-            _note_open_elsewhere(file)
-            unread = [outside_message(data, found) for found in data.outside]
-        else:
-            raw = read_county_file(file)
-    except (DataFileError, WorkbookError) as exc:
-        raise fail(str(exc)) from exc
+    if file.suffix.lower() in WORKBOOK_SUFFIXES:
+        data = read_workbook(file, std)
+        raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
+        _note_open_elsewhere(file)
+        unread = [outside_message(data, found) for found in data.outside]
+    else:
+        raw = read_county_file(file)
     result = assess(raw, std, WORKBOOK if cells else DATA_FILE)  # advice in the source's terms
     if as_json:
         typer.echo(json.dumps(to_dict(result, cells) | {"unread": unread}, ensure_ascii=False, indent=2))
@@ -101,10 +98,7 @@ def recalc(
         raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
     std = read_standard(standard)
     with locked(workbook) if in_place else nullcontext() as lock:  # read, refreshed, replaced: one writer
-        try:
-            done = recalculated(workbook, std, use_workbook_rules)
-        except WorkbookError as exc:
-            raise fail(str(exc)) from exc
+        done = recalculated(workbook, std, use_workbook_rules)
         _warn_edited_rules(done)
         if lock is not None:
             lock.check_office_marks()
@@ -130,10 +124,7 @@ def _warn_edited_rules(done: Recalculated) -> None:
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
-    try:
-        data = read_workbook(workbook, std)
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
+    data = read_workbook(workbook, std)
     _note_open_elsewhere(workbook)
     return data
 
@@ -201,10 +192,7 @@ def report_command(
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
     day, basis = dated(data.inputs, given, dt.date.today())
-    try:
-        written = write_report(check(data, std), data.inputs, std, folder, day)
-    except FontError as exc:
-        raise fail(str(exc)) from exc
+    written = write_report(check(data, std), data.inputs, std, folder, day)
     console = make_console()
     console.print(f"已生成自评报告：{written.docx}", markup=False)
     console.print(f"落款日期：{day.year}年{day.month}月{day.day}日（{basis}）", markup=False)
@@ -259,10 +247,7 @@ def template_command(
     std = read_standard(standard)
     inputs = WorkbookInputs()
     if county is not None:
-        try:
-            inputs = from_county_raw(read_county_file(county), std)  # figures only: no evidence marks
-        except DataFileError as exc:
-            raise fail(str(exc)) from exc
+        inputs = from_county_raw(read_county_file(county), std)  # figures only: no evidence marks
     data = build_workbook(std, inputs, shipped_vba())
     write_atomically(new_output(output), data)
     typer.echo(f"已生成 {output}（评价标准 {std.version}）")
@@ -277,17 +262,11 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或�
 def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
     if not dry_run and not on_windows():
         raise fail("加载项只能安装在 Windows 的 Excel 中；可加 --dry-run 查看将写入的路径")
-    try:
-        check_plan(actions, ansi_code_page())
-    except InstallError as exc:
-        raise fail(str(exc)) from exc
+    check_plan(actions, ansi_code_page())
     for action in actions:
         typer.echo(("将" if dry_run else "") + action.describe())
     if not dry_run:
-        try:
-            apply(actions)
-        except InstallError as exc:
-            raise fail(str(exc)) from exc
+        apply(actions)
         typer.echo(done)
 
 
@@ -322,6 +301,8 @@ def main() -> None:
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
     except typer.TyperException as exc:  # a usage error, said in Chinese (click's are English)
         code = _say(f"错误：{usage_words(exc)}")
+    except UserError as exc:  # every error a user can put right, in one place
+        code = _say(f"错误：{exc}")
     except OSError as exc:
         raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
     except Stopped:

@@ -10,9 +10,10 @@ from typing import Annotated, Iterator, Optional
 import typer
 from rich.console import Console
 
-from ..engine import Standard, StandardError
+from ..engine import Standard
+from ..errors import UserError
 from ..files import claim_exact
-from ..locks import HeldLock, LockError, workbook_lock
+from ..locks import HeldLock, workbook_lock
 from ..standard.read import load_any_standard
 
 EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -28,16 +29,13 @@ def make_console() -> Console:
     return Console(width=160 if not sys.stdout.isatty() else None, highlight=False)
 
 
-def fail(message: str) -> typer.Exit:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(f"错误：{message}", markup=False)
-    return typer.Exit(EXIT_UNREADABLE)
+def fail(message: str) -> UserError:
+    """The error to raise for a wrong option or input; cli.app.main says it and exits 2."""
+    return UserError(message)
 
 
 def read_standard(path: Path | None) -> Standard:
-    try:
-        return load_any_standard(path)
-    except StandardError as exc:
-        raise fail(str(exc)) from exc
+    return load_any_standard(path)
 
 
 def new_output(path: Path, suffix: str | None = None) -> Path:
@@ -60,11 +58,8 @@ def output_folder(folder: Path | None, default: Path) -> Path:
 @contextmanager
 def locked(workbook: Path, office_marks: bool = True) -> Iterator[HeldLock]:
     """The workbook's lock for a command (locks.workbook_lock): waiting is said on stderr every
-    few seconds, a refusal is exit 2 in words."""
+    few seconds; a refusal (LockError) is exit 2 in words."""
     def waiting(line: str) -> None:
         Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
-    try:
-        with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
-            yield lock
-    except LockError as exc:
-        raise fail(str(exc)) from exc
+    with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
+        yield lock

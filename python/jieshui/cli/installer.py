@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath, PureWindowsPath
 from typing import Mapping
 
+from ..errors import UserError
 from ..files import write_atomically
 from ..workbook import assets
 
@@ -18,7 +19,7 @@ INTERPRETER_KEY = "INTERPRETER_WIN"
 CHINESE_ANSI = "cp936"
 
 
-class InstallError(Exception):
+class InstallError(UserError):
     """The plan cannot be carried out as it stands; the message (Chinese) says what to do."""
 
 

@@ -9,14 +9,14 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..engine import Standard, StandardError, load_standard
+from ..engine import Standard, load_standard
 from ..engine.standard import DEFAULT_STANDARD
 from ..files import write_atomically
 from ..standard.book import export_standard
 from ..standard.diff import differences
 from ..standard.read import read_standard_book
 from ..workbook.versions import REVISION, official_root
-from .common import EXIT_DATA_ERRORS, StandardOption, fail, make_console, new_output, read_standard
+from .common import EXIT_DATA_ERRORS, StandardOption, make_console, new_output, read_standard
 from .report import prerequisites_table, standard_table
 
 DEFAULT_WORD = "默认"  # `jieshui standard diff 默认 省级.xlsx`: the packaged standard
@@ -56,10 +56,7 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
                 standard: StandardOption = None) -> None:
     """把评价标准导出为省级官员可编辑的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
     std = read_standard(standard)
-    try:
-        data = export_standard(std, _standard_text(standard))
-    except StandardError as exc:
-        raise fail(str(exc)) from exc
+    data = export_standard(std, _standard_text(standard))
     target = new_output(output, ".xlsx")
     write_atomically(target, data)
     typer.echo(f"已导出评价标准 {std.version}：{target}")
@@ -71,10 +68,7 @@ def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评�
     """检查修改后的评价标准工作簿（逐个单元格指出问题），通过后写成评价标准文件（.toml）。"""
     import tomli_w
 
-    try:
-        raw, std = read_standard_book(workbook)
-    except StandardError as exc:
-        raise fail(str(exc)) from exc
+    raw, std = read_standard_book(workbook)
     header = f"# 由 jieshui standard import 从 {workbook.name} 生成；评价标准 {std.version}\n"
     target = new_output(output, ".toml")
     write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))

@@ -16,7 +16,7 @@ from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_mer
 from ..engine.county import LAST_YEAR
 from ..county.unit_files import checked_county, checked_year, file_part, write_unit_files
 from ..county.unit_returns import distinct_files, read_unit_file
-from ..workbook.readers import WorkbookError, read_workbook
+from ..workbook.readers import read_workbook
 from .common import (EXIT_DATA_ERRORS, StandardOption, fail, locked, make_console, new_output, output_folder,
                      read_standard)
 
@@ -24,10 +24,7 @@ Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）
 
 
 def _read(path: Path, std):
-    try:
-        return read_workbook(path, std)
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
+    return read_workbook(path, std)
 
 
 def split_command(workbook: Workbook,
@@ -36,11 +33,8 @@ def split_command(workbook: Workbook,
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
     std = read_standard(standard)
     data = _read(workbook, std)
-    try:  # every unit file carries the county and year; merge matches them
-        checked_county(data, "分发填报表")
-        checked_year(data, "分发填报表")
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
+    checked_county(data, "分发填报表")  # every unit file carries the county and year; merge matches them
+    checked_year(data, "分发填报表")
     folder = output_folder(out_dir, workbook.parent / "填报表")
     console = make_console()
     for target in write_unit_files(folder, std, data.inputs, dt.date.today()):
@@ -69,11 +63,9 @@ def merge_command(workbook: Workbook,
         files, repeated = distinct_files(files)  # one return read once, however often it is given
         for note in repeated:
             console.print(note, markup=False, soft_wrap=True)
-        try:  # plan_merge refuses a workbook whose 评价年度 is not a year
-            returns = [read_unit_file(path, std) for path in files]
-            plan = plan_merge(data, returns, std, merged_returns(workbook), allow_older)
-        except WorkbookError as exc:
-            raise fail(str(exc)) from exc
+        # plan_merge refuses a workbook whose 评价年度 is not a year
+        returns = [read_unit_file(path, std) for path in files]
+        plan = plan_merge(data, returns, std, merged_returns(workbook), allow_older)
         if plan.missing:
             console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
         for note in plan.notes:
@@ -83,10 +75,7 @@ def merge_command(workbook: Workbook,
             for n, problem in enumerate(plan.problems, start=1):
                 console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_DATA_ERRORS)
-        try:
-            refreshed = merged_workbook(workbook, plan, std, dt.datetime.now())
-        except WorkbookError as exc:
-            raise fail(str(exc)) from exc
+        refreshed = merged_workbook(workbook, plan, std, dt.datetime.now())
         target = _merge_target(workbook, output, in_place)
         if in_place:
             lock.check_office_marks()  # opened in Excel meanwhile: not written under it
@@ -111,10 +100,8 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
     """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
     std = read_standard(standard)
     last = _read(workbook, std)
-    try:  # next year's must be a year too: it names the file and dates the plan
-        year = checked_year(last, "生成下一年度工作簿", LAST_YEAR - 1) + 1
-    except WorkbookError as exc:
-        raise fail(str(exc)) from exc
+    # next year's must be a year too: it names the file and dates the plan
+    year = checked_year(last, "生成下一年度工作簿", LAST_YEAR - 1) + 1
     carried = carry(last.inputs, std)
     data = build_workbook(std, carried.inputs, shipped_vba())
     if output is not None:  # a name the user gave: never another one, never over a file

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ..errors import UserError
 from ..engine import Assessment
 
 # Where Windows and the Linux distributions keep a font with Chinese glyphs, best first.
@@ -25,7 +26,7 @@ WIDTH, BAR, GAP, MARGIN = 1400, 34, 16, 40
 BLUE, GREY, RED, INK = (47, 117, 181), (217, 217, 217), (192, 0, 0), (38, 38, 38)
 
 
-class FontError(Exception):
+class FontError(UserError):
     """No font with Chinese glyphs was found; the message says what to install."""
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Mapping
 
+from ..errors import UserError
 from .rates import Leakage, RateError, leakage, ratio
 from .standard import InputSpec, Standard, UTILITY_FIELDS
 from .tomlfile import TomlProblem, loads
@@ -55,7 +56,7 @@ def year_problem(value: Any) -> str:
     return f"评价年度应为四位年份（{FIRST_YEAR}—{LAST_YEAR} 年，如 2024），当前为 {shown(value)}"
 
 
-class DataFileError(Exception):
+class DataFileError(UserError):
     """The county data file cannot be read at all (exit code 2); message in Chinese."""
 
 

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from ..errors import UserError
 from .plausibility import Plausibility, check_rules, parse_rule
 from .tomlfile import TomlProblem, loads
 from .words import os_reason
@@ -31,7 +32,7 @@ UTILITY_FIELDS = ("name", "supply_total", "registered_use", "resident_metered",
 DEFAULT_STANDARD = "standard-2023.toml"
 
 
-class StandardError(ValueError):
+class StandardError(UserError, ValueError):
     """The standard file is unreadable or inconsistent; the message is for the user (Chinese).
     `problems`: each inconsistency on its own, for a reader that can say where it was typed."""
 

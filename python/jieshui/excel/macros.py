@@ -24,10 +24,10 @@ import xlwings as xw
 from .. import __version__
 from ..engine import default_standard
 from ..engine.words import os_reason
+from ..errors import UserError
 from ..files import claim, write_atomically, write_new
-from ..locks import LockError, workbook_lock
+from ..locks import workbook_lock
 from ..workbook.check import RESULT_HEADERS, Problem, check, link_target, result_rows
-from ..county.charts import FontError
 from ..county.evidence import check_evidence, index_name, index_workbook
 from ..county.export import export, problem_notes
 from ..county.report import write_report as report_file
@@ -36,7 +36,6 @@ from ..county.unit_files import checked_county, checked_year, write_unit_files
 from ..county.unit_returns import distinct_files, read_unit_file
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
-from ..workbook.readers import WorkbookError
 from ..workbook.readers.xlwings_reader import read_book
 
 RESULTS_SHEET = "检查结果"
@@ -66,11 +65,12 @@ def check_data(active: bool = False) -> None:
     book = target_book(active)
     if book is None:
         return
-    _, checked = _checked(book)
-    write_results(book, checked.problems)
-    count = len(checked.problems)
-    book.app.alert(f"发现 {count} 项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
-                   if count else "数据检查通过：未发现问题。", title="检查数据")
+    with _refusals(book, "检查数据"):
+        _, checked = _checked(book)
+        write_results(book, checked.problems)
+        count = len(checked.problems)
+        book.app.alert(f"发现 {count} 项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
+                       if count else "数据检查通过：未发现问题。", title="检查数据")
 
 
 def write_results(book: Any, problems: list) -> None:
@@ -126,11 +126,7 @@ def write_report(active: bool = False) -> None:
         return
     with _refusals(book, "生成自评报告"):  # a file the system refuses is said, not a traceback
         data, checked = _checked(book)
-        try:
-            written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
-        except FontError as exc:
-            book.app.alert(str(exc), title="生成自评报告")
-            return
+        written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
         book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
                        title="生成自评报告")
 
@@ -172,11 +168,11 @@ def split_units(active: bool = False) -> None:
 @contextmanager
 def _refusals(book: Any, title: str, before: str = "") -> Iterator[None]:
     """A refusal said in an alert, in the words the command line uses (a traceback would
-    otherwise reach the official through xlwings): what is wrong with the workbook or a file,
-    the lock, a file the system would not read or write."""
+    otherwise reach the official through xlwings): every UserError (the workbook or a file, the
+    lock, a missing font...), a file the system would not read or write."""
     try:
         yield
-    except (WorkbookError, LockError) as exc:
+    except UserError as exc:
         book.app.alert(f"{before}{exc}", title=title)
     except OSError as exc:
         book.app.alert(f"{before}无法读写 {exc.filename or '文件'}：{os_reason(exc)}", title=title)

@@ -19,7 +19,6 @@ from ..engine import Standard, default_standard
 from ..engine.words import shown
 from ..workbook.readers import WorkbookData, WorkbookError, read_workbook
 from ..workbook.check import Problem, check
-from ..standard.read import load_any_standard
 
 SUFFIXES = (".xlsm", ".xlsx")
 IN_FLIGHT_PER_WORKER = 8
@@ -120,9 +119,9 @@ def find_workbooks(paths: Iterable[Path]) -> Found:
 _STANDARD: Standard | None = None
 
 
-def _init_worker(standard_path: str | None) -> None:
+def _init_worker(std: Standard | None) -> None:
     global _STANDARD
-    _STANDARD = load_any_standard(standard_path) if standard_path else default_standard()
+    _STANDARD = std or default_standard()
 
 
 def _plain(value: Any) -> Any:
@@ -190,35 +189,36 @@ def _digest(data: WorkbookData) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def score_files(paths: list[Path], standard_path: str | None = None, workers: int | None = None,
+def score_files(paths: list[Path], std: Standard | None = None, workers: int | None = None,
                 on_done: Callable[[CountyResult], None] | None = None,
                 prefer: Iterable[Path] = ()) -> list[CountyResult]:
     """Score every file, in parallel when there are enough of them; results in input order, one
-    counted per county and year (review.duplicates; `prefer` names files the reviewer chose).
+    counted per county and year (duplicates; `prefer` names files the reviewer chose). `std` is
+    loaded once by the caller and handed to each worker (default: the packaged standard).
     duplicates.PreferError when a preferred file is not one of a county's several files."""
     from .duplicates import resolve
 
-    results = list(_run(paths, standard_path, workers or os.cpu_count() or 1, on_done))
+    results = list(_run(paths, std, workers or os.cpu_count() or 1, on_done))
     order = {str(p): i for i, p in enumerate(paths)}
     return resolve(sorted(results, key=lambda r: order[r.file]), list(prefer))
 
 
-def _run(paths: list[Path], standard_path: str | None, workers: int,
+def _run(paths: list[Path], std: Standard | None, workers: int,
          on_done: Callable[[CountyResult], None] | None) -> Iterator[CountyResult]:
     done = on_done or (lambda _: None)
     if workers == 1 or len(paths) < SERIAL_BELOW:
-        _init_worker(standard_path)
+        _init_worker(std)
         for path in paths:
             result = score_file(str(path))
             done(result)
             yield result
         return
     lost: list[str] = []
-    for result in _pooled([str(p) for p in paths], standard_path, workers, lost):
+    for result in _pooled([str(p) for p in paths], std, workers, lost):
         done(result)
         yield result
     for path in lost:  # alone in a fresh process each: an innocent file in flight scores now
-        retried = list(_pooled([path], standard_path, 1, []))
+        retried = list(_pooled([path], std, 1, []))
         result = retried[0] if retried else CountyResult(path, error_kind=UNREADABLE, error=WORKER_DIED)
         done(result)
         yield result
@@ -228,14 +228,14 @@ WORKER_DIED = ("读取这个文件时工作进程被系统终止（可能是内�
                "请单独运行 jieshui check 检查该文件")
 
 
-def _pooled(paths: list[str], standard_path: str | None, workers: int,
+def _pooled(paths: list[str], std: Standard | None, workers: int,
             lost: list[str]) -> Iterator[CountyResult]:
     """Score in a process pool; a pool broken by a killed worker is replaced, and the files it
     had in flight are added to `lost`."""
     queue = iter(paths)
     while True:
         pending: dict[futures.Future[CountyResult], str] = {}
-        pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(standard_path,))
+        pool = futures.ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(std,))
         try:
             for path in queue:
                 try:

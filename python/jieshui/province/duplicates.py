@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from ..errors import UserError
 from ..engine.words import BLANK, shown
 from .collect import DUPLICATE, RESUBMITTED, CountyResult
 
 Key = tuple[str, str, str]
 
 
-class PreferError(ValueError):
+class PreferError(UserError, ValueError):
     """A --prefer file that is not one of a county's several files; the message (Chinese) says why."""
 
 

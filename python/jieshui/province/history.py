@@ -23,6 +23,7 @@ from pathlib import Path, PurePath
 from typing import Any, Iterable, Iterator
 from urllib.parse import quote
 
+from ..errors import UserError
 from ..engine import Standard
 from .collect import CountyResult
 
@@ -46,7 +47,7 @@ MIGRATIONS = (
 COUNTY_COLUMNS = ("run", "name", "province", "city", "year", "total", "verdict", "detail")
 
 
-class HistoryError(Exception):
+class HistoryError(UserError):
     """The file cannot serve as the review history; the message (Chinese) says why."""
 
 

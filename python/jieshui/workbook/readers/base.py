@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel
 
+from ...errors import UserError
 from ...engine import UTILITY_FIELDS, Standard
 from ..contract import COUNTY_FIELDS, LEDGER_HEADERS, OUTPUT_NAMES, county_name, required_names
 from ..inputs import WorkbookInputs
@@ -26,7 +27,7 @@ MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
 MAX_RATIO = 200                   # XML compresses 10-30×; far more is a zip bomb
 
 
-class WorkbookError(Exception):
+class WorkbookError(UserError):
     """The file cannot be read as a county workbook; the message (Chinese) says what it is."""
 
 
