@@ -10,25 +10,18 @@ import sys
 import traceback
 from contextlib import nullcontext
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
 from .. import __version__
 from ..engine import DATA_FILE, WORKBOOK, Standard, assess, load_standard, read_county_file
-from ..builder import build_workbook, shipped_vba
 from ..engine.words import os_reason, shown
 from ..errors import UserError
 from ..files import crash_log, keep_backup, write_atomically, write_new
 from ..locks import office_holder
-from ..workbook.check import check, outside_message
-from ..county.evidence import check_evidence, index_name, index_workbook
-from ..county.export import export, pdf_with_libreoffice, problem_notes
-from ..county.report import dated, write_report
-from ..county.recalc import Recalculated, recalculated
 from ..workbook.inputs import WorkbookInputs, from_county_raw
-from ..workbook.readers import WorkbookData, field_cells, read_workbook
 from .installer import (Action, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
@@ -38,6 +31,11 @@ from .usage import usage_words
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
 from .unit_commands import carry_command, merge_command, split_command
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from ..county.recalc import Recalculated
+    from ..workbook.readers import WorkbookData
+
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 
@@ -63,7 +61,10 @@ def score(
     std = read_standard(standard)
     cells: dict[str, str] = {}
     unread: list[str] = []  # typed outside an input table: the score does not count it
-    if file.suffix.lower() in WORKBOOK_SUFFIXES:
+    if file.suffix.lower() in WORKBOOK_SUFFIXES:  # only a workbook pays for the readers
+        from ..workbook.check import outside_message
+        from ..workbook.readers import field_cells, read_workbook
+
         data = read_workbook(file, std)
         raw, cells = data.inputs.to_county_raw(), field_cells(data, std)
         _note_open_elsewhere(file)
@@ -92,6 +93,7 @@ def recalc(
     standard: StandardOption = None,
 ) -> None:
     """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
+    from ..county.recalc import recalculated
     if (output is None) == (not in_place):
         raise fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
     if output is not None and (output.exists() or output.is_symlink()):
@@ -124,6 +126,7 @@ def _warn_edited_rules(done: Recalculated) -> None:
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
+    from ..workbook.readers import read_workbook
     data = read_workbook(workbook, std)
     _note_open_elsewhere(workbook)
     return data
@@ -148,6 +151,7 @@ def check_command(
 
     退出码：0 未发现问题；1 有问题；2 文件无法读取或不是县域复核工作簿。
     """
+    from ..workbook.check import check
     std = read_standard(standard)
     problems = check(_read_workbook(workbook, std), std).problems
     if as_json:
@@ -165,6 +169,8 @@ def export_command(
     standard: StandardOption = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
+    from ..county.export import export, problem_notes
+    from ..workbook.check import check
     folder = output_folder(out_dir, workbook.parent)
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
@@ -187,6 +193,8 @@ def report_command(
 ) -> None:
     """生成自评报告初稿（Word .docx，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、指标完成情况、
     必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，落款日期为工作簿的填报日期，不覆盖已有文件。"""
+    from ..county.report import dated, write_report
+    from ..workbook.check import check
     given = _date_option(date)
     folder = output_folder(out_dir, workbook.parent)
     std = read_standard(standard)
@@ -217,6 +225,9 @@ def evidence_command(
 ) -> None:
     """整理佐证目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证的赋分内容，
     生成按指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。退出码：0 无问题；1 有问题。"""
+    from ..county.evidence import check_evidence, index_name, index_workbook
+    from ..county.export import pdf_with_libreoffice
+    from ..workbook.check import check
     std = read_standard(standard)
     data = _read_workbook(workbook, std)
     found = check_evidence(data, check(data, std), std, folder or workbook.parent / "佐证材料")
@@ -240,6 +251,7 @@ def template_command(
     county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）", readable=False)] = None,
 ) -> None:
     """生成县域复核工作簿：按给定的评价标准（如省级细则）生成“评价标准”表和全部公式，可预填县域数据。"""
+    from ..builder import build_workbook, shipped_vba
     if output.suffix.lower() != ".xlsm":
         raise fail("输出文件应以 .xlsm 结尾（含宏的 Excel 工作簿）")
     if output.exists() or output.is_symlink():

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Annotated, Callable, Iterator, Optional
+from typing import TYPE_CHECKING, Annotated, Callable, Iterator, Optional
 
 import typer
 from rich.console import Console
@@ -16,11 +16,10 @@ from rich.progress import TimeRemainingColumn
 from rich.table import Table
 
 from ..engine.words import BLANK, shown
-from ..province import tables
-from ..province.collect import to_json
-from ..province.history import open_readonly, records
-from ..province.run import Progress, Review, run
 from .common import StandardOption, fail, make_console, read_standard
+
+if TYPE_CHECKING:  # imported where used: each command loads only what it needs
+    from ..province.run import Progress
 
 
 def collect_command(
@@ -41,6 +40,9 @@ def collect_command(
                          "不指定时计入填报日期较新的一份", metavar="文件", readable=False)] = None,
 ) -> None:
     """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总、复核意见和历史记录。"""
+    from ..province import tables
+    from ..province.collect import to_json
+    from ..province.run import Review, run
     review = Review(paths, summary=output, feedback=feedback, csv=csv, db=db, prefer=prefer or [], workers=workers,
                     printed=as_json)
     review.checked()  # a wrong option is said before the standard is read
@@ -79,6 +81,7 @@ def history_command(
     county: Annotated[Optional[str], typer.Argument(help="县名（不填则列出全部县）", metavar="县名")] = None,
 ) -> None:
     """查看复核历史：各县历次复核、各年度的总分与结论。"""
+    from ..province.history import open_readonly, records
     with closing(open_readonly(db)) as history:
         found = records(history, db, county)
     if not found:

@@ -12,10 +12,6 @@ import typer
 from ..engine import Standard, load_standard
 from ..engine.standard import DEFAULT_STANDARD
 from ..files import write_atomically
-from ..standard.book import export_standard
-from ..standard.diff import differences
-from ..standard.read import read_standard_book
-from ..workbook.versions import REVISION, official_root
 from .common import EXIT_DATA_ERRORS, StandardOption, make_console, new_output, read_standard
 from .report import prerequisites_table, standard_table
 
@@ -42,6 +38,7 @@ def show(ctx: typer.Context, standard: StandardOption = None) -> None:
 
 def _standard_text(path: Path | None) -> str:
     """The standard file's text, for the workbook to carry (an edited workbook's, rewritten)."""
+    from ..standard.read import read_standard_book
     if path is None:
         return (resources.files("jieshui") / "data" / DEFAULT_STANDARD).read_text(encoding="utf-8")
     if path.suffix.lower() == ".xlsx":
@@ -55,6 +52,7 @@ def _standard_text(path: Path | None) -> str:
 def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）", readable=False)],
                 standard: StandardOption = None) -> None:
     """把评价标准导出为省级官员可编辑的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
+    from ..standard.book import export_standard
     std = read_standard(standard)
     data = export_standard(std, _standard_text(standard))
     target = new_output(output, ".xlsx")
@@ -66,6 +64,8 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
 def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评价标准工作簿（.xlsx）", metavar="工作簿", readable=False)],
                 output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）", readable=False)]) -> None:
     """检查修改后的评价标准工作簿（逐个单元格指出问题），通过后写成评价标准文件（.toml）。"""
+    from ..standard.read import read_standard_book
+    from ..workbook.versions import REVISION, official_root
     import tomli_w
 
     raw, std = read_standard_book(workbook)
@@ -88,6 +88,7 @@ def diff(old: Annotated[str, typer.Argument(help=f"原标准（.toml/.xlsx，或
          new: Annotated[str, typer.Argument(help="新标准（.toml/.xlsx）", metavar="新标准")],
          quiet: Annotated[Optional[bool], typer.Option("--quiet", help="只用退出码表示是否不同")] = False) -> None:
     """列出两个评价标准之间的全部差异（分值、规则、目标值、必备条件……）。退出码：0 相同；1 有差异。"""
+    from ..standard.diff import differences
     a, b = _either(old), _either(new)
     lines = differences(a, b)
     if not quiet:

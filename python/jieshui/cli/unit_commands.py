@@ -9,14 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..builder import build_workbook, shipped_vba
 from ..files import claim, keep_backup, write_atomically, write_new
-from ..county.carry import carry
-from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
 from ..engine.county import LAST_YEAR
-from ..county.unit_files import checked_county, checked_year, file_part, write_unit_files
-from ..county.unit_returns import distinct_files, read_unit_file
-from ..workbook.readers import read_workbook
 from .common import (EXIT_DATA_ERRORS, StandardOption, fail, locked, make_console, new_output, output_folder,
                      read_standard)
 
@@ -24,6 +18,7 @@ Workbook = Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）
 
 
 def _read(path: Path, std):
+    from ..workbook.readers import read_workbook
     return read_workbook(path, std)
 
 
@@ -31,6 +26,7 @@ def split_command(workbook: Workbook,
                   out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿旁的“填报表”文件夹）", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
+    from ..county.unit_files import checked_county, checked_year, write_unit_files
     std = read_standard(standard)
     data = _read(workbook, std)
     checked_county(data, "分发填报表")  # every unit file carries the county and year; merge matches them
@@ -52,6 +48,8 @@ def merge_command(workbook: Workbook,
     """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致、
     早于该单位已汇总的文件），有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。
     填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0 已汇总；1 有问题未写入。"""
+    from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
+    from ..county.unit_returns import distinct_files, read_unit_file
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
     std = read_standard(standard)
@@ -98,6 +96,9 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
                   output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
+    from ..builder import build_workbook, shipped_vba
+    from ..county.carry import carry
+    from ..county.unit_files import checked_year, file_part
     std = read_standard(standard)
     last = _read(workbook, std)
     # next year's must be a year too: it names the file and dates the plan

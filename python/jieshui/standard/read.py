@@ -16,7 +16,6 @@ from typing import Any
 
 from ..engine import Standard, StandardError, load_standard, parse_standard
 from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, rule_kind
-from ..workbook.readers import WorkbookError, screen
 from .layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS, SHEET_GENERAL,
                      SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
 from ..workbook.versions import china_time, official_root, revision_name, rules_digest
@@ -274,6 +273,8 @@ def _without_none(value: Any) -> Any:
 def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
     """(the standard file's data, the standard) of an edited standard workbook."""
     import openpyxl
+
+    from ..workbook.readers import WorkbookError, screen
 
     try:
         screen(path)

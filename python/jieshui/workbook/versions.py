@@ -12,11 +12,13 @@ import datetime as dt
 import hashlib
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine import Standard
 from .contract import TEMPLATE_VERSION
-from .readers import WorkbookData
+
+if TYPE_CHECKING:  # the readers load calamine and openpyxl: only what reads a workbook pays for them
+    from .readers import WorkbookData
 
 REVISION = "省级修订"
 OFFICIAL = re.compile(r"(\d{4})\.(\d+)-jieshui\.(\d+)")
