@@ -12,9 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 
-from ..workbook.styles import Styles, print_setup
+from ..workbook.styles import plain_document, print_setup
 from ..engine import Standard
 from ..engine.words import shown
 from ..workbook.contract import EVIDENCE_CHOICES
@@ -159,9 +158,7 @@ def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[
 
 def index_workbook(data: WorkbookData, result: EvidenceCheck, day: dt.date) -> bytes:
     stream = io.BytesIO()
-    book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
-    styles = Styles(book, quote_text=True)
+    book, styles = plain_document(stream)
     ws = book.add_worksheet(TITLE)
     name = data.inputs.county.get("name") or ""
     ws.merge_range(0, 0, 0, len(INDEX_HEADERS) - 1, f"{name}县域节水型社会达标建设复核{TITLE}", styles.title)

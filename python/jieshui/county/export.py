@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 
-from ..workbook.styles import Styles, print_setup
+from ..workbook.styles import plain_document, print_setup
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word
 from ..files import claim, write_atomically, write_new
 from ..workbook.inputs import WorkbookInputs
@@ -50,14 +49,11 @@ class SubmissionWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
         county = self.inputs.county
-        book.set_properties({"title": f"{county.get('name') or ''}{TITLE}", "author": "jieshui",
-                             "created": dt.datetime.combine(self.day, dt.time())})
-        ws = book.add_worksheet("报送表")
         # Every text is quoted: "=..." typed by an official stays text when a cell is edited.
-        self.styles = Styles(book, quote_text=True)
+        book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''}{TITLE}",
+                                                    "created": dt.datetime.combine(self.day, dt.time())})
+        ws = book.add_worksheet("报送表")
         row = self.header(ws)
         row = self.contents(ws, row)
         row = self.totals(ws, row)

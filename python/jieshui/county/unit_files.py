@@ -12,10 +12,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-import xlsxwriter
 
 from ..builder.basic_data import validation_for
-from ..workbook.styles import Styles, print_setup, text_height
+from ..workbook.styles import plain_document, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
 from ..engine.county import LAST_YEAR, plausible_year, year_problem
 from ..files import write_new
@@ -103,11 +102,8 @@ class UnitFileWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
         county = self.inputs.county
-        book.set_properties({"title": f"{county.get('name') or ''} {self.unit} 填报表", "author": "jieshui"})
-        self.styles = Styles(book, quote_text=True)
+        book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''} {self.unit} 填报表"})
         self.form(book.add_worksheet(SHEET_FORM))
         if leads_utilities(self.std, self.unit):
             self.utilities(book.add_worksheet(SHEET_UTILITIES))

@@ -12,9 +12,8 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-import xlsxwriter
 
-from ..workbook.styles import Styles, print_setup, text_height
+from ..workbook.styles import plain_document, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import BLANK, shown
 from ..files import write_new
@@ -39,10 +38,7 @@ class FeedbackWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
-        book.set_properties({"title": f"{self.r.name}节水型社会达标建设复核意见", "author": "jieshui"})
-        self.styles = Styles(book, quote_text=True)
+        book, self.styles = plain_document(stream, {"title": f"{self.r.name}节水型社会达标建设复核意见"})
         ws = book.add_worksheet("复核意见")
         for col, width in enumerate(WIDTHS):
             ws.set_column(col, col, width)

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from xlsxwriter.utility import xl_col_to_name
 
-from ..workbook.styles import LINE_PT, Styles, print_setup, text_height
+from ..workbook.styles import LINE_PT, PLAIN_TEXT, Styles, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import BLANK
 from . import tables
@@ -40,8 +40,7 @@ class SummaryWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        options = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
-        with pd.ExcelWriter(stream, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
+        with pd.ExcelWriter(stream, engine="xlsxwriter", engine_kwargs={"options": PLAIN_TEXT}) as writer:
             book = writer.book
             book.set_properties({"title": "县域节水型社会达标建设复核汇总", "author": "jieshui"})
             self.writer, self.styles = writer, Styles(book, quote_text=True)

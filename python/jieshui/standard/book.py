@@ -10,10 +10,9 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
-from ..workbook.styles import Styles, print_setup
+from ..workbook.styles import plain_document, print_setup
 from ..engine import Content, Standard, describe_rule
 from ..engine.standard import MAX_BANDS, SOURCES
 from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, rule_key
@@ -84,10 +83,7 @@ class StandardBookWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book = xlsxwriter.Workbook(stream, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
-        book.set_properties({"title": f"评价标准 {self.std.version}", "author": "jieshui"})
-        self.styles = Styles(book, quote_text=True)
+        book, self.styles = plain_document(stream, {"title": f"评价标准 {self.std.version}"})
         self.edit = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "valign": "vcenter",
                                      "text_wrap": True, "locked": False, "bg_color": YELLOW})
         self.edit_percent = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "locked": False,

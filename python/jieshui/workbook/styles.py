@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import unicodedata
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 YELLOW = "#FFF2CC"
 HEADER_BLUE = "#D9E1F2"
@@ -15,6 +15,9 @@ GOOD = {"bg_color": "#C6EFCE", "font_color": "#006100"}
 BAD = {"bg_color": "#FFC7CE", "font_color": "#9C0006"}
 NEUTRAL = {"bg_color": "#FFEB9C", "font_color": "#9C5700"}
 A4 = 9
+# What an official typed stays as typed in every document we write: no text becomes a formula,
+# a number or a link.
+PLAIN_TEXT = {"strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
 
 
 class Styles:
@@ -103,3 +106,15 @@ def text_height(cells: Iterable[tuple[Any, float]], minimum: float = 2 * LINE_PT
 
 def _display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def plain_document(stream: BinaryIO, properties: dict[str, Any] | None = None) -> tuple[Any, Styles]:
+    """A values-only XlsxWriter document in the house look (the export, the summary's sheets, the
+    feedback, a unit's file, the evidence index, the standard workbook): the book, written to
+    `stream` on close, and its formats with every text quoted."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(stream, {"in_memory": True, **PLAIN_TEXT})
+    if properties:
+        book.set_properties({**properties, "author": "jieshui"})
+    return book, Styles(book, quote_text=True)
