@@ -28,6 +28,7 @@ from jieshui.builder import shipped_vba
 from jieshui.engine import default_standard
 from jieshui.province import collect
 from jieshui.province.collect import find_workbooks, score_files
+from jieshui.province.duplicates import resolve
 from jieshui.workbook.readers import read_workbook
 
 
@@ -74,7 +75,7 @@ def main() -> None:
         fill_up(folder, args.counties)
         files = find_workbooks([folder]).workbooks[:args.counties]
         start = time.perf_counter()
-        results = score_files(files)
+        results = resolve(score_files(files), [])  # as the province run counts them
         ours = time.perf_counter() - start
         unreadable = sum(1 for r in results if r.error_kind == collect.UNREADABLE)
         copies = sum(1 for r in results if r.error_kind == collect.DUPLICATE)

@@ -19,6 +19,7 @@ from jieshui.engine import assess, default_standard
 from jieshui.files import staging_path
 from jieshui.locks import lock_path
 from jieshui.province.collect import find_workbooks, score_file, score_files
+from jieshui.province.duplicates import resolve
 from jieshui.workbook.cached_values import patch_workbook
 
 COUNTIES = 12  # above the serial threshold, so the process pool is exercised
@@ -76,7 +77,7 @@ SKIPPED = {"~$锁定文件.xlsm", "旧版.xls", "自评报告.pdf"}  # and the o
 def results(folder):
     root, _, _ = folder
     found = find_workbooks([root])
-    return score_files(found.workbooks, workers=2) + found.skipped
+    return resolve(score_files(found.workbooks, workers=2), []) + found.skipped
 
 
 def test_every_county_is_scored_right(folder, results):

@@ -190,17 +190,13 @@ def _digest(data: WorkbookData) -> str:
 
 
 def score_files(paths: list[Path], std: Standard | None = None, workers: int | None = None,
-                on_done: Callable[[CountyResult], None] | None = None,
-                prefer: Iterable[Path] = ()) -> list[CountyResult]:
-    """Score every file, in parallel when there are enough of them; results in input order, one
-    counted per county and year (duplicates; `prefer` names files the reviewer chose). `std` is
-    loaded once by the caller and handed to each worker (default: the packaged standard).
-    duplicates.PreferError when a preferred file is not one of a county's several files."""
-    from .duplicates import resolve
-
+                on_done: Callable[[CountyResult], None] | None = None) -> list[CountyResult]:
+    """Score every file, in parallel when there are enough of them; results in input order (which
+    of a county's several files counts is duplicates.resolve's to say). `std` is loaded once by the
+    caller and handed to each worker (default: the packaged standard)."""
     results = list(_run(paths, std, workers or os.cpu_count() or 1, on_done))
     order = {str(p): i for i, p in enumerate(paths)}
-    return resolve(sorted(results, key=lambda r: order[r.file]), list(prefer))
+    return sorted(results, key=lambda r: order[r.file])
 
 
 def _run(paths: list[Path], std: Standard | None, workers: int,

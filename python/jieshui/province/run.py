@@ -21,6 +21,7 @@ from ..errors import UserError
 from ..files import claim, write_atomically, write_new
 from . import tables
 from .collect import CountyResult, find_workbooks, score_files
+from .duplicates import resolve
 from .feedback import write_feedback
 from .history import HistoryError, file_sha256, last_year, open_history, record_run
 from .summary import SummaryWriter, YearOverYear
@@ -80,8 +81,8 @@ def run(review: Review, std: Standard, progress: Progress = no_progress) -> Outc
     target = _claim_summary(review.summary) if review.summary is not None else None
     try:
         with progress("复核", len(found.workbooks)) as advance:
-            results = score_files(found.workbooks, std, review.workers, lambda _: advance(), review.prefer)
-        results += found.skipped
+            scored = score_files(found.workbooks, std, review.workers, lambda _: advance())
+        results = resolve(scored, review.prefer) + found.skipped  # one file counted per county and year
         compared = _record(history, review.db, results, std) if history is not None and review.db else None
         if target is not None:
             write_atomically(target, SummaryWriter(results, std, compared).build())
