@@ -189,10 +189,16 @@ def test_a_fraction_a_hair_above_one_is_one(std, example):
 @pytest.mark.parametrize("value", [None, "abc", dt.date(2025, 1, 1), dt.datetime(2025, 1, 1, 8, 30),
                                    [1, 2], {"a": 1}, 10 ** 30, float("inf"), -1, "85%"])
 def test_messages_never_show_python(std, example, value):
-    """Every input given every kind of wrong value: no repr, no key, no English word."""
+    """Every input given every kind of wrong value: no repr, no key, no English word. Each value
+    is wrong for every input -- but -1, which a decline rate (allow_negative) takes as a rise --
+    so each such input has its own message to check: the test cannot pass on none."""
+    wrong = [key for key, spec in std.inputs.items() if not (value == -1 and spec.allow_negative)]
+    assert len(wrong) == len(std.inputs) - (4 if value == -1 else 0)  # the four decline rates
     for key in std.inputs:
         raw = example_with(example, key, value)
-        for error in validate(raw, std).errors:
+        errors = validate(raw, std).errors
+        assert any(e.field == f"inputs.{key}" for e in errors) == (key in wrong), (key, errors)
+        for error in errors:
             text = error.message
             assert not any(word in text for word in ("None", "datetime", "'", "[", "{", key)), text
             assert not re.search(r"[A-Za-z]{4,}", text.replace("jieshui standard", "")), text
