@@ -1,6 +1,8 @@
 """The 节水复核 add-in: built from xlwings' add-in template, ribbon wired to real Subs, no UDFs,
 opened by LibreOffice."""
 
+import ast
+import inspect
 import re
 import zipfile
 from importlib import resources
@@ -54,9 +56,21 @@ def test_every_callback_is_a_sub_in_the_vba_project():
 
 
 def test_every_callback_runs_an_existing_python_function():
+    """Each ribbon Sub of the generated module hands its module's one CallPython helper a call
+    of the function the button table names, with arguments that function accepts; every Sub of
+    the module is such a callback (a Sub in another shape is not read past)."""
     source = (ROOT / "xlwings_addin" / "JieshuiRibbon.bas").read_text(encoding="ascii")
-    for call in re.findall(r'CallPython "(\w+)\(', source):
-        assert callable(getattr(macros, call)), call
+    assert re.search(r'^Private Sub CallPython\(statement As String\)\n'
+                     r'    RunPython "import jieshui\.excel\.macros as m; m\." & statement\nEnd Sub$', source, re.M)
+    calls = re.findall(r'^Sub (\w+)\(control As IRibbonControl\)\n    CallPython "(\w+)\(([^")]*)\)"\nEnd Sub$',
+                       source, re.M)
+    ribbon = {b.sub: b.function for b in BUTTONS if b.ribbon}
+    assert len(calls) == len(re.findall(r"^Sub ", source, re.M)) == len(ribbon) >= 12
+    assert {sub: function for sub, function, _ in calls} == ribbon
+    for _, function, arguments in calls:
+        call = ast.parse(f"f({arguments})", mode="eval").body
+        inspect.signature(getattr(macros, function)).bind(  # TypeError when it does not take them
+            *map(ast.literal_eval, call.args), **{k.arg: ast.literal_eval(k.value) for k in call.keywords})
 
 
 def test_no_worksheet_functions_in_the_addin():
