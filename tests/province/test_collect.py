@@ -150,10 +150,16 @@ def test_summary_workbook_and_json(folder, tmp_path):
     assert "<f>" not in formulas
 
 
-def test_inputs_are_never_written(folder):
-    root, _, _ = folder
+def test_inputs_are_never_written(folder, tmp_path):
+    """A run that read every county and wrote all it writes (summary, feedback) left the folder
+    it read byte for byte as it was, with no file added."""
+    root, expected, _ = folder
     before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
-    run("collect", root, "--json")
+    summary, feedback = tmp_path / "汇总.xlsx", tmp_path / "意见"
+    out = run("collect", root, "--json", "-o", summary, "--feedback", feedback)
+    assert out.returncode == 0, out.stderr
+    assert sorted(c["file"] for c in json.loads(out.stdout)["counties"]) == sorted(expected)
+    assert summary.is_file() and len(list(feedback.glob("*.xlsx"))) == COUNTIES
     assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file()} == before
 
 
