@@ -208,10 +208,14 @@ def test_anything_typed_outside_a_unit_files_cells_is_named_not_dropped(split, t
 
 def test_a_pristine_unit_file_has_nothing_outside_its_cells(split, tmp_path):
     county, files = split
-    for source in files.glob("*.xlsx"):  # every unit's file as split wrote it, saved again untouched
-        out = run("merge", county, edited(source, tmp_path / source.name, lambda book: None), "-o",
-                  tmp_path / f"{source.stem}.xlsm")
-        assert out.returncode == 0 and "表格之外" not in out.stdout, out.stdout
+    sources = sorted(files.glob("*.xlsx"))  # every unit's file as split wrote it
+    # One per member unit of the leading group (the standard's 13), named <县>_<单位>_填报表_<日期>.
+    assert sorted(source.name.split("_")[1] for source in sources) == sorted(default_standard().units)
+    assert len(sources) == 13
+    for source in sources:  # saved again untouched
+        merged = tmp_path / f"{source.stem}.xlsm"
+        out = run("merge", county, edited(source, tmp_path / source.name, lambda book: None), "-o", merged)
+        assert out.returncode == 0 and "表格之外" not in out.stdout and merged.is_file(), out.stdout
 
 
 def test_distinct_files_reads_each_return_once(split, tmp_path):
