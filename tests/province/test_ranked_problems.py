@@ -124,13 +124,29 @@ def test_problem_counts_count_findings_only_and_the_tampered_stand_out(province)
     assert "有须更正或整改问题的县" in top
 
 
+# Each kind's rank as the user guide gives it (须更正 1, 须整改 2, 请核实 3, 提醒 4).
+RANKS = {"数据错误": 1, "赋分与数据不符": 1, "评价标准被修改": 1, "版本不符": 1, "必备条件不满足": 2,
+         "复核提示": 3, "赋分无佐证": 4}
+
+
 def test_json_flags_are_ranked_and_carry_their_severity(province):
-    doc, *_ = province
-    for county in doc["counties"]:
-        severities = [f["severity"] for f in county["flags"]]
-        assert severities == sorted(severities) and set(severities) <= {1, 2, 3, 4}
-        kinds = {f["kind"]: f["severity"] for f in county["flags"]}
-        assert kinds.get("赋分无佐证", 4) == 4 and kinds.get("赋分与数据不符", 1) == 1
+    doc, _, _, assessed, special, _ = province
+    flags = {county["name"]: county["flags"] for county in doc["counties"]}
+    assert set(flags) == set(assessed)
+    for name, listed in flags.items():
+        severities = [f["severity"] for f in listed]
+        assert severities == sorted(severities)
+        assert [RANKS[f["kind"]] for f in listed] == severities, name
+        kinds = {f["kind"] for f in listed}
+        # Every county scores something and marks no evidence; unmet prerequisites by the engine.
+        assert any(c.points for c in assessed[name].contents) and "赋分无佐证" in kinds, name
+        unmet = sum(p.met is False for p in assessed[name].prerequisites)
+        assert sum(f["kind"] == "必备条件不满足" for f in listed) == unmet, name
+    # The three planted findings are the only 须更正 and rank first, ahead of their county's reminders.
+    planted = {"error": "数据错误", "inflated": "赋分与数据不符", "edited": "评价标准被修改"}
+    assert {name for name, listed in flags.items() if listed[0]["severity"] == 1} == {special[k] for k in planted}
+    for key, kind in planted.items():
+        assert kind in {f["kind"] for f in flags[special[key]]}, key
 
 
 def _feedback(folder, name):
