@@ -57,7 +57,8 @@ def test_feedback_one_workbook_per_county_with_every_problem_and_its_cell(years,
     files = sorted(p.name for p in (tmp_path / "意见").iterdir())
     day = dt.date.today().strftime("%Y%m%d")
     assert files == sorted(f"{name}_复核意见_{day}.xlsx" for name in assessed)
-    mismatches = 0
+    assert set(flagged) == set(assessed)
+    mismatches, gaps = 0, {}
     for name, flags in flagged.items():
         text = _texts(tmp_path / "意见" / f"{name}_复核意见_{day}.xlsx")
         for flag in flags:
@@ -68,9 +69,13 @@ def test_feedback_one_workbook_per_county_with_every_problem_and_its_cell(years,
                 assert f"{content.id} {content.title}（{flag['cell']}）" in text
             elif flag["kind"] != "赋分与数据不符":
                 assert flag["message"] in text
-        for gap in assessed[name].ranked_gaps:  # every content that lost points, with its gap
-            assert f"{gap.id} {gap.title}" in text
+        gaps[name] = assessed[name].ranked_gaps  # every content that lost points, with its gap
+        for gap in gaps[name]:
+            said = gap.gap or gap.note
+            assert said and f"{gap.id} {gap.title}" in text and said in text, (name, gap.id)
     assert mismatches == 1  # the inflated county's one content
+    # The generated figures lose points in every county (the inflated one by construction).
+    assert all(gaps.values()), gaps
 
 
 def test_the_run_summary_names_the_mismatched_county_in_the_terminal_and_on_top(years, tmp_path):
