@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import time
+from pathlib import Path
 import zipfile
 
 import pytest
@@ -223,13 +224,27 @@ def test_a_usage_error_is_one_chinese_sentence_with_where_to_look(args, words):
     assert said.strip().count("\n") == 0 and not [w for w in english if w in said], said
 
 
+def _wait_until_caught(pid: int, stop: signal.Signals) -> None:
+    """Until the process catches `stop` (its SigCgt mask in /proc, as the kernel sees it):
+    jieshui.cli.main installs its handlers, SIGTERM last, before it imports anything heavy."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught >> (stop - 1) & 1:
+            return
+        time.sleep(0.005)
+    raise AssertionError("the command never installed its signal handlers")
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
 def test_an_interruption_while_the_command_loads_is_said_not_a_traceback(stop):
     """typer, rich and the readers take a second or more to load; Ctrl+C then printed Python's
     KeyboardInterrupt traceback and SIGTERM ended the run without a word (exit 143)."""
-    for delay in (0.2, 0.4, 0.7):
+    for delay in (0.0, 0.1, 0.3):  # after main has its handlers: a signal before that is Python's own
         child = subprocess.Popen([JIESHUI, "check", str(EXAMPLE_WORKBOOK)], stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True, encoding="utf-8")
+        _wait_until_caught(child.pid, signal.SIGTERM)
         time.sleep(delay)
         child.send_signal(stop)
         out, err = child.communicate(timeout=60)

@@ -19,7 +19,7 @@ def _interrupted_while_loading(signum: int, frame: object) -> None:
 
 
 def main() -> None:
-    for stop in (signal.SIGTERM, signal.SIGINT):
+    for stop in (signal.SIGINT, signal.SIGTERM):  # SIGTERM last: a test waits for it to be caught
         signal.signal(stop, _interrupted_while_loading)
     from .app import main as run  # installs the command's own handlers before it does anything
 
