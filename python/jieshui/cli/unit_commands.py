@@ -48,8 +48,7 @@ def merge_command(workbook: Workbook,
     """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致、
     早于该单位已汇总的文件），有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。
     填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0 已汇总；1 有问题未写入。"""
-    from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
-    from ..county.unit_returns import distinct_files, read_unit_file
+    from ..county.merge import kept_lines, merged_workbook, plan_files
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
     std = read_standard(standard)
@@ -58,12 +57,7 @@ def merge_command(workbook: Workbook,
     with locked(workbook, office_marks=in_place) as lock:
         data = _read(workbook, std)
         console = make_console()
-        files, repeated = distinct_files(files)  # one return read once, however often it is given
-        for note in repeated:
-            console.print(note, markup=False, soft_wrap=True)
-        # plan_merge refuses a workbook whose 评价年度 is not a year
-        returns = [read_unit_file(path, std) for path in files]
-        plan = plan_merge(data, returns, std, merged_returns(workbook), allow_older)
+        plan = plan_files(data, workbook, files, std, allow_older)  # refuses a 评价年度 that is not a year
         if plan.missing:
             console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
         for note in plan.notes:
@@ -79,7 +73,7 @@ def merge_command(workbook: Workbook,
             lock.check_office_marks()  # opened in Excel meanwhile: not written under it
             console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
         write_atomically(target, refreshed)
-        console.print(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
+        console.print(f"已汇总 {plan.read} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
         for line in kept_lines(plan):
             console.print(line, markup=False, soft_wrap=True)
 

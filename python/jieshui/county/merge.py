@@ -25,7 +25,7 @@ from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData, WorkbookError
 from .recalc import recalculated
 from .unit_files import checked_year, identity_cell
-from .unit_returns import UnitReturn
+from .unit_returns import UnitReturn, distinct_files, read_unit_file
 
 KEPT = "保留原值（填报表中为空）"  # 填报记录's 新值 for a figure a blank did not clear
 KEPT_UNTOUCHED = "保留原值（分发后工作簿已改，填报表未改动）"  # … for one the office changed after split
@@ -61,6 +61,7 @@ class MergePlan:
     kept: list[Change] = field(default_factory=list)               # blank in a return: the workbook's value stays
     notes: list[str] = field(default_factory=list)                 # files read but merged as one, and why
     also: dict[str, list[str]] = field(default_factory=dict)       # unit → its other files with the same figures
+    read: int = 0                                                  # returns read (each file once)
 
 
 def _blank(value: Any) -> bool:
@@ -173,6 +174,19 @@ def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard,
             _older(plan, newest, (earlier or {}).get(unit), len(plan.changes) - changed)
     returned = {b.unit for b in returns}  # in this run, or on an earlier day (工作进度's 交回 column)
     plan.missing = [u for u in std.units if u not in returned and data.inputs.returns.get(u) in (None, "")]
+    return plan
+
+
+def plan_files(data: WorkbookData, workbook: Path, files: list[Path], std: Standard,
+               older: bool = False) -> MergePlan:
+    """The whole check before a merge writes, for the command and the button alike: each return
+    read once (a file given twice or saved twice is a note first), read, and planned against
+    what `workbook` already merged (an older return refused unless `older`)."""
+    files, repeated = distinct_files(files)
+    returns = [read_unit_file(path, std) for path in files]
+    plan = plan_merge(data, returns, std, merged_returns(workbook), older)
+    plan.notes[:0] = repeated
+    plan.read = len(returns)
     return plan
 
 

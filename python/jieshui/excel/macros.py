@@ -31,9 +31,8 @@ from ..workbook.check import RESULT_HEADERS, Problem, check, link_target, result
 from ..county.evidence import check_evidence, index_name, index_workbook
 from ..county.export import export, problem_notes
 from ..county.report import write_report as report_file
-from ..county.merge import kept_lines, merged_returns, merged_workbook, plan_merge
+from ..county.merge import kept_lines, merged_workbook, plan_files
 from ..county.unit_files import checked_county, checked_year, write_unit_files
-from ..county.unit_returns import distinct_files, read_unit_file
 from ..workbook import assets
 from ..workbook.contract import TEMPLATE_VERSION
 from ..workbook.readers.xlwings_reader import read_book
@@ -196,14 +195,11 @@ def merge_units(active: bool = False) -> None:
 
 def _merge(book: Any, chosen: list[Path]) -> None:
     std = default_standard()
-    files, repeated = distinct_files(chosen)  # a return picked twice, or saved twice, read once
-    notes = "".join(f"\n{note}" for note in repeated)
     with _saving(book):  # the save, and the staging copy merged_workbook writes beside it
         book.save()
         workbook = Path(book.fullname)
-        returns = [read_unit_file(path, std) for path in files]
-        plan = plan_merge(read_book(book, std), returns, std, merged_returns(workbook))  # older files refused
-        notes += "".join(f"\n{note}" for note in plan.notes)
+        plan = plan_files(read_book(book, std), workbook, chosen, std)  # older files refused
+        notes = "".join(f"\n{note}" for note in plan.notes)
         if plan.problems:
             shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
             more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
@@ -213,7 +209,7 @@ def _merge(book: Any, chosen: list[Path]) -> None:
                            merged_workbook(workbook, plan, std, dt.datetime.now()))
     missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
     kept = "".join(f"\n{line}" for line in kept_lines(plan)[:16])  # a blank never cleared a figure
-    book.app.alert(f"已汇总 {len(returns)} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}{kept}\n"
+    book.app.alert(f"已汇总 {plan.read} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}{kept}\n"
                    "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
     book.app.books.open(str(target))
 
