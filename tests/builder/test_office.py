@@ -7,6 +7,8 @@ import pytest
 
 from helpers import EXAMPLE_WORKBOOK as EXAMPLE, convert, vba_modules
 
+pytestmark = pytest.mark.office  # LibreOffice prints and saves every file here
+
 
 @pytest.fixture(scope="module")
 def example_pdf_text(tmp_path_factory):

@@ -15,6 +15,8 @@ from jieshui.builder import build_workbook
 from jieshui.workbook.contract import SHEET_PROGRESS
 from jieshui.workbook.inputs import WorkbookInputs
 
+pytestmark = pytest.mark.office  # LibreOffice computes every rule checked here
+
 REPORTED = "已报"
 # Per workbook: 评价年度 and 填报日期 on the cover.
 WORKBOOKS = {"y2024_filed_2025": (2024, dt.date(2025, 7, 20)),  # the example's: 工作年度 2025

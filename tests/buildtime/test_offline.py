@@ -13,6 +13,8 @@ from helpers import ADDIN, BLANK_WORKBOOK, EXAMPLE_WORKBOOK, ROOT
 from jieshui import __version__
 from jieshui.buildtime.offline import PYTHONS, build_offline
 
+pytestmark = pytest.mark.network  # pip downloads every wheel from the package index
+
 
 @pytest.fixture(scope="module")
 def offline(tmp_path_factory):

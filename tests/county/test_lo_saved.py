@@ -15,6 +15,8 @@ import pytest
 from helpers import EXAMPLE_WORKBOOK, JIESHUI, cell_of, convert, named, named_cells, run, set_named
 from jieshui.engine import assess
 
+pytestmark = pytest.mark.office  # every test starts from files LibreOffice saved
+
 FILTERS = {"xlsm": "xlsm:Calc MS Excel 2007 VBA XML", "xlsx": "xlsx:Calc MS Excel 2007 XML"}
 FORMATS = list(FILTERS)
 ONE_LINE = 300  # characters: a refusal names the cell and what differs, never the formula

@@ -30,6 +30,8 @@ import pytest
 from helpers import EXAMPLE, run
 from jieshui.engine import UTILITY_FIELDS, assess, default_standard, read_county_file
 
+pytestmark = pytest.mark.office  # one scenario: its steps build on what LibreOffice saved
+
 STD = default_standard()
 # 评价年度 2024, reviewed through 2025 (the plan's year, the 填报日期's year), as the example.
 COUNTY, YEAR, WORK_YEAR = "示例旗", 2024, 2025
