@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.console import Console
 
 from .. import __version__
 from ..engine import DATA_FILE, WORKBOOK, Standard, assess, load_standard, read_county_file
@@ -25,7 +24,7 @@ from ..workbook.inputs import WorkbookInputs, from_county_raw
 from .installer import (Action, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
 from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
-                     locked, make_console, new_output, output_folder, read_standard)
+                     locked, make_console, new_output, output_folder, read_standard, say)
 from .report import render, render_problems, to_dict
 from .usage import usage_words
 from .standard_commands import standard_app
@@ -120,9 +119,7 @@ def _warn_edited_rules(done: Recalculated) -> None:
     basis = ("按工作簿中的评价标准计算（与 Excel 中的公式一致）" if done.used_workbook_rules else
              "按官方标准计算；Excel 中的公式按工作簿中修改后的评价标准计算，两者会不同，"
              "如需一致请加 --use-workbook-rules")
-    Console(stderr=True, highlight=False, soft_wrap=True).print(
-        f"注意：工作簿的评价标准有 {len(done.edited_rules)} 处与官方标准不同（{cells}）。本次{basis}。",
-        style="yellow", markup=False)
+    say(f"注意：工作簿的评价标准有 {len(done.edited_rules)} 处与官方标准不同（{cells}）。本次{basis}。", "yellow")
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
@@ -136,9 +133,8 @@ def _note_open_elsewhere(workbook: Path) -> None:
     """A colleague typing in the workbook right now has not saved yet: the result is the file's."""
     if (found := office_holder(workbook)) is not None:
         suite, by, _ = found
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"注意：工作簿 {workbook.name} 正在 {suite} 中打开{by}，本次读取的是已保存的内容，尚未保存的修改不在其中",
-            style="yellow", markup=False)
+        say(f"注意：工作簿 {workbook.name} 正在 {suite} 中打开{by}，本次读取的是已保存的内容，尚未保存的修改不在其中",
+            "yellow")
 
 
 @app.command("check")
@@ -336,5 +332,5 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _say(message: str, code: int = EXIT_UNREADABLE) -> int:
-    Console(stderr=True, highlight=False, soft_wrap=True).print(message, markup=False)
+    say(message)
     return code

@@ -29,6 +29,12 @@ def make_console() -> Console:
     return Console(width=160 if not sys.stdout.isatty() else None, highlight=False)
 
 
+def say(line: str, style: str | None = None) -> None:
+    """A line for the person at the keyboard on stderr (a note, a warning, progress), as typed:
+    no markup, no highlighting, never cut at the terminal's width."""
+    Console(stderr=True, highlight=False, soft_wrap=True).print(line, style=style, markup=False)
+
+
 def fail(message: str) -> UserError:
     """The error to raise for a wrong option or input; cli.app.main says it and exits 2."""
     return UserError(message)
@@ -59,7 +65,5 @@ def output_folder(folder: Path | None, default: Path) -> Path:
 def locked(workbook: Path, office_marks: bool = True) -> Iterator[HeldLock]:
     """The workbook's lock for a command (locks.workbook_lock): waiting is said on stderr every
     few seconds; a refusal (LockError) is exit 2 in words."""
-    def waiting(line: str) -> None:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(line, markup=False)
-    with workbook_lock(workbook, office_marks=office_marks, progress=waiting) as lock:
+    with workbook_lock(workbook, office_marks=office_marks, progress=say) as lock:
         yield lock
