@@ -35,11 +35,41 @@ PROBE_SECONDS = 5
 # A fixture a test uses gives it the marker: whatever starts LibreOffice or Wine goes through it.
 FIXTURE_MARKS = {"office": "office", "windows_python": "wine"}
 
-# Single tests in modules that otherwise need none of it (whole modules carry `pytestmark`).
-TEST_MARKS = {
-    "tests/test_project.py::test_an_installed_wheel_carries_the_files_the_package_hands_out":
-        "network",  # pip builds the wheel in an isolated environment: setuptools from the index
-}
+# Single tests in modules that otherwise need none of it (whole modules carry `pytestmark`);
+# a name with [id] marks that case only.
+OFFICE_TESTS = [
+    "tests/builder/test_engine_claim.py::test_libreoffice_opening_a_written_workbook_shows_the_built_in_formulas",
+    "tests/builder/test_native.py::test_the_example_recalculated_without_python_equals_the_engine",
+    "tests/builder/test_native.py::test_generated_counties_recalculated_without_python_equal_the_engine",
+    "tests/builder/test_native.py::test_no_visible_cell_shows_an_error_value",
+    "tests/builder/test_native.py::test_an_edited_standard_row_acts_as_in_the_udf",
+    "tests/builder/test_native.py::test_typing_in_libreoffice_updates_every_result_without_an_error",
+    "tests/builder/test_native.py::test_typing_a_wrong_figure_in_libreoffice_shows_words_not_errors",
+    "tests/buildtime/test_addin.py::test_libreoffice_opens_the_addin",
+    "tests/county/test_accounted.py::test_ledger_rows_below_the_table_are_reported_by_check[libreoffice]",
+    "tests/county/test_accounted.py::test_evidence_says_what_it_left_out_instead_of_a_silent_count[libreoffice]",
+    "tests/county/test_accounted.py::test_the_templates_own_content_is_never_taken_for_typed_rows",
+    "tests/county/test_export.py::test_the_pdf_shows_county_and_total",
+    "tests/county/test_export.py::test_an_export_stopped_during_the_pdf_leaves_nothing_behind",
+    "tests/county/test_export.py::test_what_a_killed_export_left_is_swept_by_the_next",
+    "tests/county/test_export.py::test_official_documents_carry_no_provenance_note",
+    "tests/county/test_lock.py::test_a_workbook_open_in_libreoffice_is_not_written",
+    "tests/county/test_report.py::test_libreoffice_prints_the_report_with_its_total",
+    "tests/county/test_review_hints.py::test_an_invalid_rate_has_one_word_in_the_workbook_score_and_export",
+    "tests/county/test_units.py::test_unit_files_open_in_libreoffice_and_merge_after_it_saved_them",
+    "tests/county/test_units.py::test_carry_next_years_stages_show_in_libreoffice",
+    "tests/province/test_ranked_problems.py::test_the_summary_page_prints_legibly",
+    "tests/province/test_resubmission.py::test_a_copy_saved_by_libreoffice_is_the_same_data_and_its_revision_counts",
+    "tests/standard/test_standard_book.py::test_libreoffice_recalculates_the_variant_as_derived",
+    "tests/standard/test_standard_book.py::test_libreoffice_opens_and_prints_the_standard_workbook",
+    "tests/standard/test_standard_versions.py::test_the_rule_text_follows_the_row_in_libreoffice",
+    "tests/test_files.py::test_exports_run_at_once_write_one_file_each",  # four PDFs
+]
+NETWORK_TESTS = [
+    # pip builds the wheel in an isolated environment, with setuptools from the index
+    "tests/test_project.py::test_an_installed_wheel_carries_the_files_the_package_hands_out",
+]
+TEST_MARKS = {**dict.fromkeys(OFFICE_TESTS, "office"), **dict.fromkeys(NETWORK_TESTS, "network")}
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +98,7 @@ def pytest_collection_modifyitems(config, items):
         for fixture, mark in FIXTURE_MARKS.items():
             if fixture in item.fixturenames:
                 item.add_marker(mark)
-        mark = TEST_MARKS.get(item.nodeid.split("[")[0])
+        mark = TEST_MARKS.get(item.nodeid) or TEST_MARKS.get(item.nodeid.split("[")[0])
         if mark:
             item.add_marker(mark)
         if item.get_closest_marker("wine"):
@@ -83,7 +113,7 @@ def _check_test_marks(config, items):
     module is collected, the name must be there."""
     if any("::" in arg for arg in config.args):
         return
-    collected = {item.nodeid.split("[")[0] for item in items}
+    collected = {item.nodeid for item in items} | {item.nodeid.split("[")[0] for item in items}
     modules = {name.split("::")[0] for name in collected}
     lost = [name for name in TEST_MARKS if name.split("::")[0] in modules and name not in collected]
     if lost:
