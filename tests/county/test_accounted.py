@@ -17,6 +17,7 @@ from jieshui.engine import default_standard
 from jieshui.county.unit_returns import distinct_files
 from jieshui.workbook.readers import read_workbook
 from jieshui.workbook.readers.file_reader import read_file
+from unit_forms import unit_form
 
 LEDGER = "佐证台账"
 OUTSIDE = "表格外的数据"
@@ -151,20 +152,6 @@ def test_the_templates_own_content_is_never_taken_for_typed_rows(tmp_path, sourc
 
 # -- unit files ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def split(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("split")
-    county = folder / "示例旗.xlsm"
-    shutil.copy(EXAMPLE_WORKBOOK, county)
-    assert run("split", county).returncode == 0
-    return county, folder / "填报表"
-
-
-def unit_file(files, unit):
-    (path,) = files.glob(f"*_{unit}_填报表_*.xlsx")
-    return path
-
-
 def edited(source, target, change):
     book = openpyxl.load_workbook(source)
     change(book)
@@ -174,7 +161,7 @@ def edited(source, target, change):
 
 def test_a_unit_row_below_its_utilities_table_is_named_and_nothing_is_written(split, tmp_path):
     county, files = split
-    source = unit_file(files, "住建局")
+    source = unit_form(files, "住建局")
     ws = openpyxl.load_workbook(source)["供水单位"]
     numbered = [r for r in range(1, ws.max_row + 1) if isinstance(ws.cell(r, 1).value, int)]
     below = numbered[-1] + 1  # the row after the one numbered 10
@@ -195,7 +182,7 @@ def test_anything_typed_outside_a_unit_files_cells_is_named_not_dropped(split, t
     """The sheets' protection has no password: a unit that lifts it can type anywhere. Such a
     figure was merged as 已汇总 without a word (a new-user trial typed 999 below the 填报 list)."""
     county, files = split
-    source = unit_file(files, "住建局")
+    source = unit_form(files, "住建局")
     ws = openpyxl.load_workbook(source)[sheet]
     row, col = (ws.max_row + 2, 2) if where == "below" else (4, ws.max_column + 2)
     spot = f"{sheet}!{openpyxl.utils.get_column_letter(col)}{row}"
@@ -220,8 +207,8 @@ def test_a_pristine_unit_file_has_nothing_outside_its_cells(split, tmp_path):
 
 def test_distinct_files_reads_each_return_once(split, tmp_path):
     _, files = split
-    original = unit_file(files, "住建局")
-    other = unit_file(files, "农牧局")
+    original = unit_form(files, "住建局")
+    other = unit_form(files, "农牧局")
     link = tmp_path / "链接.xlsx"
     os.symlink(original, link)
     copy = tmp_path / "副本.xlsx"
@@ -238,7 +225,7 @@ def test_distinct_files_reads_each_return_once(split, tmp_path):
 
 def test_merge_reads_a_unit_file_given_twice_once(split, tmp_path):
     county, files = split
-    source = unit_file(files, "住建局")
+    source = unit_form(files, "住建局")
 
     def change(book):
         ws = book["填报"]
@@ -278,9 +265,9 @@ def test_units_returned_on_an_earlier_day_are_not_listed_as_missing(split, tmp_p
     county, files = split
     work = tmp_path / "县.xlsm"
     shutil.copy(county, work)
-    first = run("merge", work, unit_file(files, "水利局"), "--in-place")
+    first = run("merge", work, unit_form(files, "水利局"), "--in-place")
     assert first.returncode == 0, first.stdout + first.stderr
-    second = run("merge", work, unit_file(files, "住建局"), "--in-place")
+    second = run("merge", work, unit_form(files, "住建局"), "--in-place")
     line = next(text for text in second.stdout.splitlines() if text.startswith("尚未交回的单位"))
     std = default_standard()
     assert line.startswith(f"尚未交回的单位（{len(std.units) - 2} 个）") and "水利局" not in line, line

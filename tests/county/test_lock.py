@@ -20,29 +20,21 @@ import pytest
 from helpers import EXAMPLE_WORKBOOK, JIESHUI, ROOT, run, child_can, unprivileged
 from jieshui.engine import load_standard
 from jieshui.workbook.readers import read_workbook
+from unit_forms import split_example, unit_form, value_cell
 
 # One changed figure per unit, each in a cell of its own: (unit, input key, new value).
 CHANGES = [("机关事务服务中心", "institutions_certified", 62), ("工信局", "enterprises_certified", 5),
            ("住建局", "large_users_total", 55), ("税务局", "water_tax_due", 8700)]
 
 
-def value_cell(book, key):
-    ws = book["填报"]
-    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
-
-
 @pytest.fixture(scope="module")
 def returns(tmp_path_factory):
     """The example county and one returned file per unit of CHANGES, each with its figure changed."""
     folder = tmp_path_factory.mktemp("returns")
-    county = folder / "示例旗.xlsm"
-    shutil.copy(EXAMPLE_WORKBOOK, county)
-    out = run("split", county, "-o", folder / "填报表")
-    assert out.returncode == 0, out.stderr
+    county, forms = split_example(folder)
     files = []
     for unit, key, value in CHANGES:
-        source = next((folder / "填报表").glob(f"示例旗_{unit}_填报表_*.xlsx"))
-        book = openpyxl.load_workbook(source)
+        book = openpyxl.load_workbook(unit_form(forms, unit))
         value_cell(book, key).value = value
         files.append(folder / f"{unit}_交回.xlsx")
         book.save(files[-1])

@@ -11,32 +11,18 @@ import shutil
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK, cell_of, named, run, saved_at
+from helpers import cell_of, named, run, saved_at
 from jieshui.engine import UTILITY_FIELDS
 from jieshui.workbook.readers import read_workbook
+from unit_forms import unit_form, value_cell
 
 UTC = dt.timezone.utc
-
-
-@pytest.fixture(scope="module")
-def split(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("split")
-    county = folder / "示例旗.xlsm"
-    shutil.copy(EXAMPLE_WORKBOOK, county)
-    out = run("split", county, "-o", folder / "填报表")
-    assert out.returncode == 0, out.stderr
-    return county, folder / "填报表"
 
 
 def county_copy(split, tmp_path):
     target = tmp_path / "县.xlsm"
     shutil.copy(split[0], target)
     return target
-
-
-def value_cell(book, key):
-    ws = book["填报"]
-    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
 
 
 def mark_cell(book, item_id):
@@ -46,7 +32,7 @@ def mark_cell(book, item_id):
 
 def returned(split, unit, target, change=None, when=None):
     """A unit's returned file: its split file as the unit typed into it (openpyxl), saved at `when`."""
-    source = next(split[1].glob(f"示例旗_{unit}_填报表_*.xlsx"))
+    source = unit_form(split[1], unit)
     book = openpyxl.load_workbook(source)
     if change:
         change(book)

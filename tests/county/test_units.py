@@ -12,38 +12,18 @@ import pytest
 
 from helpers import BLANK_WORKBOOK, EXAMPLE_WORKBOOK, convert, named, planted, run, set_named
 from jieshui.county.unit_files import unit_inputs
+from unit_forms import unit_form, value_cell
 
-
-
-@pytest.fixture(scope="module")
-def split(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("split")
-    county = folder / "示例旗.xlsm"
-    shutil.copy(EXAMPLE_WORKBOOK, county)
-    out = run("split", county)
-    assert out.returncode == 0, out.stderr
-    return county, folder / "填报表"
-
-
-def unit_path(files, unit):
-    """The unit's file split made (dated the day it ran: a run may cross midnight)."""
-    (path,) = files.glob(f"示例旗_{unit}_填报表_*.xlsx")
-    return path
 
 
 def copy_of(files, unit, tmp_path, change=None, name=None):
     """A unit's returned file, as the unit typed into it (openpyxl, keeping everything else)."""
-    target = tmp_path / (name or unit_path(files, unit).name)
-    book = openpyxl.load_workbook(unit_path(files, unit))
+    target = tmp_path / (name or unit_form(files, unit).name)
+    book = openpyxl.load_workbook(unit_form(files, unit))
     if change:
         change(book)
     book.save(target)
     return target
-
-
-def value_cell(book, key):
-    ws = book["填报"]
-    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
 
 
 def test_every_unit_gets_the_inputs_it_leads(split, std):
@@ -51,14 +31,14 @@ def test_every_unit_gets_the_inputs_it_leads(split, std):
     names = sorted(p.name for p in files.iterdir())
     day = names[0].rsplit("_", 1)[1]  # one split, one date
     assert re.fullmatch(r"\d{8}\.xlsx", day) and names == sorted(f"示例旗_{u}_填报表_{day}" for u in std.units)
-    book = openpyxl.load_workbook(unit_path(files, "住建局"))
+    book = openpyxl.load_workbook(unit_form(files, "住建局"))
     keys = [row[6] for row in book["填报"].iter_rows(min_row=3, values_only=True) if row[6]]
     assert keys == [k for k, _ in unit_inputs(std, "住建局")] and "communities_certified" in keys
     assert "供水单位" in book.sheetnames and "月报" in book.sheetnames  # 住建局 leads content 17
     assert book["_identity"].sheet_state == "veryHidden" and book["填报"].protection.sheet
     assert value_cell(book, "communities_certified").value == 16  # pre-filled with today's value
     assert value_cell(book, "communities_certified").protection.locked is False
-    assert not zipfile.ZipFile(unit_path(files, "住建局")).namelist().count("xl/vbaProject.bin")
+    assert not zipfile.ZipFile(unit_form(files, "住建局")).namelist().count("xl/vbaProject.bin")
 
 
 def test_merging_every_unit_into_the_blank_template_scores_as_the_original(split, tmp_path, std):
@@ -113,7 +93,7 @@ def test_problems_are_named_and_nothing_is_written(split, tmp_path, std, case):
 def test_units_still_missing_are_listed(split, tmp_path):
     county, files = split
     before = dt.date.today().isoformat()
-    out = run("merge", county, unit_path(files, "水利局"), unit_path(files, "住建局"), "-o", tmp_path / "m.xlsm")
+    out = run("merge", county, unit_form(files, "水利局"), unit_form(files, "住建局"), "-o", tmp_path / "m.xlsm")
     assert out.returncode == 0, out.stderr
     assert "尚未交回的单位（11 个）" in out.stdout and "宣传部" in out.stdout
     # The workbook shows it too: 附件1 per unit block, 工作进度's 填报表交回 column.
@@ -156,8 +136,8 @@ def test_a_monthly_report_marks_the_grid_and_in_place_keeps_a_backup(split, tmp_
 
 def test_unit_files_open_in_libreoffice_and_merge_after_it_saved_them(split, tmp_path):
     county, files = split
-    convert(unit_path(files, "住建局"), tmp_path, "xlsx")  # LibreOffice opens and saves it
-    saved = tmp_path / unit_path(files, "住建局").name
+    convert(unit_form(files, "住建局"), tmp_path, "xlsx")  # LibreOffice opens and saves it
+    saved = tmp_path / unit_form(files, "住建局").name
     xml = "".join(zipfile.ZipFile(saved).read(n).decode("utf-8", "ignore")
                   for n in zipfile.ZipFile(saved).namelist() if n.startswith("xl/worksheets/"))
     assert 't="e"' not in xml  # no error cell anywhere
