@@ -19,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -156,6 +157,8 @@ def _network_missing() -> str | None:
     try:  # one small page (a dependency's), never the index's whole list of names
         urllib.request.urlopen(urllib.request.Request(url + "openpyxl/", method="HEAD"),
                                timeout=PROBE_SECONDS).close()
+    except urllib.error.HTTPError as error:
+        return f"the package index {url} answered HTTP {error.code} for openpyxl"
     except OSError as error:
         return f"the package index {url} did not answer within {PROBE_SECONDS} s ({error})"
     return None
