@@ -49,6 +49,16 @@ def run(*args: Any, env: dict[str, str] | None = None) -> subprocess.CompletedPr
                           encoding="utf-8", timeout=120, env=env)
 
 
+def run_dated(*args: Any) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    """`run(ARGS...)` and the YYYYMMDD stamps a file it names by date may carry: the day it
+    started and the day it ended (a run may cross midnight)."""
+    import datetime as dt
+
+    before = dt.date.today()
+    out = run(*args)
+    return out, {f"{day:%Y%m%d}" for day in (before, dt.date.today())}
+
+
 # Root ignores file permissions; an official does not. Keep uid 0 (/root is 0700, so another
 # uid could not start this Python) but drop the capabilities that override permissions.
 _DROP = "dac_override,dac_read_search"

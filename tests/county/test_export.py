@@ -13,13 +13,19 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from helpers import EXAMPLE_WORKBOOK as EXAMPLE, JIESHUI, planted, run, set_named
+from helpers import run_dated, EXAMPLE_WORKBOOK as EXAMPLE, JIESHUI, planted, run, set_named
 from jieshui.engine import assess
 from jieshui.workbook.check import check
 from jieshui.county.export import export
 from jieshui.workbook.readers import read_workbook
 
-TODAY = dt.date.today().strftime("%Y%m%d")
+STEM = "示例旗_节水型社会达标建设复核自评赋分表"
+
+
+def dated_file(folder, days, suffix):
+    """The one export of that day in `folder` (the day the run started or ended)."""
+    (found,) = [folder / f"{STEM}_{day}{suffix}" for day in days if (folder / f"{STEM}_{day}{suffix}").exists()]
+    return found
 
 
 def exported_rows(path):
@@ -31,10 +37,9 @@ def contents_rows(rows):
 
 
 def test_export_of_the_example(tmp_path, std, example):
-    out = run("export", EXAMPLE, "-o", tmp_path)
+    out, days = run_dated("export", EXAMPLE, "-o", tmp_path)
     assert out.returncode == 0, out.stderr
-    xlsx = tmp_path / f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.xlsx"
-    assert xlsx.exists()
+    xlsx = dated_file(tmp_path, days, ".xlsx")
     rows = exported_rows(xlsx)
     assert rows[0][0] == "示例旗县域节水型社会达标建设复核自评赋分表（2024年度）"
     assert rows[3][:2] == ["评价标准：", std.version]  # which rules scored it
@@ -70,19 +75,21 @@ def test_print_ready(tmp_path):
 
 
 def test_the_pdf_shows_county_and_total(tmp_path):
-    run("export", EXAMPLE, "-o", tmp_path)
-    pdf = tmp_path / f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.pdf"
+    _, days = run_dated("export", EXAMPLE, "-o", tmp_path)
+    pdf = dated_file(tmp_path, days, ".pdf")
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "示例旗县域节水型社会达标建设复核自评赋分表" in text and "96.5" in text
 
 
 def test_two_exports_give_two_files(tmp_path):
-    for _ in range(2):
-        assert run("export", EXAMPLE, "-o", tmp_path).returncode == 0
+    first, days = run_dated("export", EXAMPLE, "-o", tmp_path)
+    second, later = run_dated("export", EXAMPLE, "-o", tmp_path)
+    assert first.returncode == 0 and second.returncode == 0
     names = sorted(p.name for p in tmp_path.glob("*.xlsx"))
-    assert names == [f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}.xlsx",
-                     f"示例旗_节水型社会达标建设复核自评赋分表_{TODAY}_2.xlsx"]
+    # Two runs on one day: the second is _2 (two days, the first as they were dated).
+    assert names in ([f"{STEM}_{day}.xlsx", f"{STEM}_{day}_2.xlsx"] for day in days | later) \
+        or names == sorted(f"{STEM}_{day}.xlsx" for day in days | later), names
 
 
 def test_default_folder_is_the_workbooks(tmp_path):

@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 from PIL import ImageFont
 
-from helpers import EXAMPLE, EXAMPLE_WORKBOOK, named, run
+from helpers import run_dated, EXAMPLE, EXAMPLE_WORKBOOK, named, run
 from jieshui.buildtime.samples import edge_counties
 from jieshui.engine import assess
 from jieshui.county.charts import cjk_font, has_chinese
@@ -21,7 +21,6 @@ from jieshui.county.report import report_document
 from jieshui.workbook.inputs import example_extras, from_county_raw
 from jieshui.workbook.readers import read_workbook
 
-TODAY = dt.date.today()
 FILED = "20250720"  # the example workbook's 填报日期, which dates its report
 
 
@@ -149,16 +148,16 @@ def test_a_report_date_that_is_not_a_date_is_named_and_today_used(tmp_path):
     book = openpyxl.load_workbook(EXAMPLE_WORKBOOK, keep_vba=True)
     named(book, "in_report_date").value = "7月20日"
     book.save(tmp_path / "typed.xlsm")
-    out = run("report", tmp_path / "typed.xlsm", "-o", tmp_path)
+    out, days = run_dated("report", tmp_path / "typed.xlsm", "-o", tmp_path)
     assert out.returncode == 0, out.stderr
     assert "填报日期 “7月20日” 不是日期，按今天" in out.stdout
-    assert list(tmp_path.glob(f"*自评报告_{TODAY:%Y%m%d}.docx"))
+    assert [p for day in days for p in tmp_path.glob(f"*自评报告_{day}.docx")]
 
 
 def test_a_workbook_without_a_report_date_is_dated_today(tmp_path):
     county = tmp_path / "county.xlsm"
     assert run("template", "--county", EXAMPLE, "-o", county).returncode == 0
-    out = run("report", county, "-o", tmp_path)
+    out, days = run_dated("report", county, "-o", tmp_path)
     assert out.returncode == 0, out.stderr
     assert "工作簿未填填报日期，按今天" in out.stdout
-    assert list(tmp_path.glob(f"*自评报告_{TODAY:%Y%m%d}.docx"))
+    assert [p for day in days for p in tmp_path.glob(f"*自评报告_{day}.docx")]

@@ -2,7 +2,6 @@
 across years (changes, tampering, foreign files, migrations, two runs at once) and CSV files.
 Expected figures come from the engine run on the generated county data, not from the files."""
 
-import datetime as dt
 import json
 import sqlite3
 import subprocess
@@ -11,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers import JIESHUI, coordinates, run
+from helpers import run_dated, JIESHUI, coordinates, run
 from jieshui.buildtime.samples import counties, county_workbook
 from jieshui.builder import shipped_vba
 from jieshui.engine import assess, default_standard
@@ -51,12 +50,13 @@ def _texts(path):
 
 def test_feedback_one_workbook_per_county_with_every_problem_and_its_cell(years, tmp_path):
     root, _, assessed = years
-    out = run("collect", root / "2025", "--feedback", tmp_path / "意见", "--json")
+    out, days = run_dated("collect", root / "2025", "--feedback", tmp_path / "意见", "--json")
     assert out.returncode == 0, out.stderr
     flagged = {c["name"]: c["flags"] for c in json.loads(out.stdout)["counties"]}
     files = sorted(p.name for p in (tmp_path / "意见").iterdir())
-    day = dt.date.today().strftime("%Y%m%d")
-    assert files == sorted(f"{name}_复核意见_{day}.xlsx" for name in assessed)
+    matched = [d for d in days if files == sorted(f"{name}_复核意见_{d}.xlsx" for name in assessed)]
+    assert matched, files  # one file per county, dated the day the run started or ended
+    day = matched[0]
     assert set(flagged) == set(assessed)
     mismatches, gaps = 0, {}
     for name, flags in flagged.items():
