@@ -71,7 +71,18 @@ NETWORK_TESTS = [
     # pip builds the wheel in an isolated environment, with setuptools from the index
     "tests/test_project.py::test_an_installed_wheel_carries_the_files_the_package_hands_out",
 ]
-TEST_MARKS = {**dict.fromkeys(OFFICE_TESTS, "office"), **dict.fromkeys(NETWORK_TESTS, "network")}
+# Over 20 s each here (--durations, 2 shared cores; the whole -m "not office and not network" run
+# took 24 min, 1,340 s of CPU): what `-m "not slow"` leaves out while editing.
+SLOW_TESTS = [
+    "tests/builder/test_native.py::test_python_and_the_native_twins_agree_on_generated_counties",
+    "tests/county/test_accounted.py::test_a_pristine_unit_file_has_nothing_outside_its_cells",
+    "tests/county/test_lock.py::test_a_merge_killed_at_any_moment_leaves_the_workbook_whole_and_nothing_behind",
+    "tests/county/test_units.py::test_merging_every_unit_into_the_blank_template_scores_as_the_original",
+]
+TEST_MARKS: dict[str, list[str]] = {}
+for _mark, _names in (("office", OFFICE_TESTS), ("network", NETWORK_TESTS), ("slow", SLOW_TESTS)):
+    for _name in _names:
+        TEST_MARKS.setdefault(_name, []).append(_mark)
 
 
 @pytest.fixture(scope="session")
@@ -100,8 +111,7 @@ def pytest_collection_modifyitems(config, items):
         for fixture, mark in FIXTURE_MARKS.items():
             if fixture in item.fixturenames:
                 item.add_marker(mark)
-        mark = TEST_MARKS.get(item.nodeid) or TEST_MARKS.get(item.nodeid.split("[")[0])
-        if mark:
+        for mark in TEST_MARKS.get(item.nodeid, []) + TEST_MARKS.get(item.nodeid.split("[")[0], []):
             item.add_marker(mark)
         if item.get_closest_marker("wine"):
             cached = _wine_interpreter_cached() if cached is None else cached
