@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -161,6 +161,13 @@ class Standard:
     carry_inputs: tuple[tuple[str, str], ...] = ()
     carry_utility_fields: tuple[str, ...] = ()
     plausibility: tuple[Plausibility, ...] = ()
+    # The province's 资料复核 words for the same four outcomes (verdicts are the county's 自评).
+    review_verdicts: dict[str, str] = field(default_factory=dict)
+
+    def review_verdict(self, verdict: str) -> str:
+        """The reviewer's word for the outcome a county's self-assessment `verdict` names."""
+        key = next((k for k, v in self.verdicts.items() if v == verdict), None)
+        return self.review_verdicts.get(key or "", verdict)
 
     def content(self, content_id: int) -> Content:
         return self.contents[content_id - 1]
@@ -182,13 +189,13 @@ def load_standard(path: str | Path | None = None) -> Standard:
         try:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
-            raise StandardError(f"无法读取评价标准文件 {where}：{os_reason(exc)}") from None
+            raise StandardError(f"无法读取评价标准文件{where}：{os_reason(exc)}") from None
         except UnicodeDecodeError:
-            raise StandardError(f"评价标准文件 {where} 不是 UTF-8 编码的文本文件，请用 UTF-8 保存") from None
+            raise StandardError(f"评价标准文件{where}不是 UTF-8编码的文本文件，请用 UTF-8保存") from None
     try:
         raw = loads(text)
     except TomlProblem as exc:
-        raise StandardError(f"评价标准文件 {where} 不是有效的 TOML：{exc}") from None
+        raise StandardError(f"评价标准文件{where}不是有效的 TOML：{exc}") from None
     return parse_standard(raw, where)
 
 
@@ -200,12 +207,12 @@ def parse_standard(raw: dict[str, Any], where: str = "", what: str = "评价标�
     except StandardError:
         raise
     except KeyError as exc:
-        raise StandardError(f"{what} {where} 缺少字段 {exc.args[0]}") from exc
+        raise StandardError(f"{what} {where}缺少字段{exc.args[0]}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
-        raise StandardError(f"{what} {where} 有字段写错了类型：{exc}") from exc
+        raise StandardError(f"{what} {where}有字段写错了类型：{exc}") from exc
     problems = _check(std)
     if problems:
-        raise StandardError(f"{what} {where} 有 {len(problems)} 处错误：\n" +
+        raise StandardError(f"{what} {where}有{len(problems)}处错误：\n" +
                             "\n".join(f"  - {p}" for p in problems), tuple(problems))
     return std
 
@@ -219,7 +226,7 @@ def _build(raw: dict[str, Any], where: str) -> Standard:
         bonus_cap=float(raw["bonus_cap"]),
         pass_mark=float(raw["pass_mark"]),
         tolerance=float(raw["tolerance"]),
-        verdicts={k: str(v) for k, v in raw["verdicts"].items()},
+        **_verdicts(raw),
         units=tuple(raw["units"]),
         indicators=tuple(raw["indicators"]),
         inputs={k: _input(k, v, kind_units) for k, v in raw["inputs"].items()},
@@ -235,10 +242,20 @@ def _build(raw: dict[str, Any], where: str) -> Standard:
     )
 
 
+def _verdicts(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Both vocabularies. A standard file written before the county's self-assessment words
+    existed has one [verdicts] table, in the reviewer's words: it keeps them for the review, and
+    the county's documents take the packaged self-assessment words."""
+    own = {k: str(v) for k, v in raw["verdicts"].items()}
+    if "review_verdicts" in raw:
+        return {"verdicts": own, "review_verdicts": {k: str(v) for k, v in raw["review_verdicts"].items()}}
+    return {"verdicts": dict(default_standard().verdicts), "review_verdicts": own}
+
+
 def _input(key: str, raw: dict[str, Any], kind_units: dict[str, str]) -> InputSpec:
     kind = raw["kind"]
     if kind not in INPUT_KINDS:
-        raise StandardError(f"输入 {key} 的类型 kind = \"{kind}\" 无效，应为 {'、'.join(INPUT_KINDS)} 之一")
+        raise StandardError(f"输入{key}的类型 kind = \"{kind}\" 无效，应为{'、'.join(INPUT_KINDS)}之一")
     unit = raw.get("unit", kind_units.get(kind, ""))
     limit = raw.get("max", 1.0 if kind in ("fraction", "coefficient") else None)
     return InputSpec(key, raw["label"], kind, unit, raw.get("definition", ""),
@@ -294,53 +311,53 @@ def _check(std: Standard) -> list[str]:
     problems: list[str] = []
     ids = [c.id for c in std.contents]
     if ids != list(range(1, len(ids) + 1)):
-        problems.append(f"评价内容序号应为 1..{len(ids)} 且不重复、按顺序排列，实际为 {ids}")
+        problems.append(f"评价内容序号应为1..{len(ids)}且不重复、按顺序排列，实际为{ids}")
     prereq_ids = [p.id for p in std.prerequisites]
     if len(set(prereq_ids)) != len(prereq_ids):
         problems.append(f"必备条件编号重复：{prereq_ids}")
-    for key in ("veto", "pass", "fail", "incomplete"):
-        if key not in std.verdicts:
-            problems.append(f"[verdicts] 缺少 {key}")
+    for table, words in (("verdicts", std.verdicts), ("review_verdicts", std.review_verdicts)):
+        problems += [f"[{table}] 缺少{key}" for key in ("veto", "pass", "fail", "incomplete")
+                     if key not in words]
     if set(std.utility_fields) != set(UTILITY_FIELDS):
-        problems.append(f"[utility_fields] 应恰好包含 {', '.join(UTILITY_FIELDS)}")
+        problems.append(f"[utility_fields] 应恰好包含{', '.join(UTILITY_FIELDS)}")
     if not 0 < std.tolerance < 1e-3:
-        problems.append(f"tolerance = {std.tolerance} 应在 0 与 0.001 之间")
+        problems.append(f"tolerance = {std.tolerance}应在0与0.001之间")
     if not 0 < std.pass_mark <= std.base_max + std.bonus_cap:
-        problems.append(f"合格分 pass_mark = {std.pass_mark} 应在 0 与总分之间")
+        problems.append(f"合格分 pass_mark = {std.pass_mark}应在0与总分之间")
     for stage in std.stages:
         if not (isinstance(stage.start, dt.date) and isinstance(stage.end, dt.date)
                 and stage.start <= stage.end):
-            problems.append(f"阶段“{stage.name}”的起止日期应为日期（如 2025-03-01）且开始不晚于结束")
+            problems.append(f"阶段“{stage.name}”的起止日期应为日期（如2025-03-01）且开始不晚于结束")
     for content in std.contents:
         problems += _check_content(std, content)
     for target, source in std.carry_inputs:
         if target not in std.inputs or source not in std.inputs:
-            problems.append(f"[carry] inputs 中的 {target} = \"{source}\"：两者都应是 [inputs] 中声明的输入")
+            problems.append(f"[carry] inputs 中的{target} = \"{source}\"：两者都应是 [inputs] 中声明的输入")
     if not set(std.carry_utility_fields) <= set(UTILITY_FIELDS):
-        problems.append(f"[carry] utility_fields 应取自 {', '.join(UTILITY_FIELDS)}")
+        problems.append(f"[carry] utility_fields 应取自{', '.join(UTILITY_FIELDS)}")
     for prereq in std.prerequisites:
-        problems += _check_source(f"必备条件 {prereq.id}", prereq.source)
-        problems += _check_conditions(std, f"必备条件 {prereq.id}", prereq.conditions)
-        problems += _check_units(std, f"必备条件 {prereq.id}", prereq.lead, prereq.coop)
+        problems += _check_source(f"必备条件{prereq.id}", prereq.source)
+        problems += _check_conditions(std, f"必备条件{prereq.id}", prereq.conditions)
+        problems += _check_units(std, f"必备条件{prereq.id}", prereq.lead, prereq.coop)
     problems += check_rules(std.plausibility, std.inputs, std.utility_fields)
     base = sum(c.max_points for c in std.contents if not c.is_bonus)
     if abs(base - std.base_max) > std.tolerance:
-        problems.append(f"基本分各内容分值之和为 {base:g}，应为 base_max = {std.base_max:g}")
+        problems.append(f"基本分各内容分值之和为{base:g}，应为 base_max = {std.base_max:g}")
     bonus_max = sum(c.max_points for c in std.contents if c.is_bonus)
     if abs(bonus_max - std.bonus_cap) > std.tolerance:
-        problems.append(f"加分项分值之和为 {bonus_max:g}，应等于加分上限 bonus_cap = {std.bonus_cap:g}")
+        problems.append(f"加分项分值之和为{bonus_max:g}，应等于加分上限 bonus_cap = {std.bonus_cap:g}")
     return problems
 
 
 def _check_content(std: Standard, c: Content) -> list[str]:
-    where = f"评价内容 {c.id}"
+    where = f"评价内容{c.id}"
     problems = _check_units(std, where, c.lead, c.coop)
     problems += _check_source(where, c.source) + _check_source(where, c.rule_source)
     rule = c.rule
     if c.indicator not in std.indicators:
         problems.append(f"{where}：指标“{c.indicator}”不在 indicators 列表中")
     if c.max_points <= 0:
-        problems.append(f"{where}：分值 max_points 应大于 0")
+        problems.append(f"{where}：分值 max_points 应大于0")
     if rule.is_rate:
         problems += _check_rate_rule(where, c)
         if rule.higher != (c.measure != "leakage"):  # the gap hints are written for these
@@ -353,14 +370,14 @@ def _check_content(std: Standard, c: Content) -> list[str]:
         problems += _check_conditions(std, where, rule.items)
         total = sum(i.points for i in rule.items)
         if any(i.points <= 0 for i in rule.items):
-            problems.append(f"{where}：每个得分项的分值应大于 0")
+            problems.append(f"{where}：每个得分项的分值应大于0")
         if rule.type == "checklist" and abs(total - c.max_points) > std.tolerance:
-            problems.append(f"{where}：各项分值之和 {total:g} 应等于分值 {c.max_points:g}")
+            problems.append(f"{where}：各项分值之和{total:g}应等于分值{c.max_points:g}")
         if rule.type == "bonus" and (rule.cap <= 0 or rule.cap > std.bonus_cap
                                      or abs(rule.cap - c.max_points) > std.tolerance):
-            problems.append(f"{where}：加分上限 cap 应大于 0、不超过 {std.bonus_cap:g} 且等于分值")
+            problems.append(f"{where}：加分上限 cap 应大于0、不超过{std.bonus_cap:g}且等于分值")
     else:
-        problems.append(f"{where}：规则类型“{rule.type}”无效，应为 {'、'.join(RATE_RULES + ITEM_RULES)} 之一")
+        problems.append(f"{where}：规则类型“{rule.type}”无效，应为{'、'.join(RATE_RULES + ITEM_RULES)}之一")
     return problems
 
 
@@ -373,19 +390,19 @@ def _check_rate_rule(where: str, c: Content) -> list[str]:
     if rule.type == "ladder":
         return problems + _check_bands(where, c)
     if not 0 <= rule.target <= 1:
-        problems.append(f"{where}：目标值 target = {rule.target:g} 应在 0 与 1 之间（如 80% 写 0.80）")
+        problems.append(f"{where}：目标值 target = {rule.target:g}应在0与1之间（如80%写0.80）")
     if rule.type == "threshold":
         return problems
     if not 0 < rule.step <= 1:
-        problems.append(f"{where}：步长 step = {rule.step:g} 应在 0 与 1 之间（5 个百分点写 0.05）")
+        problems.append(f"{where}：步长 step = {rule.step:g}应在0与1之间（5个百分点写0.05）")
     if not 0 < rule.deduct <= c.max_points:
-        problems.append(f"{where}：每步扣分 deduct = {rule.deduct:g} 应大于 0 且不超过分值 {c.max_points:g}")
+        problems.append(f"{where}：每步扣分 deduct = {rule.deduct:g}应大于0且不超过分值{c.max_points:g}")
     if rule.partial not in ("ceil", "linear"):
         problems.append(f"{where}：partial 应为 ceil 或 linear")
     if rule.cutoff is not None and not (0 <= rule.cutoff <= 1 and (
             rule.cutoff < rule.target if rule.higher else rule.cutoff > rule.target)):
         side = "低于" if rule.higher else "高于"
-        problems.append(f"{where}：不得分界限 cutoff = {rule.cutoff:g} 应在 0 与 1 之间且{side}目标值 {rule.target:g}")
+        problems.append(f"{where}：不得分界限 cutoff = {rule.cutoff:g}应在0与1之间且{side}目标值{rule.target:g}")
     return problems
 
 
@@ -395,22 +412,22 @@ MAX_BANDS = 4  # the 评价标准 row has four band columns
 def _check_bands(where: str, c: Content) -> list[str]:
     bands, problems = c.rule.bands, []
     if not 1 <= len(bands) <= MAX_BANDS:
-        return [f"{where}：分档 bands 应有 1 到 {MAX_BANDS} 档，如 [[0.05, 1], [0.10, 2]]"]
+        return [f"{where}：分档 bands 应有1到{MAX_BANDS}档，如 [[0.05, 1], [0.10, 2]]"]
     limits, points = [b[0] for b in bands], [b[1] for b in bands]
     ordered = limits == sorted(limits) if c.rule.higher else limits == sorted(limits, reverse=True)
     if not ordered or len(set(limits)) != len(limits):
         problems.append(f"{where}：分档界限应从差到好排列且不重复（越高越好时从小到大）")
     if any(not 0 <= x <= 1 for x in limits):
-        problems.append(f"{where}：分档界限应在 0 与 1 之间（如 5% 写 0.05）")
+        problems.append(f"{where}：分档界限应在0与1之间（如5%写0.05）")
     if points != sorted(points) or any(x <= 0 for x in points) or abs(points[-1] - c.max_points) > 1e-9:
-        problems.append(f"{where}：各档分值应大于 0、逐档增加，最高一档等于分值 {c.max_points:g}")
+        problems.append(f"{where}：各档分值应大于0、逐档增加，最高一档等于分值{c.max_points:g}")
     return problems
 
 
 def _check_source(where: str, source: str) -> list[str]:
     if source in SOURCES:
         return []
-    return [f"{where}：来源“{source}”无效，应为 {'、'.join(SOURCES)} 之一"]
+    return [f"{where}：来源“{source}”无效，应为{'、'.join(SOURCES)}之一"]
 
 
 def _check_conditions(std: Standard, where: str, conditions: tuple[Condition, ...]) -> list[str]:
@@ -433,10 +450,10 @@ def _check_declared(std: Standard, where: str, keys: tuple[str | None, ...],
     for key in keys:
         spec = std.inputs.get(key or "")
         if spec is None:
-            problems.append(f"{where}：引用的输入 {key} 未在 [inputs] 中声明")
+            problems.append(f"{where}：引用的输入{key}未在 [inputs] 中声明")
         elif number != (spec.kind in NUMBER_KINDS):
             wanted = "数值" if number else "是/否（bool）"
-            problems.append(f"{where}：输入 {key} 的类型应为{wanted}")
+            problems.append(f"{where}：输入{key}的类型应为{wanted}")
     return problems
 
 

@@ -1,22 +1,40 @@
-"""The words a state is shown with, one word per state, wherever it is shown: workbook cells,
-the terminal report, the submission sheet."""
+"""The words users see, one word per concept, wherever it is shown: workbook cells, messages,
+documents. The words live in data/words.toml (the glossary); this module is the one place code
+takes them from, with the house style for numbers, volumes and dates in prose."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import math
+from importlib import resources
+from typing import Any
 
-YES, NO = "是", "否"
-MISSING = "缺数据"
+from .tomlfile import loads
+
+_DATA: dict[str, Any] = loads((resources.files("jieshui") / "data" / "words.toml").read_text("utf-8"))
+_STATES: dict[str, str] = _DATA["states"]
+TERMS: dict[str, str] = {key: entry["word"] for key, entry in _DATA["terms"].items()}
+
+YES, NO = _STATES["yes"], _STATES["no"]
+MISSING = _STATES["missing"]
 # Wrong data: a cell whose input is wrong shows "错误：<what is wrong>", and the cells that
 # depend on it, the export and the review show the word alone.
-INVALID = "错误"
-NOT_APPLICABLE = "不适用"
-MET, UNMET = "满足", "不满足"
+INVALID = _STATES["invalid"]
+NOT_APPLICABLE = _STATES["not_applicable"]
+MET, UNMET = _STATES["met"], _STATES["unmet"]
 ERROR_PREFIX = f"{INVALID}："
-REACHED = "已达标"
+REACHED = _STATES["reached"]
 # A computed cell never shows an empty string: LibreOffice and WPS recalculate a cell whose
 # cached value is empty, and without our UDFs that shows #VALUE!.
-BLANK = "—"
+BLANK = _STATES["blank"]
+EVIDENCE_GIVEN, EVIDENCE_MISSING = _STATES["evidence_given"], _STATES["evidence_missing"]
+
+
+def glossary() -> dict[str, Any]:
+    """The whole glossary as data (terms with the synonyms to avoid, forbidden words, the Latin
+    allow-list): for the checks that hold every surface to it."""
+    return _DATA
 
 
 def met_word(met: bool | None, invalid: bool = False) -> str:
@@ -37,7 +55,7 @@ def shown(value: object) -> str:
     if isinstance(value, str):
         return f"“{value[:30]}{'…' if len(value) > 30 else ''}”"
     if isinstance(value, int) and abs(value) >= 10 ** 15:
-        return f"一个 {len(str(abs(value)))} 位的数"
+        return f"一个{len(str(abs(value)))}位的数"
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, (list, tuple)):
@@ -60,4 +78,34 @@ _OS_REASONS = {
 
 def os_reason(exc: OSError) -> str:
     """Why the system refused a file operation, in Chinese (the system's own text is English)."""
-    return _OS_REASONS.get(exc.errno or 0, f"系统错误（错误号 {exc.errno}）")
+    return _OS_REASONS.get(exc.errno or 0, f"系统错误（错误号{exc.errno}）")
+
+
+def number(value: float, places: int = 2) -> str:
+    """A figure as an official writes it: at most `places` decimals and none that say nothing
+    (4.0 → 4, 96.50 → 96.5), no thousands separators."""
+    text = f"{round(value, places):.{places}f}".rstrip("0").rstrip(".") if places else f"{round(value):d}"
+    return "0" if text in ("-0", "") else text
+
+
+def percent(fraction: float, places: int = 1) -> str:
+    """A rate in prose: one decimal (82.2%), a whole number bare (100%)."""
+    return f"{number(fraction * 100, places)}%"
+
+
+def volume(wan_m3: float) -> str:
+    """A volume in prose (公文 write 万立方米, and 亿立方米 from 1亿 up); tables keep 万m³ in
+    the header."""
+    if math.isfinite(wan_m3) and abs(wan_m3) >= 10_000:
+        return f"{number(wan_m3 / 10_000)}亿立方米"
+    return f"{number(wan_m3)}万立方米"
+
+
+def date(day: dt.date) -> str:
+    """A date on a signed or printed document: 2025年7月20日, never zero-padded."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+# The number format of a date cell on a signed or printed sheet (Excel, WPS and LibreOffice).
+DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+
