@@ -22,7 +22,7 @@ from jieshui.workbook.readers.base import require_names
 
 CELL_KINDS = ("number", "shared", "shared_rich", "inline", "inline_rich", "str", "bool", "error",
               "date", "empty_v", "blank")
-TEXTS = ("四十", "是", "否", "  ", "85%", "=1+1", "已提供", "示例旗", "40 万m³", "0.85", "abc")
+TEXTS = ("四十", "是", "否", "  ", "85%", "=1+1", "已提供", "示例旗", "40万m³", "0.85", "abc")
 NUMBERS = ("12", "12.5", "1.25E1", "-3", "0.85", "1e-3", "0", "1.0000000000000002", "40",
            "123456789012345678901234567890", "2.5E+3")
 ERRORS = ("#N/A", "#DIV/0!", "#VALUE!", "#REF!")

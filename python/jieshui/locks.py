@@ -74,24 +74,24 @@ class Holder:
     def describe(self) -> str:
         if self.pid is None:
             return "另一程序（锁文件内容无法识别）"
-        when = f"，自 {_clock(self.since)} 起" if self.since else ""
-        return f"{self.user or '未知用户'}（电脑 {self.host or '未知'}，进程号 {self.pid}{when}）"
+        when = f"，自{_clock(self.since)}起" if self.since else ""
+        return f"{self.user or '未知用户'}（电脑{self.host or '未知'}，进程号{self.pid}{when}）"
 
 
 def _clock(moment: dt.datetime) -> str:
     local = moment.astimezone()
     today = dt.datetime.now().astimezone().date()
-    return f"{local:%H:%M}" if local.date() == today else f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return f"{local:%H:%M}" if local.date() == today else f"{local.year}年{local.month}月{local.day}日{local:%H:%M}"
 
 
 def _duration(seconds: float) -> str:
     minutes = int(max(seconds, 0) // 60)
     if minutes < 1:
-        return f"{int(max(seconds, 0))} 秒"
+        return f"{int(max(seconds, 0))}秒"
     if minutes < 60:
-        return f"{minutes} 分钟"
+        return f"{minutes}分钟"
     hours, minutes = divmod(minutes, 60)
-    return f"{hours} 小时 {minutes} 分钟" if hours < 48 else f"{hours // 24} 天"
+    return f"{hours}小时{minutes}分钟" if hours < 48 else f"{hours // 24}天"
 
 
 def _parse(raw: bytes) -> Holder:
@@ -284,21 +284,21 @@ def lock_wait() -> float:
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 86400:
-        raise LockError(f"环境变量 {WAIT_VARIABLE} 应为等待的秒数（0 到 86400，如 60），当前为“{text}”")
+        raise LockError(f"环境变量{WAIT_VARIABLE}应为等待的秒数（0到86400，如60），当前为“{text}”")
     return seconds
 
 
 def _busy(workbook: Path, holder: Holder, age: float, waited: float) -> str:
     lock = f"{lock_path(workbook).name}{HIDDEN}"
-    after = f"等待 {_duration(waited)}后仍未结束" if waited >= 1 else "尚未结束"
+    after = f"等待{_duration(waited)}后仍未结束" if waited >= 1 else "尚未结束"
     if holder.pid is not None and not _same_host(holder.host):
-        since = f"自 {_clock(holder.since)} 起，" if holder.since else ""
-        return (f"工作簿 {workbook.name} 正由 {holder.user or '未知用户'}（电脑 {holder.host}，进程号 {holder.pid}）写入，"
-                f"{since}已持续 {_duration(age)}，{after}。本机无法查看该电脑上的程序，"
-                f"不会自行解除。请与对方确认其已完成；如该电脑上的程序已中断，可删除锁文件 {lock}后重试")
-    return (f"工作簿 {workbook.name} 正由 {holder.describe()}写入，{after}。"
-            f"请待其完成后再运行（等待时间可用环境变量 {WAIT_VARIABLE} 设定，单位为秒）；"
-            f"如确认该程序已不在运行，可删除锁文件 {lock}后重试")
+        since = f"自{_clock(holder.since)}起，" if holder.since else ""
+        return (f"工作簿{workbook.name}正由{holder.user or '未知用户'}（电脑{holder.host}，进程号{holder.pid}）写入，"
+                f"{since}已持续{_duration(age)}，{after}。本机无法查看该电脑上的程序，"
+                f"不会自行解除。请与对方确认其已完成；如该电脑上的程序已中断，可删除锁文件{lock}后重试")
+    return (f"工作簿{workbook.name}正由{holder.describe()}写入，{after}。"
+            f"请待其完成后再运行（等待时间可用环境变量{WAIT_VARIABLE}设定，单位为秒）；"
+            f"如确认该程序已不在运行，可删除锁文件{lock}后重试")
 
 
 def _acquire(workbook: Path, wait: float, progress: Callable[[str], None] | None) -> bytes:
@@ -315,7 +315,7 @@ def _acquire(workbook: Path, wait: float, progress: Callable[[str], None] | None
             continue
         now = time.monotonic()
         if progress is not None and now >= next_note:
-            progress(f"工作簿正由 {holder.describe()}写入，已等待 {int(now - began)} 秒…")
+            progress(f"工作簿正由{holder.describe()}写入，已等待{int(now - began)}秒…")
             next_note += PROGRESS_SECONDS
         if now - began >= wait:
             raise LockError(_busy(workbook, holder, age, now - began))
@@ -380,7 +380,7 @@ def _libreoffice_owner(data: bytes) -> str:
         when = _clock(dt.datetime.strptime(when, "%d.%m.%Y %H:%M"))
     except ValueError:
         pass
-    return "，".join(p for p in (user, f"电脑 {fields[2]}" if fields[2] else "", f"自 {when} 起" if when else "") if p)
+    return "，".join(p for p in (user, f"电脑{fields[2]}" if fields[2] else "", f"自{when}起" if when else "") if p)
 
 
 def office_mark(workbook: Path) -> str | None:
@@ -388,8 +388,8 @@ def office_mark(workbook: Path) -> str | None:
     if (found := office_holder(workbook)) is None:
         return None
     suite, by, mark = found
-    return (f"工作簿 {workbook.name} 正在 {suite} 中打开{by}，为免覆盖对方的修改，本次未写入。请先在 {suite} 中保存并关闭它，"
-            f"再运行本命令；如确认没有人打开它，可删除标记文件 {mark.name}{HIDDEN}后重试")
+    return (f"工作簿{workbook.name}正在{suite}中打开{by}，为免覆盖对方的修改，本次未写入。请先在{suite}中保存并关闭它，"
+            f"再运行本命令；如确认没有人打开它，可删除标记文件{mark.name}{HIDDEN}后重试")
 
 
 def office_holder(workbook: Path) -> tuple[str, str, Path] | None:
@@ -455,12 +455,12 @@ def workbook_lock(workbook: Path, *, wait: float | None = None, office_marks: bo
     held.check_office_marks()  # refused at once: waiting would not close it
     if office_marks and os.access(workbook, os.R_OK) and not os.access(workbook, os.W_OK):  # marked read-only
         # (one that cannot even be read is the reader's to name)
-        raise LockError(f"工作簿 {workbook.name} 已设为只读，本次未写入：如需更新，请先取消它的只读属性"
+        raise LockError(f"工作簿{workbook.name}已设为只读，本次未写入：如需更新，请先取消它的只读属性"
                         "（右键→属性），或改用 -o 另存为新文件")
     try:
         own = _acquire(workbook, lock_wait() if wait is None else wait, progress)
     except PermissionError:  # the folder refuses new files: say the folder, not our lock file
-        raise LockError(f"工作簿 {workbook.name} 所在的文件夹 {workbook.parent} 只读或没有写入权限，jieshui 无法在其中"
+        raise LockError(f"工作簿{workbook.name}所在的文件夹{workbook.parent}只读或没有写入权限，jieshui 无法在其中"
                         "写入；请联系管理员开放写入权限，或把工作簿复制到有写入权限的文件夹后再运行") from None
     try:
         held.check_office_marks()

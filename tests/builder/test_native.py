@@ -39,7 +39,7 @@ def same(shown, expected):
 def differences(path, raw, std):
     data, result = read_workbook(path, std), assess(raw, std)
     shown = data.claimed
-    wrong = [(f"内容 {c.id}", shown["out_points"][i], c.points)
+    wrong = [(f"内容{c.id}", shown["out_points"][i], c.points)
              for i, c in enumerate(result.contents) if not same(shown["out_points"][i], c.points)]
     for name, expected in (("out_base", result.base), ("out_bonus", result.bonus),
                            ("out_total", result.total)):

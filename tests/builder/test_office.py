@@ -29,7 +29,7 @@ def test_pdf_shows_the_county_and_its_total(example_pdf_text):
 def test_cached_values_show_without_excel(example_pdf_text):
     # LibreOffice does not run our UDFs; what it prints are the cached values.
     assert "#NAME?" not in example_pdf_text and "#VALUE!" not in example_pdf_text
-    assert "还需新增节水型居民小区 1 个" in example_pdf_text
+    assert "还需新增节水型居民小区1个" in example_pdf_text
     assert "9.22%" in example_pdf_text
 
 

@@ -1,5 +1,5 @@
 """Every input accounted for (issue 22 item 4): what is typed below an input table is reported
-with its cells by check and evidence (never a silent "0 份材料"), by both file readers and on a
+with its cells by check and evidence (never a silent "0份材料"), by both file readers and on a
 file LibreOffice saved; the template itself puts nothing there. A unit's 填报表 with a row below
 its 供水单位 table is refused naming the cells; a unit file given twice is read once. And
 `evidence --dir` on a missing folder says so once."""
@@ -76,7 +76,7 @@ def test_ledger_rows_below_the_table_are_reported_by_check(tmp_path, saved_by):
     last = table(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_ledger")[4]
     (found,) = problems(path)
     assert found["cell"] == f"{LEDGER}!A{last + 1}"
-    assert f"第 {last + 1}–{last + 2} 行（A{last + 1}:F{last + 2}）" in found["message"]
+    assert f"第{last + 1}–{last + 2}行（A{last + 1}:F{last + 2}）" in found["message"]
     assert "未读取" in found["message"] and "300" in found["message"]
     assert run("check", path).returncode == 1
 
@@ -86,10 +86,10 @@ def test_evidence_says_what_it_left_out_instead_of_a_silent_count(tmp_path, save
     (tmp_path / "佐证材料").mkdir(exist_ok=True)
     out = run("evidence", path, "--dir", tmp_path / "佐证材料", "-o", tmp_path / "out")
     assert out.returncode == 1, out.stderr
-    assert "（1 份材料）" in out.stdout  # the row inside the table
+    assert "（1份材料）" in out.stdout  # the row inside the table
     last = table(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_ledger")[4]
     line = next(text for text in out.stdout.splitlines() if text.startswith(f"{LEDGER}!A{last + 1}："))
-    assert f"第 {last + 1}–{last + 2} 行" in line and "未列入目录" in line
+    assert f"第{last + 1}–{last + 2}行" in line and "未列入目录" in line
 
 
 def test_score_tells_that_rows_below_the_table_are_not_counted(tmp_path):
@@ -97,7 +97,7 @@ def test_score_tells_that_rows_below_the_table_are_not_counted(tmp_path):
     last = table(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_ledger")[4]
     out = run("score", path)
     assert out.returncode == 0, out.stderr
-    assert any(line.startswith("注意：") and f"第 {last + 1}–{last + 2} 行" in line and "未读取" in line
+    assert any(line.startswith("注意：") and f"第{last + 1}–{last + 2}行" in line and "未读取" in line
                for line in out.stdout.splitlines()), out.stdout
     unread = json.loads(run("score", path, "--json").stdout)["unread"]
     assert len(unread) == 1 and f"A{last + 1}:F{last + 2}" in unread[0]
@@ -118,7 +118,7 @@ def test_every_input_table_reports_what_lies_below_it(tmp_path, name, rows, gap,
     (found,) = problems(path)
     assert found["cell"] == f"{sheet}!{start}{row}"
     span = f"{start}{row}" + (f":{end}{row}" if end != start else "")
-    assert f"第 {row} 行（{span}）填在{word}" in found["message"]
+    assert f"第{row}行（{span}）填在{word}" in found["message"]
 
 
 def test_both_file_readers_find_the_cells_openpyxl_finds(tmp_path, std):
@@ -172,7 +172,7 @@ def test_a_unit_row_below_its_utilities_table_is_named_and_nothing_is_written(sp
     returned = edited(source, tmp_path / "住建局.xlsx", change)
     out = run("merge", county, returned, "-o", tmp_path / "合并.xlsm")
     assert out.returncode == 1
-    assert f"供水单位!B{below}:C{below} 填在供水单位表（第 {numbered[0]}–{numbered[-1]} 行）之外" in out.stdout
+    assert f"供水单位!B{below}:C{below}填在供水单位表（第{numbered[0]}–{numbered[-1]}行）之外" in out.stdout
     assert not (tmp_path / "合并.xlsm").exists()
 
 
@@ -189,7 +189,7 @@ def test_anything_typed_outside_a_unit_files_cells_is_named_not_dropped(split, t
     returned = edited(source, tmp_path / "住建局.xlsx", lambda book: book[sheet].cell(row, col, 999))
     out = run("merge", county, returned, "-o", tmp_path / "合并.xlsm")
     assert out.returncode == 1, out.stdout + out.stderr
-    assert f"{spot} 填在表格之外，未读取" in out.stdout and "黄色单元格" in out.stdout, out.stdout
+    assert f"{spot}填在表格之外，未读取" in out.stdout and "黄色单元格" in out.stdout, out.stdout
     assert not (tmp_path / "合并.xlsm").exists()
 
 
@@ -217,10 +217,10 @@ def test_distinct_files_reads_each_return_once(split, tmp_path):
     missing = tmp_path / "没有.xlsx"
     kept, notes = distinct_files([original, original, link, copy, other, resaved, missing, missing])
     assert kept == [original, other, resaved, missing]
-    assert notes == [f"填报表 {original} 重复给出，只读取一次",
-                     f"填报表 {link} 与 {original} 是同一个文件，只读取一次",
-                     f"填报表 {copy} 与 {original} 内容完全相同（同一份填报表的副本），只读取一次",
-                     f"填报表 {missing} 重复给出，只读取一次"]
+    assert notes == [f"填报表{original}重复给出，只读取一次",
+                     f"填报表{link}与{original}是同一个文件，只读取一次",
+                     f"填报表{copy}与{original}内容完全相同（同一份填报表的副本），只读取一次",
+                     f"填报表{missing}重复给出，只读取一次"]
 
 
 def test_merge_reads_a_unit_file_given_twice_once(split, tmp_path):
@@ -235,8 +235,8 @@ def test_merge_reads_a_unit_file_given_twice_once(split, tmp_path):
     merged = tmp_path / "合并.xlsm"
     out = run("merge", county, returned, returned, "-o", merged)
     assert out.returncode == 0, out.stdout + out.stderr
-    assert f"填报表 {returned} 重复给出，只读取一次" in out.stdout
-    assert "已汇总 1 份填报表、1 处数值" in out.stdout
+    assert f"填报表{returned}重复给出，只读取一次" in out.stdout
+    assert "已汇总1份填报表、1处数值" in out.stdout
     log = [row for row in openpyxl.load_workbook(merged)["填报记录"].iter_rows(min_row=2, values_only=True)
            if row[0] is not None]
     assert len(log) == 1 and log[0][5] == 17
@@ -255,7 +255,7 @@ def test_a_missing_evidence_folder_is_said_once(tmp_path):
     out = run("evidence", path, "--dir", missing, "-o", tmp_path / "out")
     assert out.returncode == 1, out.stderr
     lines = [line for line in out.stdout.splitlines() if str(missing) in line]
-    assert len(lines) == 1 and "不存在" in lines[0] and "2 个文件均未核对" in lines[0]
+    assert len(lines) == 1 and "不存在" in lines[0] and "2个文件均未核对" in lines[0]
     assert "佐证材料文件夹中没有文件" not in out.stdout  # not once per listed file
 
 
@@ -270,4 +270,4 @@ def test_units_returned_on_an_earlier_day_are_not_listed_as_missing(split, tmp_p
     second = run("merge", work, unit_form(files, "住建局"), "--in-place")
     line = next(text for text in second.stdout.splitlines() if text.startswith("尚未交回的单位"))
     std = default_standard()
-    assert line.startswith(f"尚未交回的单位（{len(std.units) - 2} 个）") and "水利局" not in line, line
+    assert line.startswith(f"尚未交回的单位（{len(std.units) - 2}个）") and "水利局" not in line, line

@@ -113,13 +113,13 @@ def test_review_hints_are_not_data_problems(tmp_path, std):
     assert problems and all(p.is_hint for p in problems)
     out_dir = tmp_path / "out"
     out = run("export", path, "-o", out_dir)
-    assert out.returncode == 0 and f"复核提示 {len(problems)} 项" in out.stdout
+    assert out.returncode == 0 and f"复核提示{len(problems)}项" in out.stdout
     assert "数据问题" not in out.stdout
     rows = exported_rows(next(out_dir.glob("*.xlsx")))
     flat = [str(r[0]) for r in rows]
-    assert f"复核提示：{len(problems)} 项（见表后清单）" in flat
+    assert f"复核提示：{len(problems)}项（见表后清单）" in flat
     assert not any("数据问题" in line or "未通过" in line for line in flat)
-    assert any(line.startswith("1. [必备条件不满足] 必备条件 P4 不满足") for line in flat)
+    assert any(line.startswith("1. [必备条件不满足] 必备条件 P4不满足") for line in flat)
     assert {r[0]: r[4] for r in rows}["结论"] == "不具备达标条件"
 
 
@@ -132,10 +132,10 @@ def test_data_problems_come_first_and_say_to_correct_them(tmp_path, std):
     assert data and len(data) < len(problems)
     out_dir = tmp_path / "out"
     out = run("export", path, "-o", out_dir)
-    assert f"数据问题 {len(data)} 项：请改正后重新导出" in out.stdout
+    assert f"数据问题{len(data)}项：请改正后重新导出" in out.stdout
     rows = exported_rows(next(out_dir.glob("*.xlsx")))
     flat = [str(r[0]) for r in rows]
-    assert f"数据问题：{len(data)} 项，请改正后重新导出（见表后清单）" in flat
+    assert f"数据问题：{len(data)}项，请改正后重新导出（见表后清单）" in flat
     # Content 1 reads the wrong count: its 自评得分 says 错误, as the workbook's 得分 cell does.
     assert contents_rows(rows)[0][4] == "错误"
     lists = [line for line in flat if line.startswith(("数据问题：", "复核提示："))]

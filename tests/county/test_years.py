@@ -15,7 +15,7 @@ YEAR_CELL = cell_of(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_county_year")
 NAME_CELL = cell_of(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_county_name")
 # Typed into the year cell: not years (negative, zero, before 2000 and after 2100, a float
 # beyond any year, a fraction, text, blank, a logical); each with how the message quotes it.
-NOT_YEARS = {-5: "-5", 0: "当前为 0", 1999: "1999", 2101: "2101", 1e308: "1e+308", 2025.5: "2025.5",
+NOT_YEARS = {-5: "-5", 0: "当前为0", 1999: "1999", 2101: "2101", 1e308: "1e+308", 2025.5: "2025.5",
              "新年度": "“新年度”", None: "空白", True: "当前为 是"}
 
 
@@ -55,7 +55,7 @@ def test_a_year_that_is_no_year_is_refused_naming_its_cell(tmp_path, unit_file, 
     out = run(command, county, *extra)
     said = out.stdout + out.stderr
     assert out.returncode == 2, said
-    assert f"{YEAR_CELL} 的评价年度应为四位年份" in said and NOT_YEARS[year] in said, said
+    assert f"{YEAR_CELL}的评价年度应为四位年份" in said and NOT_YEARS[year] in said, said
     assert "Traceback" not in said and "程序内部出错" not in said
     assert listing(county.parent) == before  # no file, no folder
 
@@ -116,5 +116,5 @@ def test_a_county_name_a_file_cannot_hold_is_cleaned_and_a_blank_one_stops_split
     blank = county_with(tmp_path / "空", 2025, name=None)
     before = listing(blank.parent)
     out = run("split", blank)
-    assert out.returncode == 2 and f"{NAME_CELL} 的县（旗、区）名称未填写" in out.stderr, out.stdout + out.stderr
+    assert out.returncode == 2 and f"{NAME_CELL}的县（旗、区）名称未填写" in out.stderr, out.stdout + out.stderr
     assert listing(blank.parent) == before

@@ -64,9 +64,9 @@ def test_checklist_and_bonus_cap():
 
 def test_rule_text_reads_like_the_annex():
     text = describe_rule(Rule("higher_better", target=0.8, step=0.05, deduct=1.0))
-    assert text.startswith("≥80% 得满分；每低5个百分点扣1分（不足5个百分点按5个百分点计）")
+    assert text.startswith("≥80%得满分；每低5个百分点扣1分（不足5个百分点按5个百分点计）")
     text = describe_rule(Rule("lower_better", target=0.09, step=0.01, deduct=2.0))
-    assert text.startswith("≤9% 得满分；每高1个百分点扣2分")
+    assert text.startswith("≤9%得满分；每高1个百分点扣2分")
 
 
 fractions = st.floats(min_value=0.0, max_value=1.0, allow_nan=False)
@@ -148,10 +148,10 @@ def test_cutoff_ends_the_steps(value, expected):
 
 
 def test_new_rules_read_as_the_annex_writes_them():
-    assert describe_rule(rule(type="threshold", better="lower", target=0.09)).startswith("≤9% 得满分，否则不得分")
+    assert describe_rule(rule(type="threshold", better="lower", target=0.09)).startswith("≤9%得满分，否则不得分")
     assert describe_rule(LADDER).startswith("达到5%得1分；达到10%得2分；达到15%得3分；其余不得分")
     cut = rule(type="lower_better", target=0.09, step=0.01, deduct=2.0, cutoff=0.12)
-    assert "高于12% 不得分" in describe_rule(cut)
+    assert "高于12%不得分" in describe_rule(cut)
 
 
 def test_not_applicable_applies_to_every_rate_rule():

@@ -28,7 +28,7 @@ def test_check_data_on_a_clean_workbook(caller):
 def test_check_data_writes_the_problems_with_links(caller):
     book = caller(BLANK)
     macros.check_data()
-    assert book.alerts[0][1].startswith("发现 65 项问题")
+    assert book.alerts[0][1].startswith("发现65项问题")
     results = book.sheets["检查结果"]
     rows = results.written["A1"]
     name_cell = cell_of(openpyxl.load_workbook(BLANK), "in_county_name")  # 说明!C5
@@ -103,7 +103,7 @@ def test_diagnosis_for_it(caller):
     macros.diagnose()
     text = book.alerts[0][1]
     assert "xlwings：0.37.8" in text and "jieshui：" in text and "评价标准：2023.1-jieshui.1" in text
-    assert f"当前工作簿：模板 {TEMPLATE_VERSION}，评价标准 2023.1-jieshui.1（与本机软件一致）" in text
+    assert f"当前工作簿：模板{TEMPLATE_VERSION}，评价标准2023.1-jieshui.1（与本机软件一致）" in text
     assert "不一致" in macros.diagnosis("2024.9", "2023.1-jieshui.1")
     assert "不是县域复核工作簿" in macros.diagnosis(None, None)
 
@@ -124,7 +124,7 @@ def test_split_button_writes_every_units_file_beside_the_workbook(caller, tmp_pa
     macros.split_units()
     files = sorted((tmp_path / "填报表").glob("示例旗_*_填报表_*.xlsx"))
     assert len(files) == 13
-    assert book.alerts[0][0] == "分发填报表" and "13 个成员单位" in book.alerts[0][1]
+    assert book.alerts[0][0] == "分发填报表" and "13个成员单位" in book.alerts[0][1]
 
 
 def test_merge_button_writes_a_new_workbook_and_opens_it(caller, tmp_path):
@@ -135,7 +135,7 @@ def test_merge_button_writes_a_new_workbook_and_opens_it(caller, tmp_path):
     merged = tmp_path / f"{EXAMPLE.stem}_汇总.xlsm"
     assert merged.exists() and book.opened == [str(merged)] and book.saved == 1
     title, text = book.alerts[-1]
-    assert title == "汇总填报表" and "已汇总 1 份填报表" in text and "尚未交回" in text
+    assert title == "汇总填报表" and "已汇总1份填报表" in text and "尚未交回" in text
     assert (tmp_path / EXAMPLE.name).read_bytes() == EXAMPLE.read_bytes()  # the open one untouched
 
 
@@ -205,7 +205,7 @@ def test_check_button_lists_rows_typed_below_the_ledger_as_check_does(caller, tm
     rows = book.sheets["检查结果"].written["A1"]
     assert [r[1:] for r in rows[1:] if r[2] == "表格外的数据"] == outside
     assert [r[1:] for r in rows[1:]] == said  # and every other problem as check lists it
-    assert book.alerts == [("检查数据", f"发现 {len(said)} 项问题，已列在“检查结果”工作表，点击单元格地址可跳转。")]
+    assert book.alerts == [("检查数据", f"发现{len(said)}项问题，已列在“检查结果”工作表，点击单元格地址可跳转。")]
 
 
 def test_the_xlwings_reader_finds_the_cells_openpyxl_finds_below_each_table(tmp_path, std):
@@ -260,8 +260,8 @@ def test_merge_button_reads_a_file_picked_twice_once(caller, tmp_path):
     book.picked = (str(source), str(source), str(copy))
     macros.merge_units()
     title, text = book.alerts[-1]
-    assert title == "汇总填报表" and "已汇总 1 份填报表、1 处数值" in text, text
-    assert f"{source} 重复给出" in text and f"{copy} 与 {source} 内容完全相同" in text
+    assert title == "汇总填报表" and "已汇总1份填报表、1处数值" in text, text
+    assert f"{source}重复给出" in text and f"{copy}与{source}内容完全相同" in text
     merged = tmp_path / f"{EXAMPLE.stem}_汇总.xlsm"
     log = [row for row in openpyxl.load_workbook(merged)["填报记录"].iter_rows(min_row=2, values_only=True)
            if row[0] is not None]
@@ -297,7 +297,7 @@ def test_merge_button_waits_for_a_colleague_in_the_status_bar_then_names_them(ca
     before = workbook.read_bytes()
     macros.merge_units()
     title, text = book.alerts[-1]
-    assert title == "汇总填报表" and "李四（电脑 办公室-PC2，进程号 4242" in text, text
+    assert title == "汇总填报表" and "李四（电脑 办公室-PC2，进程号4242" in text, text
     waiting = book.status[:-1]
     assert waiting and all("李四" in line and "已等待" in line for line in waiting), book.status
     assert book.status[-1] is False

@@ -49,7 +49,7 @@ def test_the_button_tells_which_figures_a_blank_did_not_clear(caller, tmp_path):
     book.picked = (str(blank),)
     macros.merge_units()
     title, text = book.alerts[-1]
-    assert title == "汇总填报表" and "已汇总 1 份填报表" in text and "保留原值 1 处" in text, text
+    assert title == "汇总填报表" and "已汇总1份填报表" in text and "保留原值1处" in text, text
     merged = tmp_path / f"{EXAMPLE.stem}_汇总.xlsm"
     kept = openpyxl.load_workbook(EXAMPLE).defined_names["in_communities_certified"]
     sheet, ref = next(iter(kept.destinations))

@@ -38,10 +38,10 @@ def params(content_id, **changes):
     (("  ", 32600.0, 5.0), "缺数据：农业灌溉计量水量"),
     ((NA_CODE, 32600.0, 5.0), "错误：农业灌溉计量水量单元格是错误值 #N/A"),
     ((40000.0, 32600.0, 5.0), "错误：农业灌溉计量水量大于农业灌溉用水总量"),
-    ((-1.0, 32600.0, 5.0), "错误：农业灌溉计量水量不能为负数（当前为 -1），请填写不小于 0 的数值（单位：万m³）"),
-    ((1.0, 2.0, 17.0), "错误：评价内容 17 不是比率指标"),
-    ((1.0, 2.0, 99.0), "错误：评价内容序号应为 1～24"),
-    ((3.5, 10.0, 16.0), "错误：已建成节水型居民小区数应为整数（当前为 3.5），请填写数值（单位：个）"),
+    ((-1.0, 32600.0, 5.0), "错误：农业灌溉计量水量不能为负数（当前为 -1），请填写不小于0的数值（单位：万m³）"),
+    ((1.0, 2.0, 17.0), "错误：评价内容17不是比率指标"),
+    ((1.0, 2.0, 99.0), "错误：评价内容序号应为1～24"),
+    ((3.5, 10.0, 16.0), "错误：已建成节水型居民小区数应为整数（当前为3.5），请填写数值（单位：个）"),
 ])
 def test_js_rate(args, expected):
     got = call("JS_RATE", *args)
@@ -62,7 +62,7 @@ def test_leakage_over_a_range_with_blank_rows():
     assert call("JS_LEAK_RATE", table) == pytest.approx((84.407 + 46.5428) / 1400)
     assert call("JS_LEAK_RATE", (BLANK_ROW,) * 10) == "缺数据：供水单位"
     bad = (UTILITY, ("园区", 400.0, 450.0, 40.0, 30.0, 0.58, 1.8))
-    assert call("JS_LEAK_RATE", bad) == ("错误：第 2 个供水单位：注册用户用水量 450 万m³ 大于供水总量 400 万m³，请核对")
+    assert call("JS_LEAK_RATE", bad) == ("错误：第2个供水单位：注册用户用水量450万m³ 大于供水总量400万m³，请核对")
 
 
 @pytest.mark.parametrize("part, expected", [("R_WL", 0.15), ("R1", 0.04), ("R2", 0.010593),
@@ -84,7 +84,7 @@ def test_score_reads_the_edited_parameter_row():
     assert call("JS_SCORE", params(5), "不适用") == 5.0
     assert call("JS_SCORE", params(5), "缺数据：农业灌溉计量水量") == words.MISSING
     assert call("JS_SCORE", params(5), "错误：……") == words.INVALID
-    assert call("JS_SCORE", params(5, TARGET="八成"), 0.7706).startswith("错误：评价标准第 5 项的参数")
+    assert call("JS_SCORE", params(5, TARGET="八成"), 0.7706).startswith("错误：评价标准第5项的参数")
 
 
 def test_score_of_checklists_and_bonus():
@@ -98,12 +98,12 @@ def test_score_of_checklists_and_bonus():
 
 
 def test_gap_texts():
-    assert call("JS_GAP", params(16), 16 / 85, 16.0, 85.0).startswith("还需新增节水型居民小区 1 个")
+    assert call("JS_GAP", params(16), 16 / 85, 16.0, 85.0).startswith("还需新增节水型居民小区1个")
     assert call("JS_GAP", params(16), 0.25, 25.0, 100.0) == words.REACHED
-    assert call("JS_GAP", params(14), "不适用", 0.0, 0.0) == "不适用：分母为 0，按满分计"
+    assert call("JS_GAP", params(14), "不适用", 0.0, 0.0) == "不适用：分母为0，按满分计"
     assert call("JS_GAP", params(9), None, "是", "否") == "尚缺：全面执行（1.5分）"
     table = (UTILITY,) + (BLANK_ROW,) * 9
-    assert call("JS_GAP", params(17), 0.10, table).startswith("漏损率需再降低 1 个百分点（约 10 万m³")
+    assert call("JS_GAP", params(17), 0.10, table).startswith("漏损率需再降低1个百分点（约10万m³")
 
 
 def test_prerequisites():
@@ -142,7 +142,7 @@ def test_version():
     installed = importlib.metadata.version("jieshui")
     standard = tomllib.loads(STANDARD_FILE.read_text(encoding="utf-8"))["version"]
     assert installed != "0.0.0" and standard  # neither part empty nor the unknown fallback
-    assert call("JS_VERSION") == f"jieshui {installed}，评价标准 {standard}"
+    assert call("JS_VERSION") == f"jieshui {installed}，评价标准{standard}"
 
 
 def test_every_registered_function_is_a_udf_with_chinese_help():
@@ -216,4 +216,4 @@ def test_a_total_beyond_any_number_says_so():
     for huge in (1e308, math.inf, math.nan):
         got = call("JS_TOTAL", ((huge,),) * len(std.contents), table, "总分")
         assert got == "错误：合计超出可计算范围，请检查各项得分", got
-    assert call("JS_SCORE", params(5, MAX_POINTS=math.inf), 0.7706).startswith("错误：评价标准第 5 项的参数")
+    assert call("JS_SCORE", params(5, MAX_POINTS=math.inf), 0.7706).startswith("错误：评价标准第5项的参数")

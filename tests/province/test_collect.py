@@ -115,8 +115,8 @@ def test_an_inflated_claim_is_flagged_with_both_numbers(folder, results):
     assert [r.file for r in flagged] == list(inflated)
     content = inflated[flagged[0].file]
     flag = next(f for f in flagged[0].flags if f["kind"] == "赋分与数据不符")
-    assert flag["cell"] == f"附件3 技术评估指标!H{3 + content.id}"
-    assert (f"显示得分 {content.max_points:g}，按填报数据应为 {content.points:g}") in flag["message"]
+    assert flag["cell"] == f"附件3技术评估指标!H{3 + content.id}"
+    assert (f"显示得分{content.max_points:g}，按填报数据应为{content.points:g}") in flag["message"]
 
 
 def test_planted_data_errors_and_prerequisites_are_flagged(results):

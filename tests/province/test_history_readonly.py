@@ -187,7 +187,7 @@ def test_an_older_history_is_read_as_it_is_not_migrated(history, tmp_path):
 
 
 def test_a_path_with_chinese_spaces_and_uri_characters_is_opened(history, tmp_path):
-    db = copy_of(history, tmp_path / "省 级#1" / "复核?历史 100%.sqlite")
+    db = copy_of(history, tmp_path / "省 级#1" / "复核?历史100%.sqlite")
     out = run("history", db, COUNTY)
     assert out.returncode == 0, out.stderr
     assert "96.5" in out.stdout

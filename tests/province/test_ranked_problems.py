@@ -90,7 +90,7 @@ def test_real_findings_come_first_and_evidence_is_one_row_a_county(province):
     assert sorted(r[1] for r in evidence) == sorted(name for name, ids in scored.items() if ids)
     for r in evidence:
         ids = scored[r[1]]
-        assert r[5].startswith(f"{len(ids)} 项得分内容未标注佐证：{'、'.join(map(str, ids))}")
+        assert r[5].startswith(f"{len(ids)}项得分内容未标注佐证：{'、'.join(map(str, ids))}")
     # Hundreds of reminders before; now about one row a county plus the findings.
     assert len(rows) < 3 * COUNTIES
 
@@ -163,7 +163,7 @@ def test_feedback_lists_evidence_in_one_row_after_the_findings(province):
     assert len(reminders) > 10
     assert not any(f["message"] in text for f in reminders)  # collapsed, not one row each
     ids = [c.id for c in assessed[name].contents if c.points]
-    assert f"{len(ids)} 项得分内容未标注佐证：{'、'.join(map(str, ids))}" in text
+    assert f"{len(ids)}项得分内容未标注佐证：{'、'.join(map(str, ids))}" in text
     assert text.index("自评赋分与填报数据不符") < text.index("缺少佐证材料")
 
 
@@ -198,7 +198,7 @@ def test_a_content_scored_by_its_zero_denominator_rule_is_told_everywhere(tmp_pa
     text = "\n".join(str(v) for row in _feedback(folder, "示例旗") for v in row if v is not None)
     assert hints[0]["message"] in text and "请核实的情况" in text
     top = "\n".join(str(v) for row in _rows(target, "汇总", 1)[:16] for v in row if v is not None)
-    assert "有复核提示（请核实）的县\n1 个县：示例旗" in top
+    assert "有复核提示（请核实）的县\n1个县：示例旗" in top
 
 
 def test_problem_rows_are_tall_enough_for_their_text(province):

@@ -87,9 +87,9 @@ def test_the_run_summary_names_the_mismatched_county_in_the_terminal_and_on_top(
     assert "自评赋分与数据不符" in out.stderr and inflated in out.stderr
     rows = [[c.value for c in row] for row in openpyxl.load_workbook(target)["汇总"].iter_rows(max_row=14)]
     top = "\n".join(str(v) for row in rows for v in row if v is not None)
-    assert "本次复核概况" in top and f"1 个县：{inflated}" in top
+    assert "本次复核概况" in top and f"1个县：{inflated}" in top
     passed = sum(a.verdict == default_standard().verdicts["pass"] for a in assessed.values())
-    assert f"结论：合格\n{passed} 个" in top
+    assert f"结论：合格\n{passed}个" in top
 
 
 def test_history_over_two_years_gives_last_years_total_and_the_moved_contents(years, tmp_path):
@@ -124,7 +124,7 @@ def test_a_tampered_row_is_refused(years, tmp_path):
         connection.execute("UPDATE counties SET total = 99 WHERE id = 2")
     for args in (("history", db), ("collect", root / "2025", "--db", db)):
         out = run(*args)
-        assert out.returncode == 2 and "第 2 条县级记录与其校验值不符" in out.stderr and "Traceback" not in out.stderr
+        assert out.returncode == 2 and "第2条县级记录与其校验值不符" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_foreign_newer_and_non_sqlite_files_are_refused(tmp_path):

@@ -108,7 +108,7 @@ def jieshui(step: str, *args: Any, codes: tuple[int, ...] = (0,)) -> str:
     if done.returncode not in codes:
         said = (done.stdout + done.stderr).strip()
         if len(said) > 1600:
-            said = f"{said[:1000]}\n…（省略 {len(said) - 1400} 字）…\n{said[-400:]}"
+            said = f"{said[:1000]}\n…（省略{len(said) - 1400}字）…\n{said[-400:]}"
         pytest.fail(f"step {step}: `jieshui {' '.join(map(str, args))}` exited {done.returncode} "
                     f"(expected {codes}):\n{said}", pytrace=False)
     return done.stdout
@@ -350,7 +350,7 @@ def test_07_report(year):
     assert f"{result.total:g}" in text and result.verdict in text, \
         f"step report: the report lacks the engine's total {result.total:g} or verdict {result.verdict}"
     owed("report", {"the software's caveat is in the report (waits for item 7)": CAVEAT not in text,
-                    f"not dated with the workbook's 填报日期 {FIRST_DATE} (waits for item 10)":
+                    f"not dated with the workbook's 填报日期{FIRST_DATE} (waits for item 10)":
                         any(s in text for s in spelled(FIRST_DATE))})
 
 

@@ -35,12 +35,12 @@ def saved_day(path):
         core = z.read("docProps/core.xml").decode("utf-8")
     stamp = re.search(r"<dcterms:modified[^>]*>([^<]+)</dcterms:modified>", core).group(1)
     when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")) + dt.timedelta(hours=8)
-    return f"{when.year}年{when.month}月{when.day}日 {when:%H:%M}"
+    return f"{when.year}年{when.month}月{when.day}日{when:%H:%M}"
 
 
 @pytest.fixture(scope="module")
 def revision(tmp_path_factory):
-    """The default standard exported, 内容 5's target raised to 85% in the workbook, imported."""
+    """The default standard exported, 内容5's target raised to 85% in the workbook, imported."""
     folder = tmp_path_factory.mktemp("revision")
     exported = folder / "评价标准.xlsx"
     assert run("standard", "export", "-o", exported).returncode == 0
@@ -54,7 +54,7 @@ def revision(tmp_path_factory):
 def test_an_edited_standard_gets_a_version_in_words(revision):
     _, _, edited, toml, said = revision
     version = tomllib.loads(toml.read_text(encoding="utf-8"))["version"]
-    assert version == f"{DEFAULT_VERSION} 省级修订（{saved_day(edited)} 保存）"
+    assert version == f"{DEFAULT_VERSION}省级修订（{saved_day(edited)}保存）"
     assert version in said and not re.search(r"[0-9a-f]{8}", version)  # words, never hex
     assert "jieshui template --standard 省级.toml" in said  # what to do with it
     assert not re.search(r"[0-9a-f]{16}", said)
@@ -76,7 +76,7 @@ def test_an_unchanged_round_trip_keeps_its_version(revision, tmp_path):
     edited = edit(again, tmp_path / "再改.xlsx", {("评价内容", "G8"): 0.95})
     assert run("standard", "import", edited, "-o", tmp_path / "再改.toml").returncode == 0
     version = load_standard(tmp_path / "再改.toml").version
-    assert version == f"{DEFAULT_VERSION} 省级修订（{saved_day(edited)} 保存）"
+    assert version == f"{DEFAULT_VERSION}省级修订（{saved_day(edited)}保存）"
 
 
 def test_a_version_typed_by_the_official_is_kept(revision, tmp_path):
@@ -125,7 +125,7 @@ def test_the_rule_text_follows_the_row_in_libreoffice(revision, tmp_path):
     ws = openpyxl.load_workbook(result, data_only=True)["评价内容"]
     texts = {ws.cell(r, 1).value: ws.cell(r, ws.max_column).value for r in range(3, 3 + len(std.contents))}
     assert texts == {c.id: describe_rule(c.rule) for c in std.contents}
-    assert "≤9% 得满分，否则不得分" in texts[17] and "达到15%得3分" in texts[21]
+    assert "≤9%得满分，否则不得分" in texts[17] and "达到15%得3分" in texts[21]
 
 
 @pytest.fixture(scope="module")

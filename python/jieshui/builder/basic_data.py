@@ -55,7 +55,7 @@ def input_groups(std: Standard) -> list[tuple[str, list[tuple[str, str]]]]:
     by_indicator: dict[str, list[tuple[str, str]]] = {}
     for content in std.contents:
         keys = by_indicator.setdefault(content.indicator, [])
-        keys.extend((k, f"内容 {content.id}") for k in content.input_keys if k)
+        keys.extend((k, f"内容{content.id}") for k in content.input_keys if k)
     groups += [(name, keys) for name, keys in by_indicator.items() if keys]
     seen: set[str] = set()
     return [(title, [(k, use) for k, use in keys if not (k in seen or seen.add(k))])
@@ -79,21 +79,21 @@ def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[s
                                      "error_message": "请从下拉列表选择“是”或“否”。"}
     if spec.kind in ("fraction", "coefficient"):
         fraction = spec.kind == "fraction"
-        hint = "请按百分数填写，如 5.2%。" if fraction else "请填写 0～1 之间的小数。"
+        hint = "请按百分数填写，如5.2%。" if fraction else "请填写0～1之间的小数。"
         return (styles.input_percent if fraction else styles.input_coefficient,
                 {**message, "validate": "decimal", "criteria": "between",
                  "minimum": -1 if spec.allow_negative else 0, "maximum": 1, "error_message": hint})
     if spec.kind == "count":
         return styles.input_count, {**message, "validate": "integer", "criteria": ">=", "value": 0,
-                                    "error_message": f"请填写不小于 0 的整数（单位：{spec.unit}）。"}
+                                    "error_message": f"请填写不小于0的整数（单位：{spec.unit}）。"}
     return styles.input_number, {**message, "validate": "decimal", "criteria": ">=", "value": 0,
-                                 "error_message": f"请填写不小于 0 的数字（单位：{spec.unit}）。"}
+                                 "error_message": f"请填写不小于0的数字（单位：{spec.unit}）。"}
 
 
 def write(book: Book, std: Standard, inputs: WorkbookInputs, calc: Calc, twins: Twins) -> InputCells:
     ws, styles = book.sheets[SHEET_INPUTS], book.styles
     book.title(ws, "基础数据填报表", 7)
-    ws.merge_range(1, 0, 1, 7, "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如 5.2%），"
+    ws.merge_range(1, 0, 1, 7, "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如5.2%），"
                    "是/否从下拉列表选择；水量单位万m³，面积万亩，金额万元。", styles.note)
     ws.set_row(1, 30)
     book.headers(ws, 2, ["序号", "类别", "填报项目", "填报值", "单位", "填报说明", "", "用于"])
@@ -136,7 +136,7 @@ def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                      calc: Calc, twins: Twins) -> tuple[list[list[Any]], list[X], list[X], Range]:
     styles = book.styles
     last_col = FIRST_LEAK_COL + len(LEAK_PARTS) - 1
-    ws.merge_range(top, 0, top, last_col, "供水单位漏损数据（评价内容 17，按 CJJ 92-2016 计算；"
+    ws.merge_range(top, 0, top, last_col, "供水单位漏损数据（评价内容17，按 CJJ 92-2016计算；"
                    "每个城镇公共供水单位填一行）", styles.group)
     fields = [std.utility_fields[k] for k in UTILITY_FIELDS]
     heads = ["序号"] + [s.label + (f"（{s.unit}）" if s.unit else "") for s in fields]
@@ -154,7 +154,7 @@ def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                             _utility_validation(spec))
         row_ref = area(SHEET_INPUTS, row, 1, row, len(fields))
         cells = [cell(SHEET_INPUTS, row, 1 + c, book.value_at) for c in range(len(fields))]
-        status = calc.twin(f"供水单位 {n + 1} 的数据检查", twins.utility_status(n + 1, cells))
+        status = calc.twin(f"供水单位{n + 1}的数据检查", twins.utility_status(n + 1, cells))
         for k, part in enumerate(LEAK_PARTS):
             twin = calc.pair(ws, row, FIRST_LEAK_COL + k, f'JS_LEAK_PART({row_ref},"{part}")',
                              lambda v=[values[n]], p=part: JS_LEAK_PART(v, p),
@@ -172,5 +172,5 @@ def _utility_validation(spec: Any) -> dict[str, Any]:
     if spec.kind != "text":
         validation.update(validate="decimal", criteria="between", minimum=0,
                           maximum=spec.max or 1e12, error_title="填报有误",
-                          error_message=f"请填写不小于 0 的数字（单位：{spec.unit}）。")
+                          error_message=f"请填写不小于0的数字（单位：{spec.unit}）。")
     return validation

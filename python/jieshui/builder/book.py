@@ -22,7 +22,7 @@ def quote(sheet: str) -> str:
 
 
 def ref(sheet: str, row: int, col: int) -> str:
-    """An absolute reference to one cell, e.g. '附件3 技术评估指标'!$H$4."""
+    """An absolute reference to one cell, e.g. '附件3技术评估指标'!$H$4."""
     return f"{quote(sheet)}!{xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)}"
 
 

@@ -1,4 +1,4 @@
-"""附件3 技术评估指标: the 24 contents with their computed value, points, points lost, gap
+"""附件3技术评估指标: the 24 contents with their computed value, points, points lost, gap
 hint and responsibility, then the base, bonus, total and verdict."""
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
           data: InputCells, prereqs: PrereqCells, calc: Calc, twins: Twins) -> ContentCells:
     ws, styles = book.sheets[SHEET_CONTENTS], book.styles
     last_col = len(Col) - 1
-    book.title(ws, "附件3  县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）", last_col)
+    book.title(ws, "附件3县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）", last_col)
     county_line(book, ws, county, last_col)
     book.headers(ws, 2, HEADERS)
     scored = [_content_row(book, ws, content, params, data, (inputs.evidence.get(content.id),

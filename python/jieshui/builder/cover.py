@@ -30,7 +30,7 @@ STEPS = (
     "3. 装有 Python 和 jieshui 的 Windows Excel 中启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”），",
     "   结果改由 Python 计算并与内置公式逐项核对（不一致处标红）；可点击“检查数据”核对问题、“导出报送表”生成报送文件。",
     "4. 没有 Python 的电脑：填好后交给装有 jieshui 的电脑执行“检查数据”“导出报送表”（或命令 jieshui check / export）。",
-    "5. 成员单位：点“分发填报表”为各单位生成只含其牵头数据的填报表，各单位每月 {day} 日前交回后点“汇总填报表”，",
+    "5. 成员单位：点“分发填报表”为各单位生成只含其牵头数据的填报表，各单位每月{day}日前交回后点“汇总填报表”，",
     "   检查无误后汇总到新的工作簿，改动记入“填报记录”表。",
 )
 RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
@@ -98,11 +98,11 @@ def _field(book: Book, ws: Any, row: int, key: str, label: str, value: Any) -> N
     if key == "year":
         fmt = styles.input_center
         validation.update(validate="integer", criteria="between", minimum=2000, maximum=2100,
-                          error_title="填报有误", error_message="请填写四位年份，如 2024。")
+                          error_title="填报有误", error_message="请填写四位年份，如2024。")
     elif key == "report_date":
         fmt = styles.input_date
         validation.update(validate="date", criteria=">=", value=dt.date(2000, 1, 1),
-                          error_title="填报有误", error_message="请填写日期，如 2025-07-20。")
+                          error_title="填报有误", error_message="请填写日期，如2025-07-20。")
     ws.merge_range(row, LABEL, row, LABEL + 1, label, styles.text)
     ws.merge_range(row, VALUE, row, VALUE + 1, None, fmt)
     book.input_cell(ws, row, VALUE, value, fmt, validation)

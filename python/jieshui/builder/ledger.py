@@ -27,11 +27,11 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs) -> None:
     book.title(ws, "佐证材料台账（每份材料一行；文件放在工作簿旁的“佐证材料”文件夹中）", len(LEDGER_HEADERS) - 1)
     book.headers(ws, 2, list(LEDGER_HEADERS))
     helps = (("评价内容", {"validate": "integer", "criteria": "between", "minimum": 1,
-                         "maximum": len(std.contents), "error_message": f"请填 1～{len(std.contents)} 的评价内容序号"}),
+                         "maximum": len(std.contents), "error_message": f"请填1～{len(std.contents)}的评价内容序号"}),
              ("材料名称", {"validate": "length", "criteria": "<=", "value": 200}),
              ("文号", {"validate": "length", "criteria": "<=", "value": 100}),
              ("日期", {"validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-                      "error_message": "请填日期，如 2025-06-30"}),
+                      "error_message": "请填日期，如2025-06-30"}),
              ("页数", {"validate": "integer", "criteria": ">=", "value": 0, "error_message": "请填页数（整数）"}),
              ("文件", {"validate": "length", "criteria": "<=", "value": 250}))
     formats = (styles.input_center, styles.input_text, styles.input_text, styles.input_date,

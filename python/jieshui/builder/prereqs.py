@@ -1,4 +1,4 @@
-"""附件2 必备条件: each prerequisite, the figures it is judged on, whether it is met (a veto
+"""附件2必备条件: each prerequisite, the figures it is judged on, whether it is met (a veto
 when not), and who answers for it."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class PrereqCells:
 def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, data: InputCells,
           calc: Calc, twins: Twins) -> PrereqCells:
     ws, styles = book.sheets[SHEET_PREREQS], book.styles
-    book.title(ws, "附件2  县域节水型社会达标建设评估工作必备条件指标", len(Col) - 1)
+    book.title(ws, "附件2县域节水型社会达标建设评估工作必备条件指标", len(Col) - 1)
     county_line(book, ws, county, len(Col) - 1)
     book.headers(ws, 2, HEADERS)
     met, twin_refs = [], []

@@ -92,14 +92,14 @@ class Twins:
         specs = [self.std.utility_fields[k] for k in UTILITY_FIELDS]
         supply, registered, resident = row[1], row[2], row[3]
         tol = self.tol()
-        errors = [(call("ISERROR", x), f"{ERROR_PREFIX}第 {n} 个供水单位有错误值") for x in row]
-        where = f"{ERROR_PREFIX}第 {n} 个供水单位："
+        errors = [(call("ISERROR", x), f"{ERROR_PREFIX}第{n}个供水单位有错误值") for x in row]
+        where = f"{ERROR_PREFIX}第{n}个供水单位："
         return cases(errors + [(call("AND", *(blank(x) for x in row)), "—")], checked(
             list(zip(row, specs)), cases([
-                (supply.le(0), where + "供水总量应大于 0"),
+                (supply.le(0), where + "供水总量应大于0"),
                 (registered.gt(supply * (lift(1) + tol)), where + "注册用户用水量大于供水总量"),
                 (resident.gt(supply * (lift(1) + tol)), where + "居民抄表到户水量大于供水总量")], "OK"),
-            missing=f"{ERROR_PREFIX}第 {n} 个供水单位缺少数据", invalid=f"{where}数据有误"))
+            missing=f"{ERROR_PREFIX}第{n}个供水单位缺少数据", invalid=f"{where}数据有误"))
 
     @staticmethod
     def leakage_part(part: str, status: X, row: list[X]) -> X:
@@ -132,14 +132,14 @@ class Twins:
 
     @staticmethod
     def _bad_params(content: Content) -> str:
-        return f"{ERROR_PREFIX}评价标准第 {content.id} 项的参数应为不小于 0 的数字"
+        return f"{ERROR_PREFIX}评价标准第{content.id}项的参数应为不小于0的数字"
 
     def _params_problem(self, content: Content, columns: Sequence[Param]) -> list[tuple[X, str]]:
         """The 评价标准 row's checks JS_SCORE makes: its rule type, and numbers ≥ 0."""
         rule = self.param(content.id, Param.RULE)
         message = self._bad_params(content)
         name = RULE_NAMES[rule_key(content.rule)]
-        pairs = [(rule.ne(name), f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为“{name}”")]
+        pairs = [(rule.ne(name), f"{ERROR_PREFIX}评价标准第{content.id}项的规则类型应为“{name}”")]
         for column in columns:
             x = self.param(content.id, column)
             pairs.append((if_(call("ISNUMBER", x), x.lt(0), True), message))
@@ -227,7 +227,7 @@ class Twins:
         p = lambda column: self.param(content.id, column)  # noqa: E731
         target, tol = self._full_at(content), self.tol()
         not_number = if_(value.eq(NOT_APPLICABLE), if_(
-            p(Param.NOT_APPLICABLE).eq(NA_NAMES["zero"]), "不适用：分母为 0，计 0 分", "不适用：分母为 0，按满分计"),
+            p(Param.NOT_APPLICABLE).eq(NA_NAMES["zero"]), "不适用：分母为0，计0分", "不适用：分母为0，按满分计"),
             if_(call("LEFT", value, len(MISSING)).eq(MISSING), MISSING, INVALID))
         if content.measure == "leakage":
             excess = value - target
@@ -239,7 +239,7 @@ class Twins:
             need = target * self.inputs(content.denominator or "") - self.inputs(content.numerator or "")
             reached, text = value.ge(target - tol), (
                 lift(f"还需{content.gap_action} ") & self.quantity(need, spec.kind) & f" {spec.unit}（距目标 "
-                & shown(target * 100) & "% 差 " & call("ROUND", (target - value) * 100, 1) & " 个百分点）")
+                & shown(target * 100) & "%差 " & call("ROUND", (target - value) * 100, 1) & " 个百分点）")
         return cases([(call("NOT", call("ISNUMBER", value)), not_number), (reached, "已达标")], text)
 
     def _items_gap(self, content: Content, points: X) -> X:

@@ -1,4 +1,4 @@
-"""附件1 责任分工（按单位）: for each member unit, the prerequisites and contents it leads or
+"""附件1责任分工（按单位）: for each member unit, the prerequisites and contents it leads or
 supports, their points and evidence status (read from 附件2/附件3), its subtotal and its
 monthly reports."""
 
@@ -37,7 +37,7 @@ def unit_items(std: Standard, unit: str) -> list[tuple[Any, str]]:
 def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
           contents: ContentCells, prereqs: PrereqCells, reports: ReportCounts) -> None:
     ws, styles = book.sheets[SHEET_UNITS], book.styles
-    book.title(ws, "附件1  县域节水型社会达标建设评估各单位责任分工表（按单位）", EVIDENCE)
+    book.title(ws, "附件1县域节水型社会达标建设评估各单位责任分工表（按单位）", EVIDENCE)
     county_line(book, ws, county, EVIDENCE)
     book.headers(ws, 2, ["序号", "类别", "评价内容 / 必备条件", "职责", "标准分", "得分",
                          "佐证材料", "佐证状态"])
@@ -46,8 +46,8 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
     for u, unit in enumerate(std.units, start=1):
         items = unit_items(std, unit)
         leads = sum(1 for _, role in items if role == LEAD)
-        ws.merge_range(row, 0, row, EVIDENCE, f"{numeral(u)}、{unit}（牵头 {leads} 项，配合 "
-                                              f"{len(items) - leads} 项）", styles.group)
+        ws.merge_range(row, 0, row, EVIDENCE, f"{numeral(u)}、{unit}（牵头{leads}项，配合 "
+                                              f"{len(items) - leads}项）", styles.group)
         first, lead_rows = row + 1, []
         for n, (item, role) in enumerate(items, start=1):
             row += 1
@@ -84,7 +84,7 @@ class _Sources:
             evidence = (self.prereqs.ref(item.id, PrereqCol.EVIDENCE),
                         self.inputs.prereq_evidence.get(item.id))
         else:
-            ws.write(row, 1, f"内容 {item.id}", styles.center)
+            ws.write(row, 1, f"内容{item.id}", styles.center)
             ws.write(row, 2, f"{item.indicator}：{item.title}", styles.text)
             for col, source in ((MAX_POINTS, ContentCol.MAX_POINTS), (POINTS, ContentCol.POINTS)):
                 self._copy(book, ws, row, col, self.contents.ref(item.id, source),
@@ -105,7 +105,7 @@ class _Sources:
 def _returned(book: Book, ws: Any, row: int, returned: tuple[str, Any]) -> None:
     """The subtotal row's label says whether the unit's 填报表 came back, and when."""
     source, value = returned
-    text = f"已交回 {value}" if value not in (None, "") else "未交回"
+    text = f"已交回{value}" if value not in (None, "") else "未交回"
     book.formula(ws, row, 1, f'"牵头内容小计（填报表"&IF({source}="","未交回","已交回 "&{source})&"）"',
                  lambda: f"牵头内容小计（填报表{text}）", book.styles.bold_text)
 
@@ -134,9 +134,9 @@ def _subtotal(book: Book, ws: Any, std: Standard, row: int, first: int, last: in
     provided = [book.value_at(ws.name, r, EVIDENCE) for r in range(first, last + 1)]
     count = last - first + 1
     book.formula(ws, row, EVIDENCE_LIST,
-                 f'"佐证已提供 "&COUNTIF({span},"{EVIDENCE_CHOICES[0]}")&" / {count} 项"',
-                 lambda: f"佐证已提供 {sum(v == EVIDENCE_CHOICES[0] for v in provided)} / {count} 项",
+                 f'"佐证已提供 "&COUNTIF({span},"{EVIDENCE_CHOICES[0]}")&" / {count}项"',
+                 lambda: f"佐证已提供{sum(v == EVIDENCE_CHOICES[0] for v in provided)} / {count}项",
                  styles.text)
     count_ref, reports = report
-    book.formula(ws, row, EVIDENCE, f'"月报 "&{count_ref}&" 次"', lambda: f"月报 {reports:g} 次",
+    book.formula(ws, row, EVIDENCE, f'"月报 "&{count_ref}&" 次"', lambda: f"月报{reports:g}次",
                  styles.center)

@@ -64,8 +64,8 @@ def _properties(book: Book, std: Standard, vba_project: bytes | None) -> None:
     xl = book.xl
     xl.set_properties({"title": "县域节水型社会达标建设复核工作簿", "author": "jieshui",
                        "company": "", "created": BUILD_TIME,
-                       "comments": f"jieshui {__version__}；模板 {TEMPLATE_VERSION}；"
-                                   f"评价标准 {std.version}"})
+                       "comments": f"jieshui {__version__}；模板{TEMPLATE_VERSION}；"
+                                   f"评价标准{std.version}"})
     xl.calc_on_load = False
     xl.set_calc_mode("auto", calc_id=EXCEL_CALC_ID)
     xl.set_vba_name("ThisWorkbook")

@@ -45,7 +45,7 @@ def render_commands(app: Any) -> str:
     """docs/commands.md: a list of the commands, then each command's --help as it prints."""
     helps = command_helps(app)
     lines = ["# 命令参考（由各命令的 --help 生成，请勿手工修改）", "",
-             f"以下是每个命令运行 `… --help` 时显示的说明（按 {WIDTH} 列换行）。修改命令后运行 "
+             f"以下是每个命令运行 `… --help` 时显示的说明（按{WIDTH}列换行）。修改命令后运行 "
              "`python3 build.py` 重新生成本文件；命令的用法和工作流程见[使用说明](user-guide.md)。", ""]
     for path in helps:
         indent = "  " * (path.count(" ") - 1) if " " in path else ""

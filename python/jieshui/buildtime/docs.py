@@ -30,9 +30,9 @@ def render_markdown(std: Standard) -> str:
         f"- 来源：{std.source}",
         "- 每项的“来源”：实施方案（县级复核工作实施方案）、评价标准原文、复核公开报道（近年复核的公开报道），"
         "或本软件默认（待按省级赋分细则核对替换）；评价内容写作“内容来源／分值与规则来源”。",
-        f"- 基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，总分 "
-        f"{std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。",
-        f"- 结论：任一必备条件不满足为“{std.verdicts['veto']}”；否则总分不低于 {std.pass_mark:g} 分为"
+        f"- 基本分{std.base_max:g}分，加分上限{std.bonus_cap:g}分，总分 "
+        f"{std.base_max + std.bonus_cap:g}分，{std.pass_mark:g}分合格。",
+        f"- 结论：任一必备条件不满足为“{std.verdicts['veto']}”；否则总分不低于{std.pass_mark:g}分为"
         f"“{std.verdicts['pass']}”，低于为“{std.verdicts['fail']}”；数据缺失或有误为“{std.verdicts['incomplete']}”。",
         "", "## 必备条件（附件2）", "",
         _row("编号", "必备条件", "判定", "牵头单位", "配合单位", "佐证材料", "来源"),
@@ -47,7 +47,7 @@ def render_markdown(std: Standard) -> str:
               _row(*["---"] * 10)]
     for c in std.contents:
         if c.measure == "leakage":
-            inputs = "各供水单位数据（见下表），按 CJJ 92-2016 计算修正后漏损率"
+            inputs = "各供水单位数据（见下表），按 CJJ 92-2016计算修正后漏损率"
         elif c.measure == "ratio":
             inputs = f"{std.inputs[c.numerator or ''].label} ÷ {std.inputs[c.denominator or ''].label}"
         else:
@@ -57,7 +57,7 @@ def render_markdown(std: Standard) -> str:
     lines += ["", "## 输入数据", "", _row("键名", "名称", "单位", "说明"), _row(*["---"] * 4)]
     for spec in std.inputs.values():
         lines.append(_row(f"`{spec.key}`", spec.label, spec.unit, spec.definition))
-    lines += ["", "## 供水单位数据（评价内容 17）", "", _row("键名", "名称", "单位", "说明"),
+    lines += ["", "## 供水单位数据（评价内容17）", "", _row("键名", "名称", "单位", "说明"),
               _row(*["---"] * 4)]
     for spec in std.utility_fields.values():
         lines.append(_row(f"`{spec.key}`", spec.label, spec.unit, spec.definition))

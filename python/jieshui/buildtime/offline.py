@@ -31,7 +31,7 @@ chcp 65001 > nul
 cd /d "%~dp0"
 where py > nul 2> nul
 if errorlevel 1 (
-    echo 没有找到 Python。请先安装 Python 3.11、3.12 或 3.13（64 位，python.org 安装包），再运行本文件。
+    echo 没有找到 Python。请先安装 Python 3.11、3.12或3.13（64位，python.org 安装包），再运行本文件。
     pause
     exit /b 1
 )

@@ -55,7 +55,7 @@ def score(
 ) -> None:
     """计算县域数据文件或工作簿的各项得分、必备条件、总分和结论（工作簿只读，不运行宏）。
 
-    退出码：0 已评分（无论结论如何）；1 数据有错误；2 文件无法读取。
+    退出码：0已评分（无论结论如何）；1数据有错误；2文件无法读取。
     """
     std = read_standard(standard)
     cells: dict[str, str] = {}
@@ -96,7 +96,7 @@ def recalc(
     if (output is None) == (not in_place):
         raise fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
     if output is not None and (output.exists() or output.is_symlink()):
-        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+        raise fail(f"输出文件{output}已存在，为避免覆盖，请换一个文件名")
     std = read_standard(standard)
     with locked(workbook) if in_place else nullcontext() as lock:  # read, refreshed, replaced: one writer
         done = recalculated(workbook, std, use_workbook_rules)
@@ -105,11 +105,11 @@ def recalc(
             lock.check_office_marks()
             backup = keep_backup(workbook)
             write_atomically(workbook, done.data)
-            typer.echo(f"已刷新 {workbook}（原文件备份为 {backup.name}）")
+            typer.echo(f"已刷新{workbook}（原文件备份为{backup.name}）")
             return
     assert output is not None
     write_atomically(new_output(output), done.data)  # claimed: made by no one else meanwhile
-    typer.echo(f"已写出 {output}")
+    typer.echo(f"已写出{output}")
 
 
 def _warn_edited_rules(done: Recalculated) -> None:
@@ -119,7 +119,7 @@ def _warn_edited_rules(done: Recalculated) -> None:
     basis = ("按工作簿中的评价标准计算（与 Excel 中的公式一致）" if done.used_workbook_rules else
              "按官方标准计算；Excel 中的公式按工作簿中修改后的评价标准计算，两者会不同，"
              "如需一致请加 --use-workbook-rules")
-    say(f"注意：工作簿的评价标准有 {len(done.edited_rules)} 处与官方标准不同（{cells}）。本次{basis}。", "yellow")
+    say(f"注意：工作簿的评价标准有{len(done.edited_rules)}处与官方标准不同（{cells}）。本次{basis}。", "yellow")
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
@@ -133,7 +133,7 @@ def _note_open_elsewhere(workbook: Path) -> None:
     """A colleague typing in the workbook right now has not saved yet: the result is the file's."""
     if (found := office_holder(workbook)) is not None:
         suite, by, _ = found
-        say(f"注意：工作簿 {workbook.name} 正在 {suite} 中打开{by}，本次读取的是已保存的内容，尚未保存的修改不在其中",
+        say(f"注意：工作簿{workbook.name}正在{suite}中打开{by}，本次读取的是已保存的内容，尚未保存的修改不在其中",
             "yellow")
 
 
@@ -145,7 +145,7 @@ def check_command(
 ) -> None:
     """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
 
-    退出码：0 未发现问题；1 有问题；2 文件无法读取或不是县域复核工作簿。
+    退出码：0未发现问题；1有问题；2文件无法读取或不是县域复核工作簿。
     """
     from ..workbook.check import check
     std = read_standard(standard)
@@ -164,7 +164,7 @@ def export_command(
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
     standard: StandardOption = None,
 ) -> None:
-    """导出报送表：只含数值的 .xlsx（A4 横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
+    """导出报送表：只含数值的 .xlsx（A4横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
     from ..county.export import export, problem_notes
     from ..workbook.check import check
     folder = output_folder(out_dir, workbook.parent)
@@ -183,7 +183,7 @@ def export_command(
 def report_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
     out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="报告落款日期，如 2025-07-20（默认为工作簿的填报日期）",
+    date: Annotated[Optional[str], typer.Option("--date", help="报告落款日期，如2025-07-20（默认为工作簿的填报日期）",
                                                 metavar="YYYY-MM-DD")] = None,
     standard: StandardOption = None,
 ) -> None:
@@ -209,7 +209,7 @@ def _date_option(text: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise fail(f"--date 应为日期，如 2025-07-20，当前填的是 {shown(text)}") from None
+        raise fail(f"--date 应为日期，如2025-07-20，当前填的是{shown(text)}") from None
 
 
 @app.command("evidence")
@@ -220,7 +220,7 @@ def evidence_command(
     standard: StandardOption = None,
 ) -> None:
     """整理佐证目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证的赋分内容，
-    生成按指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。退出码：0 无问题；1 有问题。"""
+    生成按指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。退出码：0无问题；1有问题。"""
     from ..county.evidence import check_evidence, index_name, index_workbook
     from ..county.export import pdf_with_libreoffice
     from ..workbook.check import check
@@ -230,7 +230,7 @@ def evidence_command(
     target = write_new(output_folder(out_dir, workbook.parent) / f"{index_name(data, dt.date.today())}.xlsx",
                        index_workbook(data, found, dt.date.today()))
     console = make_console()
-    console.print(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}", markup=False)
+    console.print(f"已生成佐证材料目录（{len(found.index)}份材料）：{target}", markup=False)
     console.print(pdf_with_libreoffice(target)[1], markup=False)
     for cell, message in found.problems:
         console.print(f"{cell}：{message}", markup=False, soft_wrap=True)
@@ -251,14 +251,14 @@ def template_command(
     if output.suffix.lower() != ".xlsm":
         raise fail("输出文件应以 .xlsm 结尾（含宏的 Excel 工作簿）")
     if output.exists() or output.is_symlink():
-        raise fail(f"输出文件 {output} 已存在，为避免覆盖，请换一个文件名")
+        raise fail(f"输出文件{output}已存在，为避免覆盖，请换一个文件名")
     std = read_standard(standard)
     inputs = WorkbookInputs()
     if county is not None:
         inputs = from_county_raw(read_county_file(county), std)  # figures only: no evidence marks
     data = build_workbook(std, inputs, shipped_vba())
     write_atomically(new_output(output), data)
-    typer.echo(f"已生成 {output}（评价标准 {std.version}）")
+    typer.echo(f"已生成{output}（评价标准{std.version}）")
 
 
 excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,
@@ -295,7 +295,7 @@ def excel_uninstall(dry_run: DryRun = False) -> None:
 @app.command()
 def version() -> None:
     """显示 jieshui 与评价标准的版本。"""
-    typer.echo(f"jieshui {__version__}，评价标准 {load_standard().version}")
+    typer.echo(f"jieshui {__version__}，评价标准{load_standard().version}")
 
 
 def main() -> None:
@@ -312,12 +312,12 @@ def main() -> None:
     except UserError as exc:  # every error a user can put right, in one place
         code = _say(f"错误：{exc}")
     except OSError as exc:
-        raise SystemExit(_say(f"错误：无法读写 {exc.filename or '文件'}：{os_reason(exc)}")) from None
+        raise SystemExit(_say(f"错误：无法读写{exc.filename or '文件'}：{os_reason(exc)}")) from None
     except Stopped:
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
     except Exception:
         log = crash_log(traceback.format_exc())
-        raise SystemExit(_say(f"错误：程序内部出错，没有写出结果文件。详细信息已保存到 {log}，"
+        raise SystemExit(_say(f"错误：程序内部出错，没有写出结果文件。详细信息已保存到{log}，"
                               "请把该文件发给技术支持")) from None
     raise SystemExit(code or 0)
 

@@ -47,17 +47,17 @@ def read_standard(path: Path | None) -> Standard:
 def new_output(path: Path, suffix: str | None = None) -> Path:
     """The output file the user named, claimed for this run: never over an existing file."""
     if suffix is not None and path.suffix.lower() != suffix:
-        raise fail(f"输出文件应以 {suffix} 结尾")
+        raise fail(f"输出文件应以{suffix}结尾")
     try:
         return claim_exact(path)
     except FileExistsError:
-        raise fail(f"输出文件 {path} 已存在，为避免覆盖，请换一个文件名") from None
+        raise fail(f"输出文件{path}已存在，为避免覆盖，请换一个文件名") from None
 
 
 def output_folder(folder: Path | None, default: Path) -> Path:
     """The -o folder (or the default): refused when it names a file."""
     if folder is not None and folder.exists() and not folder.is_dir():
-        raise fail(f"{folder} 是一个文件：-o 请给出输出文件夹")
+        raise fail(f"{folder}是一个文件：-o 请给出输出文件夹")
     return folder or default
 
 

@@ -30,10 +30,10 @@ class Action:
     detail: str          # the interpreter written, or the one to take back
 
     def describe(self) -> str:
-        return {"copy_addin": f"复制加载项到 {self.target}",
-                "set_interpreter": f"在 {self.target} 中写入 {INTERPRETER_KEY} = {self.detail}",
-                "remove_addin": f"删除加载项 {self.target}",
-                "unset_interpreter": f"从 {self.target} 中删除 {INTERPRETER_KEY}（仅当它是 {self.detail}）"}[self.kind]
+        return {"copy_addin": f"复制加载项到{self.target}",
+                "set_interpreter": f"在{self.target}中写入{INTERPRETER_KEY} = {self.detail}",
+                "remove_addin": f"删除加载项{self.target}",
+                "unset_interpreter": f"从{self.target}中删除{INTERPRETER_KEY}（仅当它是{self.detail}）"}[self.kind]
 
 
 def profile_paths(env: Mapping[str, str]) -> tuple[PureWindowsPath, PureWindowsPath]:
@@ -113,7 +113,7 @@ def check_plan(actions: list[Action], encoding: str) -> None:
             except UnicodeEncodeError as exc:
                 bad = action.detail[exc.start:exc.end]
                 raise InstallError(
-                    f"Python 的路径 {action.detail} 含有字符“{bad}”，本机 Excel 读取 xlwings 设置时使用的"
+                    f"Python 的路径{action.detail}含有字符“{bad}”，本机 Excel 读取 xlwings 设置时使用的"
                     f"编码（{encoding}）无法表示它。请把 Python 安装到只含英文字母、数字和常用汉字的"
                     "文件夹（例如 C:\\Python312），再运行 jieshui excel install") from None
 

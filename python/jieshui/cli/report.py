@@ -57,7 +57,7 @@ def percent(x: float | None, digits: int = 1) -> str:
 
 def render(a: Assessment, console: Console, cells: dict[str, str] | None = None) -> None:
     county = a.county
-    title = f"{county.province}{county.city}{county.name} {county.year or ''} 年度节水型社会达标建设自评赋分"
+    title = f"{county.province}{county.city}{county.name} {county.year or ''}年度节水型社会达标建设自评赋分"
     console.print(Text(title, style="bold"))
     console.print(f"评价标准：{a.standard.version}")
     console.print(_contents_table(a))
@@ -65,27 +65,27 @@ def render(a: Assessment, console: Console, cells: dict[str, str] | None = None)
     if a.leakage:
         console.print(_leakage_table(a))
     colour = {a.standard.verdicts["pass"]: "green"}.get(a.verdict, "red")
-    summary = (f"基本分 {points(a.base)} / {a.standard.base_max:g}    加分 {points(a.bonus)} / "
-               f"{a.standard.bonus_cap:g}    总分 {points(a.total)} / "
-               f"{a.standard.base_max + a.standard.bonus_cap:g}（{a.standard.pass_mark:g} 分合格）")
+    summary = (f"基本分{points(a.base)} / {a.standard.base_max:g}加分{points(a.bonus)} / "
+               f"{a.standard.bonus_cap:g}总分{points(a.total)} / "
+               f"{a.standard.base_max + a.standard.bonus_cap:g}（{a.standard.pass_mark:g}分合格）")
     console.print(Panel(Group(Text(summary), Text(f"结论：{a.verdict}", style=f"bold {colour}")),
                         title="总分与结论"))
     if a.ranked_gaps:
         console.print(_gaps_table(a))
     if a.errors:
-        console.print(Text(f"数据问题（{len(a.errors)} 项）：", style="bold red"))
+        console.print(Text(f"数据问题（{len(a.errors)}项）：", style="bold red"))
         for e in a.errors:
             where = (cells or {}).get(e.field) or e.field
             console.print(f"  · [{where}] {e.message}", markup=False, highlight=False)
     if a.hints:
-        console.print(Text(f"复核提示（{len(a.hints)} 项，请核实）：", style="bold yellow"))
+        console.print(Text(f"复核提示（{len(a.hints)}项，请核实）：", style="bold yellow"))
         for h in a.hints:  # at the cell in a workbook, at the field path in a data file
             where = (cells or {}).get(field_of(h)) or field_of(h)
             console.print(f"  · [{where}] {h.message}", markup=False, highlight=False)
 
 
 def _contents_table(a: Assessment) -> Table:
-    table = Table(title="附件3 技术评估指标", show_lines=False)
+    table = Table(title="附件3技术评估指标", show_lines=False)
     for name, justify in (("序号", "right"), ("指标", "left"), ("评价内容", "left"),
                           ("标准分", "right"), ("计算值", "right"), ("得分", "right"),
                           ("差距", "left")):
@@ -99,7 +99,7 @@ def _contents_table(a: Assessment) -> Table:
 
 
 def _prerequisites_table(a: Assessment) -> Table:
-    table = Table(title="附件2 必备条件")
+    table = Table(title="附件2必备条件")
     for name in ("编号", "必备条件", "是否满足", "未满足项"):
         table.add_column(name, overflow="fold")
     for p in a.prerequisites:
@@ -133,8 +133,8 @@ def render_problems(problems: Sequence[Any], console: Console) -> None:
         console.print("数据检查通过：未发现问题。", style="bold green")
         return
     hints = sum(1 for p in problems if p.kind == HINT)
-    counts = [f"{n} 项{what}" for n, what in ((len(problems) - hints, "问题"), (hints, HINT)) if n]
-    table = Table(title=f"数据检查：发现 {'、'.join(counts)}")
+    counts = [f"{n}项{what}" for n, what in ((len(problems) - hints, "问题"), (hints, HINT)) if n]
+    table = Table(title=f"数据检查：发现{'、'.join(counts)}")
     for name in ("序号", "单元格", "类别", "问题"):
         table.add_column(name, overflow="fold")
     for n, p in enumerate(problems, start=1):

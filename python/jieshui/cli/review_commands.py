@@ -56,9 +56,9 @@ def collect_command(
     if outcome.summary is not None:
         console.print(f"已写出汇总：{outcome.summary}", markup=False)
     if review.feedback is not None:
-        console.print(f"已写出 {len(outcome.feedback)} 份复核意见：{review.feedback}", markup=False)
+        console.print(f"已写出{len(outcome.feedback)}份复核意见：{review.feedback}", markup=False)
     if review.csv is not None:
-        console.print(f"已写出 {len(outcome.csv)} 个 CSV 文件：{review.csv}", markup=False)
+        console.print(f"已写出{len(outcome.csv)}个 CSV 文件：{review.csv}", markup=False)
     if as_json:
         typer.echo(json.dumps(to_json(outcome.results), ensure_ascii=False, indent=2))
 

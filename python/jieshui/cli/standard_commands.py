@@ -23,7 +23,7 @@ standard_app = typer.Typer(help="评价标准：显示、导出为可编辑的�
 
 @standard_app.callback()
 def show(ctx: typer.Context, standard: StandardOption = None) -> None:
-    """显示评价标准：24 项评价内容的分值、评分规则、输入数据、责任单位和来源，以及必备条件。"""
+    """显示评价标准：24项评价内容的分值、评分规则、输入数据、责任单位和来源，以及必备条件。"""
     if ctx.invoked_subcommand is not None:
         return
     std = read_standard(standard)
@@ -32,8 +32,8 @@ def show(ctx: typer.Context, standard: StandardOption = None) -> None:
     console.print(f"来源：{std.source}", markup=False)
     console.print(standard_table(std))
     console.print(prerequisites_table(std))
-    console.print(f"基本分 {std.base_max:g} 分，加分上限 {std.bonus_cap:g} 分，"
-                  f"总分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格。")
+    console.print(f"基本分{std.base_max:g}分，加分上限{std.bonus_cap:g}分，"
+                  f"总分{std.base_max + std.bonus_cap:g}分，{std.pass_mark:g}分合格。")
 
 
 def _standard_text(path: Path | None) -> str:
@@ -57,7 +57,7 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
     data = export_standard(std, _standard_text(standard))
     target = new_output(output, ".xlsx")
     write_atomically(target, data)
-    typer.echo(f"已导出评价标准 {std.version}：{target}")
+    typer.echo(f"已导出评价标准{std.version}：{target}")
 
 
 @standard_app.command("import")
@@ -69,13 +69,13 @@ def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评�
     import tomli_w
 
     raw, std = read_standard_book(workbook)
-    header = f"# 由 jieshui standard import 从 {workbook.name} 生成；评价标准 {std.version}\n"
+    header = f"# 由 jieshui standard import 从{workbook.name}生成；评价标准{std.version}\n"
     target = new_output(output, ".toml")
     write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))
-    typer.echo(f"已写出 {target}（评价标准 {std.version}，检查通过）")
+    typer.echo(f"已写出{target}（评价标准{std.version}，检查通过）")
     edited_from = raw.get("revision", {}).get("edited_from")
     if edited_from and std.version.startswith(f"{official_root(edited_from) or edited_from} {REVISION}"):
-        typer.echo(f"本细则的评分规则与 {edited_from} 不同，“总体”表中未另定版本，版本记为“{std.version}”；"
+        typer.echo(f"本细则的评分规则与{edited_from}不同，“总体”表中未另定版本，版本记为“{std.version}”；"
                    f"县区工作簿请按此文件生成（jieshui template --standard {target.name}），复核时使用同一文件")
 
 
@@ -87,13 +87,13 @@ def _either(name: str) -> Standard:
 def diff(old: Annotated[str, typer.Argument(help=f"原标准（.toml/.xlsx，或“{DEFAULT_WORD}”）", metavar="原标准")],
          new: Annotated[str, typer.Argument(help="新标准（.toml/.xlsx）", metavar="新标准")],
          quiet: Annotated[Optional[bool], typer.Option("--quiet", help="只用退出码表示是否不同")] = False) -> None:
-    """列出两个评价标准之间的全部差异（分值、规则、目标值、必备条件……）。退出码：0 相同；1 有差异。"""
+    """列出两个评价标准之间的全部差异（分值、规则、目标值、必备条件……）。退出码：0相同；1有差异。"""
     from ..standard.diff import differences
     a, b = _either(old), _either(new)
     lines = differences(a, b)
     if not quiet:
         console = make_console()
-        console.print(f"{a.version} → {b.version}：{len(lines)} 处不同" if lines else "两个评价标准相同", markup=False)
+        console.print(f"{a.version} → {b.version}：{len(lines)}处不同" if lines else "两个评价标准相同", markup=False)
         for n, line in enumerate(lines, start=1):  # whole lines: a reviewer greps and pastes them
             console.print(f"{n}. {line}", markup=False, soft_wrap=True)
     raise typer.Exit(EXIT_DATA_ERRORS if lines else 0)

@@ -35,7 +35,7 @@ def split_command(workbook: Workbook,
     console = make_console()
     for target in write_unit_files(folder, std, data.inputs, dt.date.today()):
         console.print(f"已生成：{target}", markup=False)
-    console.print(f"共 {len(std.units)} 个单位。请各单位在每月 {std.report_day} 日前填好“填报”和“月报”后交回，"
+    console.print(f"共{len(std.units)}个单位。请各单位在每月{std.report_day}日前填好“填报”和“月报”后交回，"
                   "再运行 jieshui merge 汇总。", markup=False)
 
 
@@ -47,7 +47,7 @@ def merge_command(workbook: Workbook,
                   standard: StandardOption = None) -> None:
     """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致、
     早于该单位已汇总的文件），有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。
-    填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0 已汇总；1 有问题未写入。"""
+    填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0已汇总；1有问题未写入。"""
     from ..county.merge import kept_lines, merged_workbook, plan_files
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
@@ -59,11 +59,11 @@ def merge_command(workbook: Workbook,
         console = make_console()
         plan = plan_files(data, workbook, files, std, allow_older)  # refuses a 评价年度 that is not a year
         if plan.missing:
-            console.print(f"尚未交回的单位（{len(plan.missing)} 个）：{'、'.join(plan.missing)}", markup=False)
+            console.print(f"尚未交回的单位（{len(plan.missing)}个）：{'、'.join(plan.missing)}", markup=False)
         for note in plan.notes:
             console.print(note, markup=False, soft_wrap=True)
         if plan.problems:
-            console.print(f"发现 {len(plan.problems)} 个问题，未写入任何数据：", style="bold red", markup=False)
+            console.print(f"发现{len(plan.problems)}个问题，未写入任何数据：", style="bold red", markup=False)
             for n, problem in enumerate(plan.problems, start=1):
                 console.print(f"{n}. {problem}", markup=False, soft_wrap=True)
             raise typer.Exit(EXIT_DATA_ERRORS)
@@ -71,9 +71,9 @@ def merge_command(workbook: Workbook,
         target = _merge_target(workbook, output, in_place)
         if in_place:
             lock.check_office_marks()  # opened in Excel meanwhile: not written under it
-            console.print(f"原工作簿已备份为 {keep_backup(workbook).name}", markup=False)
+            console.print(f"原工作簿已备份为{keep_backup(workbook).name}", markup=False)
         write_atomically(target, refreshed)
-        console.print(f"已汇总 {plan.read} 份填报表、{len(plan.changes)} 处数值到 {target}（见“填报记录”）", markup=False)
+        console.print(f"已汇总{plan.read}份填报表、{len(plan.changes)}处数值到{target}（见“填报记录”）", markup=False)
         for line in kept_lines(plan):
             console.print(line, markup=False, soft_wrap=True)
 
@@ -105,6 +105,6 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
     else:  # the name we chose, or the first free _2, _3 ... like every other command
         target = write_new(workbook.with_name(f"{file_part(last.inputs.county.get('name'), '县域')}_{year}年度.xlsm"), data)
     console = make_console()
-    console.print(f"已生成 {target}，结转了：", markup=False)
+    console.print(f"已生成{target}，结转了：", markup=False)
     for line in carried.lines:
         console.print(f"  {line}", markup=False)

@@ -17,13 +17,13 @@ def _param_name(param: Any) -> str:
 
 def _help(exc: Any) -> str:
     ctx = getattr(exc, "ctx", None)
-    return f"可运行 {ctx.command_path} --help 查看用法" if ctx is not None else "可运行 jieshui --help 查看用法"
+    return f"可运行{ctx.command_path} --help 查看用法" if ctx is not None else "可运行 jieshui --help 查看用法"
 
 
 def _commands(exc: Any) -> str:
     ctx = getattr(exc, "ctx", None)
     commands = getattr(getattr(ctx, "command", None), "commands", None) or {}
-    return f"，可用的命令有 {'、'.join(commands)}" if commands else ""
+    return f"，可用的命令有{'、'.join(commands)}" if commands else ""
 
 
 def usage_words(exc: Any) -> str:
@@ -34,9 +34,9 @@ def usage_words(exc: Any) -> str:
         said = f"缺少{'选项 ' + name if name.startswith('-') else '参数“' + name + '”'}"
     elif kind == "NoSuchOption":
         near = sorted(getattr(exc, "possibilities", None) or [])
-        said = f"没有选项 {exc.option_name}" + (f"（是否要用 {'、'.join(near)}？）" if near else "")
+        said = f"没有选项{exc.option_name}" + (f"（是否要用{'、'.join(near)}？）" if near else "")
     elif kind == "BadOptionUsage":
-        said = f"选项 {exc.option_name} " + ("后面需要给出取值" if "requires" in message else "不需要取值")
+        said = f"选项{exc.option_name} " + ("后面需要给出取值" if "requires" in message else "不需要取值")
     elif kind == "BadParameter":
         said = f"{'选项 ' + name + ' ' if name.startswith('-') else '参数“' + name + '”'}的取值无效"
     elif found := re.match(r"No such command '(.+)'", message):

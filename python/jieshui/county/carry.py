@@ -43,7 +43,7 @@ def carry(last: WorkbookInputs, std: Standard) -> Carried:
         new.utilities[n] = [v if col in kept else None for col, v in enumerate(last.utilities[n])]
     if last.filled_utility_rows():
         labels = "、".join(std.utility_fields[k].label for k in std.carry_utility_fields)
-        lines.append(f"供水单位 {len(last.filled_utility_rows())} 个：保留{labels}，水量等其余数据留空待填")
+        lines.append(f"供水单位{len(last.filled_utility_rows())}个：保留{labels}，水量等其余数据留空待填")
     return Carried(new, lines)
 
 

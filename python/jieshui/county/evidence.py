@@ -77,7 +77,7 @@ def _examine(path: Path, file: str, typed: Any) -> _Found:
     if isinstance(pages, str):
         return _Found(None, f"文件“{file}”{pages}")
     if isinstance(typed, (int, float)) and typed != pages:
-        return _Found(pages, pages_problem=f"页数填 {shown(typed)}，文件“{file}”实有 {pages} 页")
+        return _Found(pages, pages_problem=f"页数填{shown(typed)}，文件“{file}”实有{pages}页")
     return _Found(pages)
 
 
@@ -93,11 +93,11 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
         content_id, name, _, _, pages, file = (list(row) + [None] * 6)[:6]
         where = data.cell("in_ledger", n)
         if content_id not in ids:
-            result.problems.append((where, f"评价内容序号应为 1～{len(std.contents)}，现为 {shown(content_id)}"))
+            result.problems.append((where, f"评价内容序号应为1～{len(std.contents)}，现为{shown(content_id)}"))
         if name in (None, ""):
             result.problems.append((data.cell("in_ledger", n, 1), "材料名称未填写"))
         if pages is not None and not (isinstance(pages, (int, float)) and pages >= 0 and float(pages).is_integer()):
-            result.problems.append((data.cell("in_ledger", n, 4), f"页数应为整数，现为 {shown(pages)}"))
+            result.problems.append((data.cell("in_ledger", n, 4), f"页数应为整数，现为{shown(pages)}"))
         if file in (None, ""):
             continue
         path = (folder / str(file)).resolve()
@@ -117,8 +117,8 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
     for i, content in enumerate(checked.assessment.contents):
         if content.points and data.inputs.evidence.get(content.id) != EVIDENCE_CHOICES[0] \
                 and not data.inputs.documents(content.id):
-            result.problems.append((data.cell("in_evidence", i), f"评价内容 {content.id}“{content.title}”赋分 "
-                                    f"{content.points:g} 分，佐证台账中没有材料"))
+            result.problems.append((data.cell("in_evidence", i), f"评价内容{content.id}“{content.title}”赋分 "
+                                    f"{content.points:g}分，佐证台账中没有材料"))
     if has_folder:
         result.unlisted = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in named
                                  and not p.name.startswith(("~$", ".")))
@@ -130,7 +130,7 @@ def _no_folder(folder: Path, data: WorkbookData) -> str:
     """The folder is missing (or is a file): what that means for the listed files, and what to do."""
     what = "不是文件夹" if folder.exists() else "不存在"
     listed = sum(1 for _, row in data.inputs.ledger_rows() if len(row) > 5 and row[5] not in (None, ""))
-    effect = f"台账所列 {listed} 个文件均未核对，目录中标为“{MISSING}”" if listed else "台账中没有列出文件"
+    effect = f"台账所列{listed}个文件均未核对，目录中标为“{MISSING}”" if listed else "台账中没有列出文件"
     return (f"“{folder.absolute()}”{what}，{effect}：请检查文件夹名称，或用 --dir 指定佐证材料所在的文件夹"
             "（“整理佐证目录”按钮使用工作簿旁的“佐证材料”文件夹）")
 

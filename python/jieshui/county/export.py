@@ -94,10 +94,10 @@ class SubmissionWriter:
         row = 4
         data = sum(1 for p in self.problems if not p.is_hint)
         if data:
-            ws.merge_range(row, 0, row, 5, f"数据问题：{data} 项，请改正后重新导出（见表后清单）", self.styles.warning)
+            ws.merge_range(row, 0, row, 5, f"数据问题：{data}项，请改正后重新导出（见表后清单）", self.styles.warning)
             row += 1
         elif self.problems:
-            ws.merge_range(row, 0, row, 5, f"复核提示：{len(self.problems)} 项（见表后清单）", self.styles.hint)
+            ws.merge_range(row, 0, row, 5, f"复核提示：{len(self.problems)}项（见表后清单）", self.styles.hint)
             row += 1
         self.header_row = row
         ws.write_row(row, 0, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "计算值"], self.styles.header)
@@ -157,8 +157,8 @@ class SubmissionWriter:
         data = [p for p in self.problems if not p.is_hint]
         hints = [p for p in self.problems if p.is_hint]
         for problems, title, style, text_style in (
-                (data, f"数据问题：{len(data)} 项（请改正后重新导出）", self.styles.warning, self.styles.warning_text),
-                (hints, f"复核提示：{len(hints)} 项", self.styles.hint, self.styles.hint_text)):
+                (data, f"数据问题：{len(data)}项（请改正后重新导出）", self.styles.warning, self.styles.warning_text),
+                (hints, f"复核提示：{len(hints)}项", self.styles.hint, self.styles.hint_text)):
             if not problems:
                 continue
             ws.merge_range(row, 0, row, 5, title, style)
@@ -177,9 +177,9 @@ def problem_notes(problems: list[Problem]) -> list[tuple[str, bool]]:
     data = sum(1 for p in problems if not p.is_hint)
     notes = []
     if data:
-        notes.append((f"数据问题 {data} 项：请改正后重新导出（已列在报送表末尾，可用“检查数据”查看）", True))
+        notes.append((f"数据问题{data}项：请改正后重新导出（已列在报送表末尾，可用“检查数据”查看）", True))
     if len(problems) > data:
-        notes.append((f"复核提示 {len(problems) - data} 项（必备条件、佐证材料），已列在报送表末尾", False))
+        notes.append((f"复核提示{len(problems) - data}项（必备条件、佐证材料），已列在报送表末尾", False))
     return notes
 
 
@@ -199,13 +199,13 @@ def pdf_with_libreoffice(source: Path) -> tuple[Path | None, str]:
             write_atomically(target, run.convert(office, source, "pdf").read_bytes())
         return target, f"已生成 PDF：{target}"
     except subprocess.TimeoutExpired:
-        failure = f"LibreOffice 超过 {PDF_TIMEOUT} 秒未完成，已停止"
+        failure = f"LibreOffice 超过{PDF_TIMEOUT}秒未完成，已停止"
     except (subprocess.SubprocessError, OSError):
         failure = "LibreOffice 转换失败"
     finally:
         if not target.stat().st_size:  # stopped or failed: give the claimed name back
             target.unlink(missing_ok=True)
-    return None, f"未生成 PDF：{failure}（可在 Excel、Word 或 WPS 中打开 {source.suffix} 文件后打印为 PDF）"
+    return None, f"未生成 PDF：{failure}（可在 Excel、Word 或 WPS 中打开{source.suffix}文件后打印为 PDF）"
 
 
 def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,

@@ -99,10 +99,10 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
     for theirs, ours, label in (k for k in COUNTY_KEYS if k[0] != "city"):  # a city may be blank
         if not _same(who.get(theirs), county.get(ours)):
             plan.problems.append(f"{back.path.name}：来自其他{label}（{shown(who.get(theirs))}，"
-                                 f"本工作簿为 {shown(county.get(ours))}），不能汇总")
+                                 f"本工作簿为{shown(county.get(ours))}），不能汇总")
             return False
     if str(who.get("template")) != TEMPLATE_VERSION:
-        plan.problems.append(f"{back.path.name}：模板版本为 {who.get('template')}，本软件为 {TEMPLATE_VERSION}，"
+        plan.problems.append(f"{back.path.name}：模板版本为{who.get('template')}，本软件为{TEMPLATE_VERSION}，"
                              "请重新分发填报表")
         return False
     return True
@@ -136,11 +136,11 @@ def _fields(data: WorkbookData, back: UnitReturn, std: Standard) -> list[Field]:
         for col, (key, value) in enumerate(zip(UTILITY_FIELDS, row)):
             old = inputs.utilities[n][col] if n < len(inputs.utilities) else None
             where = f"{sheet}!{get_column_letter(column_index_from_string(letters) + col)}{number}"
-            fields.append((data.cell("in_utilities", n, col), f"第 {n + 1} 个供水单位{std.utility_fields[key].label}",
+            fields.append((data.cell("in_utilities", n, col), f"第{n + 1}个供水单位{std.utility_fields[key].label}",
                            old, value, where))
     for item_id, (mark, where) in back.evidence.items():
         name, index, old = _evidence_cell(inputs, std, item_id)
-        fields.append((data.cell(name, index), f"{item_id} 佐证材料", old, mark, where))
+        fields.append((data.cell(name, index), f"{item_id}佐证材料", old, mark, where))
     return fields
 
 
@@ -196,8 +196,8 @@ def _disagreements(plan: MergePlan, group: list[UnitReturn], fields: dict[int, l
     for back in group:
         for cell, label, _, value, where in fields[id(back)]:
             if cell in given and not _same(given[cell][0], value):
-                plan.problems.append(f"{label}：{given[cell][1].path.name} 填 {shown(given[cell][0])}，"
-                                     f"{back.path.name} 填 {shown(value)}（{where}），请确认后只交一份")
+                plan.problems.append(f"{label}：{given[cell][1].path.name}填{shown(given[cell][0])}，"
+                                     f"{back.path.name}填{shown(value)}（{where}），请确认后只交一份")
             given[cell] = (value, back)
 
 
@@ -206,8 +206,8 @@ def _one_of_several(plan: MergePlan, group: list[UnitReturn], newest: UnitReturn
     others = [b.path.name for b in group if b is not newest]
     if others:
         plan.also[newest.unit] = others
-        plan.notes.append(f"{newest.unit}交回的 {len(group)} 份填报表（{'、'.join(b.path.name for b in group)}）数值相同，"
-                          f"只汇总一次，按最新的 {newest.path.name} 记入“填报记录”（来源文件一栏列出各份）")
+        plan.notes.append(f"{newest.unit}交回的{len(group)}份填报表（{'、'.join(b.path.name for b in group)}）数值相同，"
+                          f"只汇总一次，按最新的{newest.path.name}记入“填报记录”（来源文件一栏列出各份）")
 
 
 def _older(plan: MergePlan, back: UnitReturn, last: Merged | None, changes: int) -> None:
@@ -216,9 +216,9 @@ def _older(plan: MergePlan, back: UnitReturn, last: Merged | None, changes: int)
     saved = back.saved.replace(second=0, microsecond=0)  # 填报记录 keeps minutes
     if last is None or saved >= last.saved:
         return
-    plan.problems.append(f"{back.path.name}：{back.unit}的这份填报表保存于 {back.saved:{LOG_TIME}}，早于已汇总的 "
-                         f"{last.file}（保存于 {last.saved:{LOG_TIME}}，见“填报记录”），汇总会用较早的数值改动 "
-                         f"{changes} 处；请改用该单位最新的填报表，如确要以这份为准，请加 --allow-older 重新汇总")
+    plan.problems.append(f"{back.path.name}：{back.unit}的这份填报表保存于{back.saved:{LOG_TIME}}，早于已汇总的 "
+                         f"{last.file}（保存于{last.saved:{LOG_TIME}}，见“填报记录”），汇总会用较早的数值改动 "
+                         f"{changes}处；请改用该单位最新的填报表，如确要以这份为准，请加 --allow-older 重新汇总")
 
 
 def _plan_changes(plan: MergePlan, fields: list[Field], back: UnitReturn) -> None:
@@ -250,13 +250,13 @@ def kept_lines(plan: MergePlan) -> list[str]:
     untouched = [c for c in plan.kept if c.new is UNTOUCHED]
     lines = []
     if blank:
-        lines += [f"保留原值 {len(blank)} 处：填报表中为空，工作簿中已有的数值未清空（如确需清空，请在工作簿中直接删除）：",
-                  *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 为空）"
+        lines += [f"保留原值{len(blank)}处：填报表中为空，工作簿中已有的数值未清空（如确需清空，请在工作簿中直接删除）：",
+                  *(f"  {c.unit} {c.cell} {c.label}：保留{shown(c.old)}（{c.source.path.name} {c.where}为空）"
                     for c in blank)]
     if untouched:
-        lines += [f"保留原值 {len(untouched)} 处：分发填报表后工作簿中已改动，填报表未改动这些项，保留工作簿中的数值"
+        lines += [f"保留原值{len(untouched)}处：分发填报表后工作簿中已改动，填报表未改动这些项，保留工作簿中的数值"
                   "（如应以填报表为准，请在工作簿中改回）：",
-                  *(f"  {c.unit} {c.cell} {c.label}：保留 {shown(c.old)}（{c.source.path.name} {c.where} 仍为分发时的数值）"
+                  *(f"  {c.unit} {c.cell} {c.label}：保留{shown(c.old)}（{c.source.path.name} {c.where}仍为分发时的数值）"
                     for c in untouched)]
     return lines
 
@@ -311,7 +311,7 @@ def merged_returns(workbook: Path) -> dict[str, Merged]:
     try:
         book = openpyxl.load_workbook(workbook, read_only=True, keep_links=False)
     except Exception:  # read_workbook read it just before: only a file changed meanwhile
-        raise WorkbookError(f"无法读取 {workbook.name} 的“{SHEET_RECORDS}”表，请确认文件完好后再汇总") from None
+        raise WorkbookError(f"无法读取{workbook.name}的“{SHEET_RECORDS}”表，请确认文件完好后再汇总") from None
     newest: dict[str, Merged] = {}
     try:
         if SHEET_RECORDS not in book.sheetnames:

@@ -35,7 +35,7 @@ def workbook_rules(data: WorkbookData, std: Standard) -> Standard:
         try:
             contents.append(content_from_params([row]))
         except CellProblem as exc:
-            raise WorkbookError(f"评价标准第 {content.id} 行（{data.cell('std_table', i)}）无法使用："
+            raise WorkbookError(f"评价标准第{content.id}行（{data.cell('std_table', i)}）无法使用："
                                 f"{str(exc).removeprefix('错误：')}") from None
     return dataclasses.replace(std, contents=tuple(contents))
 
@@ -45,7 +45,7 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     the template's (its cells would be written in the wrong places)."""
     data = read_workbook(path, std)
     if str(data.template_version) != TEMPLATE_VERSION:
-        raise WorkbookError(f"工作簿模板版本为 {data.template_version}，本软件为 {TEMPLATE_VERSION}："
+        raise WorkbookError(f"工作簿模板版本为{data.template_version}，本软件为{TEMPLATE_VERSION}："
                             "请用新模板重新填报，或使用对应版本的软件")
     edited = standard_table_changes(data, std)
     rules = workbook_rules(data, std) if use_workbook_rules and edited else std
@@ -68,11 +68,11 @@ def _changes(path: Path, template: TemplateFormulas) -> list[FormulaChange]:
         with screen(path) as archive:
             return changed_formulas(archive, template)
     except (zipfile.BadZipFile, zlib.error, KeyError, EOFError, ValueError, ParseError) as exc:
-        raise WorkbookError(f"文件 {path.name} 已损坏，无法读取其中的公式") from exc
+        raise WorkbookError(f"文件{path.name}已损坏，无法读取其中的公式") from exc
 
 
 def _described(changes: list[FormulaChange], std_version: str) -> str:
     """One line: the first changed cell, what differs there, and how many more."""
     first = changes[0]
-    more = f"（另有 {len(changes) - 1} 处公式也不同）" if len(changes) > 1 else ""
-    return f"单元格 {first.cell} 的公式与评价标准 {std_version} 的模板不同：{first.detail}{more}"
+    more = f"（另有{len(changes) - 1}处公式也不同）" if len(changes) > 1 else ""
+    return f"单元格{first.cell}的公式与评价标准{std_version}的模板不同：{first.detail}{more}"

@@ -97,14 +97,14 @@ class ReportWriter:
     def organisation(self) -> None:
         std = self.std
         self.doc.add_heading("二、组织实施", level=1)
-        self.doc.add_paragraph(f"成立县域节水型社会达标建设复核工作领导小组，成员单位 {len(std.units)} 个："
+        self.doc.add_paragraph(f"成立县域节水型社会达标建设复核工作领导小组，成员单位{len(std.units)}个："
                                f"{'、'.join(std.units)}。各单位按责任分工（附件1）牵头或配合完成评价内容，"
-                               f"每月 {std.report_day} 日前向领导小组办公室报送工作进展。")
+                               f"每月{std.report_day}日前向领导小组办公室报送工作进展。")
         rows = []
         for unit in std.units:
             led = [str(c.id) for c in std.contents if c.lead == unit]
             reported = sum(1 for v in self.inputs.reports.get(unit, []) if v == "已报")
-            rows.append([unit, "、".join(led) or "—", f"{reported} 次"])
+            rows.append([unit, "、".join(led) or "—", f"{reported}次"])
         self._table(["成员单位", "牵头的评价内容", "已报月报"], rows)
         if std.stages:
             self.doc.add_paragraph("工作按以下阶段推进：")
@@ -120,8 +120,8 @@ class ReportWriter:
             items = [c for c in a.contents if c.indicator == indicator]
             got = sum(c.points or 0.0 for c in items)
             parts = "；".join(f"{c.title}{'为 ' + _percent(c.value) if c.value is not None else ''}，"
-                             f"得 {_points(c.points)} 分（标准分 {c.max_points:g} 分）" for c in items)
-            self.doc.add_paragraph(f"{indicator}：{parts}。该指标共得 {got:g} 分。")
+                             f"得{_points(c.points)}分（标准分{c.max_points:g}分）" for c in items)
+            self.doc.add_paragraph(f"{indicator}：{parts}。该指标共得{got:g}分。")
         self._table(["序号", "评价指标", "评价内容", "标准分", "计算值", "自评得分"],
                     [[c.id, c.indicator, c.title, f"{c.max_points:g}",
                       _percent(c.value) if c.value is not None else "—", _points(c.points)] for c in a.contents])
@@ -129,7 +129,7 @@ class ReportWriter:
         self.doc.add_picture(io.BytesIO(indicator_chart(a)), width=self.docx.shared.Mm(160))
         leakage = leakage_chart(a)
         if leakage is not None:
-            self.doc.add_paragraph("城镇公共供水管网漏损率按 CJJ 92-2016 修正，各供水单位构成见下图。")
+            self.doc.add_paragraph("城镇公共供水管网漏损率按 CJJ 92-2016修正，各供水单位构成见下图。")
             self.doc.add_picture(io.BytesIO(leakage), width=self.docx.shared.Mm(160))
 
     def prerequisites(self) -> None:
@@ -153,10 +153,10 @@ class ReportWriter:
         a, std = self.result, self.std
         self.doc.add_heading("六、自评结论", level=1)
         if a.total is None:
-            self.doc.add_paragraph(f"数据尚不完整（{len(a.errors)} 项问题），暂不能得出结论：{a.verdict}。")
+            self.doc.add_paragraph(f"数据尚不完整（{len(a.errors)}项问题），暂不能得出结论：{a.verdict}。")
             return
-        self.doc.add_paragraph(f"经自评，基本分 {a.base:g} 分，加分 {a.bonus:g} 分，总分 {a.total:g} 分"
-                               f"（满分 {std.base_max + std.bonus_cap:g} 分，{std.pass_mark:g} 分合格）。"
+        self.doc.add_paragraph(f"经自评，基本分{a.base:g}分，加分{a.bonus:g}分，总分{a.total:g}分"
+                               f"（满分{std.base_max + std.bonus_cap:g}分，{std.pass_mark:g}分合格）。"
                                f"自评结论：{a.verdict}。")
         self.doc.add_paragraph(f"{self.name}（盖章）        {self.day:%Y年%m月%d日}")
 
@@ -172,7 +172,7 @@ def dated(inputs: WorkbookInputs, given: dt.date | None, today: dt.date) -> tupl
     if isinstance(report_date, dt.date):
         return report_date, "按工作簿的填报日期"
     if report_date not in (None, ""):
-        return today, f"工作簿的填报日期 {shown(report_date)} 不是日期，按今天"
+        return today, f"工作簿的填报日期{shown(report_date)}不是日期，按今天"
     return today, "工作簿未填填报日期，按今天"
 
 

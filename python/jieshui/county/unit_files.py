@@ -39,11 +39,11 @@ def unit_inputs(std: Standard, unit: str) -> list[tuple[str, str]]:
     for prereq in std.prerequisites:
         if prereq.lead == unit:
             for key in prereq.input_keys:
-                uses.setdefault(key, []).append(f"必备条件 {prereq.id}")
+                uses.setdefault(key, []).append(f"必备条件{prereq.id}")
     for content in std.contents:
         if content.lead == unit and content.measure != "leakage":
             for key in dict.fromkeys(content.input_keys):
-                uses.setdefault(key, []).append(f"评价内容 {content.id}")
+                uses.setdefault(key, []).append(f"评价内容{content.id}")
     order = list(std.inputs)
     return sorted(((k, "、".join(v)) for k, v in uses.items()), key=lambda kv: order.index(kv[0]))
 
@@ -74,9 +74,9 @@ def checked_year(data: WorkbookData, doing: str, last: int = LAST_YEAR) -> int:
     typed = data.inputs.county.get("year")
     year, cell = plausible_year(typed), data.cell(county_name("year"))
     if year is None:
-        raise WorkbookError(f"{cell} 的{year_problem(typed)}：请更正后再{doing}")
+        raise WorkbookError(f"{cell}的{year_problem(typed)}：请更正后再{doing}")
     if year > last:
-        raise WorkbookError(f"{cell} 的评价年度为 {year}，下一年度 {year + 1} 已超出 {LAST_YEAR} 年，无法{doing}")
+        raise WorkbookError(f"{cell}的评价年度为{year}，下一年度{year + 1}已超出{LAST_YEAR}年，无法{doing}")
     return year
 
 
@@ -84,7 +84,7 @@ def checked_county(data: WorkbookData, doing: str) -> str:
     """The workbook's county name; WorkbookError naming its cell when it is blank."""
     name = data.inputs.county.get("name")
     if name in (None, "") or not str(name).strip():
-        raise WorkbookError(f"{data.cell(county_name('name'))} 的县（旗、区）名称未填写：请填写后再{doing}")
+        raise WorkbookError(f"{data.cell(county_name('name'))}的县（旗、区）名称未填写：请填写后再{doing}")
     return str(name).strip()
 
 
@@ -103,7 +103,7 @@ class UnitFileWriter:
     def build(self) -> bytes:
         stream = io.BytesIO()
         county = self.inputs.county
-        book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''} {self.unit} 填报表"})
+        book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''} {self.unit}填报表"})
         self.form(book.add_worksheet(SHEET_FORM))
         if leads_utilities(self.std, self.unit):
             self.utilities(book.add_worksheet(SHEET_UTILITIES))
@@ -116,7 +116,7 @@ class UnitFileWriter:
     def _title(self, ws: Any, text: str, last_col: int) -> None:
         county = self.inputs.county
         year = county.get("year")
-        head = f"{county.get('name') or ''}（{year:g} 年度）" if isinstance(year, (int, float)) else ""
+        head = f"{county.get('name') or ''}（{year:g}年度）" if isinstance(year, (int, float)) else ""
         ws.merge_range(0, 0, 0, last_col, f"{head}{self.unit}{text}", self.styles.title)
 
     def form(self, ws: Any) -> None:
@@ -144,7 +144,7 @@ class UnitFileWriter:
 
     def utilities(self, ws: Any) -> None:
         fields = self.std.utility_fields
-        self._title(ws, " 城镇公共供水单位（评价内容 17，CJJ 92-2016）", len(UTILITY_FIELDS))
+        self._title(ws, " 城镇公共供水单位（评价内容17，CJJ 92-2016）", len(UTILITY_FIELDS))
         ws.write_row(1, 0, ["序号", *(f"{fields[k].label}（{fields[k].unit}）" if fields[k].unit else fields[k].label
                                    for k in UTILITY_FIELDS)], self.styles.header)
         for n, values in enumerate(self.inputs.utilities):
@@ -183,17 +183,17 @@ class UnitFileWriter:
         self._finish(ws)
 
     def report(self, ws: Any) -> None:
-        self._title(ws, f" 月报（每月 {self.std.report_day} 日前报县节水办）", 1)
+        self._title(ws, f" 月报（每月{self.std.report_day}日前报县节水办）", 1)
         for n, label in enumerate(REPORT_FIELDS):
             row = FIRST_ROW + n
             ws.write_string(row, 0, label, self.styles.header)
             date = label == "报送日期"
             fmt = self.styles.input_date if date else self.styles.input_text
             ws.write_blank(row, 1, None, fmt)
-            help_text = "如 2025-07-20" if date else f"本月{label}，简要写明"
+            help_text = "如2025-07-20" if date else f"本月{label}，简要写明"
             ws.data_validation(row, 1, row, 1, {"validate": "date", "criteria": ">=",
                                                 "value": dt.date(2000, 1, 1), "input_message": help_text,
-                                                "error_message": "请填写日期，如 2025-07-20"}
+                                                "error_message": "请填写日期，如2025-07-20"}
                                if date else {"validate": "length", "criteria": "<=", "value": 2000,
                                              "input_message": help_text})
             ws.set_row(row, 24 if date else 90)

@@ -51,7 +51,7 @@ def _expect(result: UnitReturn, ws: Any, row: int, col: int, expected: Any) -> N
         where = f"{ws.title}!{cell.coordinate}"
         result.tampered.append(  # the key column is hidden: its text means nothing to the unit
             f"{where}（隐藏的对照列）被改动" if col == KEY_COL and ws.title == SHEET_FORM
-            else f"{where} 被改动（应为“{expected}”，现为“{found or ''}”）")
+            else f"{where}被改动（应为“{expected}”，现为“{found or ''}”）")
 
 
 def _form(result: UnitReturn, ws: Any, std: Standard) -> None:
@@ -75,9 +75,9 @@ def _utilities(result: UnitReturn, ws: Any) -> None:
                                                   max_col=1 + len(UTILITY_FIELDS))
              for c in row if _blank(c.value) is not None]
     if below:
-        result.tampered.append(f"{ws.title}!{below[0]}{'' if len(below) == 1 else ':' + below[-1]} 填在供水单位表"
-                               f"（第 {FIRST_ROW + 1}–{FIRST_ROW + UTILITY_ROWS} 行）之外，未读取：请移到表格内的空行"
-                               f"（最多 {UTILITY_ROWS} 个供水单位）")
+        result.tampered.append(f"{ws.title}!{below[0]}{'' if len(below) == 1 else ':' + below[-1]}填在供水单位表"
+                               f"（第{FIRST_ROW + 1}–{FIRST_ROW + UTILITY_ROWS}行）之外，未读取：请移到表格内的空行"
+                               f"（最多{UTILITY_ROWS}个供水单位）")
 
 
 def _evidence(result: UnitReturn, ws: Any, std: Standard) -> None:
@@ -100,18 +100,18 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
     try:
         book = openpyxl.load_workbook(path, data_only=True, keep_links=False)
     except Exception:  # openpyxl raises many kinds on a damaged part
-        raise WorkbookError(f"文件 {path.name} 已损坏，无法作为填报表读取") from None
+        raise WorkbookError(f"文件{path.name}已损坏，无法作为填报表读取") from None
     if SHEET_IDENTITY not in book.sheetnames or SHEET_FORM not in book.sheetnames:
-        raise WorkbookError(f"文件 {path.name} 不是 jieshui split 生成的填报表（请用县节水办发出的文件填写）")
+        raise WorkbookError(f"文件{path.name}不是 jieshui split 生成的填报表（请用县节水办发出的文件填写）")
     rows = list(book[SHEET_IDENTITY].iter_rows(max_col=2, values_only=True))
     identity = {str(k): v for k, v in rows if k in IDENTITY_FIELDS}
     prefilled = {str(k).removeprefix(PREFILL): _blank(v) for k, v in rows if str(k).startswith(PREFILL)}
     result = UnitReturn(path, identity, saved=_saved(book, path), prefilled=prefilled or None)
     if result.unit not in std.units:
-        raise WorkbookError(f"文件 {path.name} 的责任单位“{result.unit}”不在评价标准的成员单位中")
+        raise WorkbookError(f"文件{path.name}的责任单位“{result.unit}”不在评价标准的成员单位中")
     headers = [c.value for c in book[SHEET_FORM][FIRST_ROW]]
     if tuple(headers[:len(FORM_HEADERS)]) != FORM_HEADERS:
-        result.tampered.append(f"{SHEET_FORM} 表的标题行被改动")
+        result.tampered.append(f"{SHEET_FORM}表的标题行被改动")
     _form(result, book[SHEET_FORM], std)
     if leads_utilities(std, result.unit) and SHEET_UTILITIES in book.sheetnames:
         _utilities(result, book[SHEET_UTILITIES])
@@ -143,7 +143,7 @@ def _stray(result: UnitReturn, book: Any, std: Standard) -> None:
                  if _blank(c.value) is not None and c.coordinate not in written
                  and f"{ws.title}!{c.coordinate}" not in read and not _in_utilities(ws.title, c)]
         if stray:
-            span = f"{stray[0]} " if len(stray) == 1 else f"{stray[0]} 等 {len(stray)} 个单元格"
+            span = f"{stray[0]} " if len(stray) == 1 else f"{stray[0]}等{len(stray)}个单元格"
             result.tampered.append(f"{ws.title}!{span}填在表格之外，未读取")
 
 
@@ -173,12 +173,12 @@ def distinct_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     for path in paths:
         same = next((k for k in kept if _same_file(path, k)), None)
         if same is not None:
-            notes.append(f"填报表 {path} 重复给出，只读取一次" if path == same
-                         else f"填报表 {path} 与 {same} 是同一个文件，只读取一次")
+            notes.append(f"填报表{path}重复给出，只读取一次" if path == same
+                         else f"填报表{path}与{same}是同一个文件，只读取一次")
             continue
         digest = _digest(path)
         if digest is not None and digest in seen:
-            notes.append(f"填报表 {path} 与 {seen[digest]} 内容完全相同（同一份填报表的副本），只读取一次")
+            notes.append(f"填报表{path}与{seen[digest]}内容完全相同（同一份填报表的副本），只读取一次")
             continue
         if digest is not None:
             seen[digest] = path

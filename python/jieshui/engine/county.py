@@ -53,7 +53,7 @@ def plausible_year(value: Any) -> int | None:
 
 
 def year_problem(value: Any) -> str:
-    return f"评价年度应为四位年份（{FIRST_YEAR}—{LAST_YEAR} 年，如 2024），当前为 {shown(value)}"
+    return f"评价年度应为四位年份（{FIRST_YEAR}—{LAST_YEAR}年，如2024），当前为{shown(value)}"
 
 
 class DataFileError(UserError):
@@ -105,21 +105,21 @@ def read_county_file(path: str | Path) -> dict[str, Any]:
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the read
-            raise DataFileError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择县域数据文件（.toml）")
+            raise DataFileError(f"{path}不是普通文件（可能是文件夹、管道或设备），请选择县域数据文件（.toml）")
         size = status.st_size
         if size > MAX_FILE_BYTES:
-            raise DataFileError(f"文件 {path} 过大（{size} 字节），县域数据文件不应超过 1 MB")
+            raise DataFileError(f"文件{path}过大（{size}字节），县域数据文件不应超过1 MB")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError as exc:
-        raise DataFileError(f"找不到文件 {path}") from exc
+        raise DataFileError(f"找不到文件{path}") from exc
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"文件 {path} 不是 UTF-8 编码的文本文件，请用 UTF-8 保存") from exc
+        raise DataFileError(f"文件{path}不是 UTF-8编码的文本文件，请用 UTF-8保存") from exc
     except OSError as exc:
-        raise DataFileError(f"无法读取文件 {path}：{os_reason(exc)}") from None
+        raise DataFileError(f"无法读取文件{path}：{os_reason(exc)}") from None
     try:
         return loads(text)
     except TomlProblem as exc:
-        raise DataFileError(f"文件 {path} 不是有效的 TOML 县域数据文件：{exc}") from None
+        raise DataFileError(f"文件{path}不是有效的 TOML 县域数据文件：{exc}") from None
 
 
 def validate(raw: Mapping[str, Any], std: Standard, source: Source = DATA_FILE) -> CountyData:
@@ -153,7 +153,7 @@ def _county(raw: Any, errors: list[FieldError]) -> CountyInfo:
         errors.append(FieldError("county.year", year_problem(raw.get("year"))))
     for key in raw:
         if key not in ("name", "province", "city", "year"):
-            errors.append(FieldError(f"county.{key}", f"[county] 中的未知字段 {key}，可用字段：name、province、city、year"))
+            errors.append(FieldError(f"county.{key}", f"[county] 中的未知字段{key}，可用字段：name、province、city、year"))
     return CountyInfo(str(name).strip(), str(province).strip(), str(city or "").strip(), year)
 
 
@@ -198,8 +198,8 @@ def _cross_check(std: Standard, inputs: dict[str, Value], bad: set[str],
         except RateError:
             n_spec, d_spec = std.inputs[num], std.inputs[den]
             errors.append(FieldError(f"inputs.{num}", (
-                f"{_name(n_spec)} {inputs[num]:g} 大于{_name(d_spec)} {inputs[den]:g}"
-                f"（评价内容 {content.id}）：分子不能大于分母，请核对两项数据")))
+                f"{_name(n_spec)} {inputs[num]:g}大于{_name(d_spec)} {inputs[den]:g}"
+                f"（评价内容{content.id}）：分子不能大于分母，请核对两项数据")))
             del inputs[num]
             bad.add(num)
 
@@ -209,7 +209,7 @@ def _utilities(raw: Any, std: Standard, errors: list[FieldError],
     if raw is None or raw == []:
         where = ("在供水单位表中" if source == WORKBOOK else "") + "为每个城镇公共供水单位填写一行"
         table = "" if source == WORKBOOK else "（数据文件中为一个 [[utilities]] 表）"
-        errors.append(FieldError("utilities", f"未填写供水单位：请{where}{table}，用于评价内容 17 漏损率"))
+        errors.append(FieldError("utilities", f"未填写供水单位：请{where}{table}，用于评价内容17漏损率"))
         return [], False
     if not isinstance(raw, list):
         errors.append(FieldError("utilities", "[[utilities]] 应为供水单位表的列表"))
@@ -228,21 +228,21 @@ def check_utility(row: Any, n: int, std: Standard, errors: list[FieldError],
     """Validate the n-th utility's fields (appending to `errors`) and compute its leakage."""
     where = f"utilities[{n}]"
     if not isinstance(row, Mapping):
-        errors.append(FieldError(where, f"第 {n} 个供水单位应为“键 = 值”的表"))
+        errors.append(FieldError(where, f"第{n}个供水单位应为“键 = 值”的表"))
         return None
     before = len(errors)
     for key in row:
         if key not in std.utility_fields:
-            errors.append(FieldError(f"{where}.{key}", f"第 {n} 个供水单位：{_unknown_key_message(key, std.utility_fields)}"))
+            errors.append(FieldError(f"{where}.{key}", f"第{n}个供水单位：{_unknown_key_message(key, std.utility_fields)}"))
     values: dict[str, Any] = {}
     for key in UTILITY_FIELDS:
         spec = std.utility_fields[key]
         if key not in row or row[key] is None:
-            errors.append(FieldError(f"{where}.{key}", f"缺少第 {n} 个供水单位的{_name(spec)}：{_expect(spec, source)}"))
+            errors.append(FieldError(f"{where}.{key}", f"缺少第{n}个供水单位的{_name(spec)}：{_expect(spec, source)}"))
             continue
         value, problem = coerce(row[key], spec, source)
         if problem:
-            errors.append(FieldError(f"{where}.{key}", f"第 {n} 个供水单位的{_name(spec)}{problem}"))
+            errors.append(FieldError(f"{where}.{key}", f"第{n}个供水单位的{_name(spec)}{problem}"))
         values[key] = value
     if len(errors) > before:
         return None
@@ -252,7 +252,7 @@ def check_utility(row: Any, n: int, std: Standard, errors: list[FieldError],
                                 utility.resident_metered, utility.pipe_length_km,
                                 utility.avg_pressure_mpa, utility.frost_depth_m, tol=std.tolerance)
     except RateError as exc:
-        errors.append(FieldError(f"{where}.{exc.field}", f"第 {n} 个供水单位：{exc}"))
+        errors.append(FieldError(f"{where}.{exc.field}", f"第{n}个供水单位：{exc}"))
         return None
 
 
@@ -273,7 +273,7 @@ def _coerce_bool(value: Any, source: Source) -> tuple[Any, str]:
         return value, ""
     if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
         return value.strip().lower() in TRUE_WORDS, ""
-    return None, f"应{_expect_bool(source).removeprefix('请')}，当前为 {shown(value)}"
+    return None, f"应{_expect_bool(source).removeprefix('请')}，当前为{shown(value)}"
 
 
 def _expect_bool(source: Source) -> str:
@@ -285,7 +285,7 @@ def _coerce_number(value: Any, spec: InputSpec, source: Source) -> tuple[Any, st
     if kind is not float and kind is not int and (isinstance(value, bool)
                                                   or not isinstance(value, (int, float))):
         hint = _text_hint(value, spec, source) if isinstance(value, str) and NUMBERISH.match(value) else ""
-        return None, f"应为数字，当前填的是 {shown(value)}{hint}"
+        return None, f"应为数字，当前填的是{shown(value)}{hint}"
     try:
         value = float(value)
     except OverflowError:  # an integer of hundreds of digits
@@ -295,9 +295,9 @@ def _coerce_number(value: Any, spec: InputSpec, source: Source) -> tuple[Any, st
     if abs(value) > MAX_NUMBER:
         return None, f"数值过大（{_as_typed(value, spec, source)}），请检查单位和位数"
     if value < 0 and not spec.allow_negative:
-        return None, f"不能为负数（当前为 {_as_typed(value, spec, source)}），请填写不小于 0 的{_unit_phrase(spec)}"
+        return None, f"不能为负数（当前为{_as_typed(value, spec, source)}），请填写不小于0的{_unit_phrase(spec)}"
     if spec.kind == "count" and value != int(value):
-        return None, f"应为整数（当前为 {value:g}），请填写{_unit_phrase(spec)}"
+        return None, f"应为整数（当前为{value:g}），请填写{_unit_phrase(spec)}"
     if spec.max is not None and spec.max < value <= spec.max * (1 + 1e-9):
         value = spec.max  # a sum of shares in floating point can land one step above 1
     problem = _range_problem(value, spec, source)
@@ -328,23 +328,23 @@ def _range_problem(value: float, spec: InputSpec, source: Source) -> str:
         return ""
     if spec.kind == "fraction" and source == WORKBOOK:
         if value > spec.max or (spec.allow_negative and value < -spec.max):
-            example = f"，如 {value:g}%" if 1 < abs(value) <= 100 else ""
+            example = f"，如{value:g}%" if 1 < abs(value) <= 100 else ""
             span = f"{-spec.max * 100:g}%～{spec.max * 100:g}%" if spec.allow_negative else f"0～{spec.max * 100:g}%"
-            return f"为 {value * 100:g}%，超出 {span} 的范围：请连同百分号按百分数填写{example}"
+            return f"为{value * 100:g}%，超出{span}的范围：请连同百分号按百分数填写{example}"
         return ""
     if spec.kind == "coefficient" and source == WORKBOOK:
         if value > spec.max or (spec.allow_negative and value < -spec.max):
-            example = f"，如 {value / 100:g}" if 1 < abs(value) <= 100 else ""
-            return f"为 {value:g}，超出 0～{spec.max:g} 的范围：请填小数{example}"
+            example = f"，如{value / 100:g}" if 1 < abs(value) <= 100 else ""
+            return f"为{value:g}，超出0～{spec.max:g}的范围：请填小数{example}"
         return ""
     if spec.kind in ("fraction", "coefficient"):
         if value > spec.max or (spec.allow_negative and value < -spec.max):
-            example = f"，如 {value:g}% 应填 {value / 100:g}" if 1 < abs(value) <= 100 else ""
-            return f"为 {value:g}，超出 -1～1 的范围：请填小数{example}" if spec.allow_negative \
-                else f"为 {value:g}，大于 1：请填 0～1 之间的小数{example}"
+            example = f"，如{value:g}%应填{value / 100:g}" if 1 < abs(value) <= 100 else ""
+            return f"为{value:g}，超出 -1～1的范围：请填小数{example}" if spec.allow_negative \
+                else f"为{value:g}，大于1：请填0～1之间的小数{example}"
         return ""
     if value > spec.max:
-        return f"为 {value:g} {spec.unit}，超出合理范围（不超过 {spec.max:g} {spec.unit}），请检查单位"
+        return f"为{value:g} {spec.unit}，超出合理范围（不超过{spec.max:g} {spec.unit}），请检查单位"
     return ""
 
 
@@ -362,9 +362,9 @@ def _expect(spec: InputSpec, source: Source = DATA_FILE) -> str:
     if spec.kind == "text":
         return "请填写文字"
     if source == WORKBOOK and spec.kind in ("fraction", "coefficient"):
-        return "请按百分数填写（如 85%）" if spec.kind == "fraction" else "请填 0～1 之间的小数（如 0.56）"
+        return "请按百分数填写（如85%）" if spec.kind == "fraction" else "请填0～1之间的小数（如0.56）"
     if spec.kind in ("fraction", "coefficient"):
-        return "请填 0～1 之间的小数（如 85% 填 0.85）"
+        return "请填0～1之间的小数（如85%填0.85）"
     return f"请填写{_unit_phrase(spec)}"
 
 
@@ -372,5 +372,5 @@ def _unknown_key_message(key: str, known: Mapping[str, InputSpec]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         spec = known[close[0]]
-        return f"未知字段 {key}：是否应为 {spec.key}（{spec.label}）？"
-    return f"未知字段 {key}：评价标准中没有这一项，请删除或改正（可用 `jieshui standard` 查看全部字段）"
+        return f"未知字段{key}：是否应为{spec.key}（{spec.label}）？"
+    return f"未知字段{key}：评价标准中没有这一项，请删除或改正（可用 `jieshui standard` 查看全部字段）"

@@ -10,7 +10,7 @@ from .standard import Content, Standard
 def quantity(amount: float, kind: str, tol: float) -> str:
     """Round up what must be added: whole items for counts, 0.01 of a unit otherwise.
 
-    The slack is relative, so that 3.35 万m³ (335.00000000000006 hundredths) is not 3.36."""
+    The slack is relative, so that 3.35万m³ (335.00000000000006 hundredths) is not 3.36."""
     if kind == "count":
         return str(math.ceil(amount - tol * max(1.0, abs(amount))))
     scaled = amount * 100
@@ -27,7 +27,7 @@ def ratio_gap(content: Content, std: Standard, numerator: float, denominator: fl
     need = target * denominator - numerator
     pp = (target - value) * 100
     return (f"还需{content.gap_action} {quantity(need, spec.kind, std.tolerance)} {spec.unit}"
-            f"（距目标 {target * 100:g}% 差 {pp:.1f} 个百分点）")
+            f"（距目标{target * 100:g}%差{pp:.1f}个百分点）")
 
 
 def leakage_gap(content: Content, value: float | None, supply: float, tol: float) -> str:
@@ -35,8 +35,8 @@ def leakage_gap(content: Content, value: float | None, supply: float, tol: float
     if value is None or value <= target + tol:
         return ""
     excess = value - target
-    return (f"漏损率需再降低 {quantity(excess * 100, 'fraction', tol)} 个百分点"
-            f"（约 {quantity(excess * supply, 'volume', tol)} 万m³ 漏损水量）")
+    return (f"漏损率需再降低{quantity(excess * 100, 'fraction', tol)}个百分点"
+            f"（约{quantity(excess * supply, 'volume', tol)}万m³ 漏损水量）")
 
 
 def items_gap(content: Content, met: tuple[bool, ...], points: float, tol: float) -> str:
@@ -48,5 +48,5 @@ def items_gap(content: Content, met: tuple[bool, ...], points: float, tol: float
 
 def not_applicable_note(content: Content) -> str:
     """What a rate content whose denominator is 0 earns, in the annex's words."""
-    award = "按满分计" if content.rule.not_applicable == "full" else "计 0 分"
-    return f"不适用：分母为 0，{award}"
+    award = "按满分计" if content.rule.not_applicable == "full" else "计0分"
+    return f"不适用：分母为0，{award}"

@@ -43,8 +43,8 @@ def not_applicable_hint(content: Content, std: Standard) -> Hint:
     """Content N: its denominator is 0, so its not-applicable rule scored it."""
     den = content.denominator or ""
     label = std.inputs[den].label if den in std.inputs else figure_label(std, UTILITY_SUM + "supply_total")
-    scored = "按不适用满分计" if content.rule.not_applicable == "full" else "按不适用计 0 分"
-    return Hint(f"内容 {content.id}：分母为 0（{label}为 0），{scored}，请核实",
+    scored = "按不适用满分计" if content.rule.not_applicable == "full" else "按不适用计0分"
+    return Hint(f"内容{content.id}：分母为0（{label}为0），{scored}，请核实",
                 (den or UTILITY_SUM + "supply_total",), content=content.id)
 
 

@@ -65,7 +65,7 @@ def check_rules(rules: tuple[Plausibility, ...], inputs: Mapping[str, InputSpec]
     if len(set(ids)) != len(ids):
         problems.append(f"合理性检查 [[plausibility]] 的编号 id 重复：{'、'.join(ids)}")
     for rule in rules:
-        where = f"合理性检查 {rule.id}"
+        where = f"合理性检查{rule.id}"
         if not rule.text.strip():
             problems.append(f"{where}：text 应写明这些数据为何相互矛盾")
         if not rule.when:
@@ -88,9 +88,9 @@ def _check_figure(where: str, figure: str, inputs: Mapping[str, InputSpec],
         spec = utility_fields.get(figure.removeprefix(UTILITY_SUM))
         if spec is None or not _numeric(spec):
             names = "、".join(k for k, s in utility_fields.items() if _numeric(s))
-            return [f"{where}：{figure} 应为 utilities. 加供水单位的数值字段（{names}）"]
+            return [f"{where}：{figure}应为 utilities. 加供水单位的数值字段（{names}）"]
         return []
     spec = inputs.get(figure)
     if spec is None:
-        return [f"{where}：引用的输入 {figure} 未在 [inputs] 中声明"]
-    return [] if _numeric(spec) else [f"{where}：输入 {figure} 的类型应为数值"]
+        return [f"{where}：引用的输入{figure}未在 [inputs] 中声明"]
+    return [] if _numeric(spec) else [f"{where}：输入{figure}的类型应为数值"]

@@ -34,7 +34,7 @@ def ratio(numerator: float, denominator: float, *, tol: float) -> float | None:
         if x < 0:
             raise RateError(f"{name}不能为负数", field)
     if numerator > denominator * (1 + tol) + tol:
-        raise RateError(f"分子 {numerator:g} 大于分母 {denominator:g}", "numerator")
+        raise RateError(f"分子{numerator:g}大于分母{denominator:g}", "numerator")
     if denominator == 0:
         return None
     return min(numerator / denominator, 1.0)
@@ -76,12 +76,12 @@ def leakage(supply_total: float, registered_use: float, resident_metered: float,
               "avg_pressure_mpa": avg_pressure_mpa, "frost_depth_m": frost_depth_m}
     for field, v in values.items():
         if not (math.isfinite(v) and v >= 0):
-            raise RateError("漏损计算的各项数据应为不小于 0 的数字", field)
+            raise RateError("漏损计算的各项数据应为不小于0的数字", field)
     if supply_total <= 0:
-        raise RateError("供水总量应大于 0", "supply_total")
+        raise RateError("供水总量应大于0", "supply_total")
     for field, label in (("registered_use", "注册用户用水量"), ("resident_metered", "居民抄表到户水量")):
         if values[field] > supply_total * (1 + tol):
-            raise RateError(f"{label} {values[field]:g} 万m³ 大于供水总量 {supply_total:g} 万m³，请核对", field)
+            raise RateError(f"{label} {values[field]:g}万m³ 大于供水总量{supply_total:g}万m³，请核对", field)
     r_wl = (supply_total - registered_use) / supply_total
     r1 = R1_FACTOR * resident_metered / supply_total
     r2 = R2_FACTOR * (pipe_length_km / supply_total - R2_REFERENCE)

@@ -66,7 +66,7 @@ def describe_rule(rule: Rule) -> str:
     if rule.is_rate:
         relation, worse = ("≥", "低") if rule.higher else ("≤", "高")
         return _rate_text(rule, relation, worse) + (
-            f"；分母为 0 时不适用，{'得满分' if rule.not_applicable == 'full' else '得 0 分'}")
+            f"；分母为0时不适用，{'得满分' if rule.not_applicable == 'full' else '得0分'}")
     items = "；".join(f"{i.label} {i.points:g}分" for i in rule.items)
     if rule.type == "bonus":
         return f"{items}；累计不超过{rule.cap:g}分"
@@ -75,17 +75,17 @@ def describe_rule(rule: Rule) -> str:
 
 def _rate_text(rule: Rule, relation: str, worse: str) -> str:
     if rule.type == "threshold":
-        return f"{relation}{_pp(rule.target)}% 得满分，否则不得分"
+        return f"{relation}{_pp(rule.target)}%得满分，否则不得分"
     if rule.type == "ladder":
         reach = "达到" if rule.higher else "不超过"
         return "；".join(f"{reach}{_pp(limit)}%得{points:g}分" for limit, points in rule.bands) + "；其余不得分"
     step_pp = _pp(rule.step)
-    text = f"{relation}{_pp(rule.target)}% 得满分；每{worse}{step_pp}个百分点扣{rule.deduct:g}分"
+    text = f"{relation}{_pp(rule.target)}%得满分；每{worse}{step_pp}个百分点扣{rule.deduct:g}分"
     text += ("（不足" + step_pp + "个百分点按" + step_pp + "个百分点计）"
              if rule.partial == "ceil" else "（按比例扣分）")
     text += "，扣完为止"
     if rule.cutoff is not None:
-        text += f"；{worse}于{_pp(rule.cutoff)}% 不得分"
+        text += f"；{worse}于{_pp(rule.cutoff)}%不得分"
     return text
 
 

@@ -19,7 +19,7 @@ def loads(text: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         place = _PLACE.search(str(exc))
-        where = f"第 {place.group(1)} 行第 {place.group(2)} 列附近" if place else "文件中"
+        where = f"第{place.group(1)}行第{place.group(2)}列附近" if place else "文件中"
         raise TomlProblem(f"{where}有语法错误（请检查引号、括号、等号和逗号）") from None
     except RecursionError:  # tomllib recurses once per nested array or inline table
         raise TomlProblem("括号嵌套过深，不是县域数据或评价标准的格式") from None

@@ -68,7 +68,7 @@ def check_data(active: bool = False) -> None:
         _, checked = _checked(book)
         write_results(book, checked.problems)
         count = len(checked.problems)
-        book.app.alert(f"发现 {count} 项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
+        book.app.alert(f"发现{count}项问题，已列在“{RESULTS_SHEET}”工作表，点击单元格地址可跳转。"
                        if count else "数据检查通过：未发现问题。", title="检查数据")
 
 
@@ -144,8 +144,8 @@ def index_evidence(active: bool = False) -> None:
         problems = [Problem(cell, "佐证", message) for cell, message in found.problems]
         problems += [Problem("", "未登记的文件", str(path)) for path in found.unlisted]
         write_results(book, problems)
-        book.app.alert(f"已生成佐证材料目录（{len(found.index)} 份材料）：{target}\n"
-                       f"发现 {len(problems)} 项问题，已列在“{RESULTS_SHEET}”工作表。", title="整理佐证目录")
+        book.app.alert(f"已生成佐证材料目录（{len(found.index)}份材料）：{target}\n"
+                       f"发现{len(problems)}项问题，已列在“{RESULTS_SHEET}”工作表。", title="整理佐证目录")
 
 
 def split_units(active: bool = False) -> None:
@@ -160,7 +160,7 @@ def split_units(active: bool = False) -> None:
         checked_year(data, "分发填报表")
         folder = _folder(book) / "填报表"
         made = write_unit_files(folder, std, data.inputs, dt.date.today())
-        book.app.alert(f"已为 {len(made)} 个成员单位生成填报表，在：{folder}\n请各单位在每月 {std.report_day} 日前"
+        book.app.alert(f"已为{len(made)}个成员单位生成填报表，在：{folder}\n请各单位在每月{std.report_day}日前"
                        "填好“填报”和“月报”后交回，再点“汇总填报表”。", title="分发填报表")
 
 
@@ -174,7 +174,7 @@ def _refusals(book: Any, title: str, before: str = "") -> Iterator[None]:
     except UserError as exc:
         book.app.alert(f"{before}{exc}", title=title)
     except OSError as exc:
-        book.app.alert(f"{before}无法读写 {exc.filename or '文件'}：{os_reason(exc)}", title=title)
+        book.app.alert(f"{before}无法读写{exc.filename or '文件'}：{os_reason(exc)}", title=title)
 
 
 MERGE_PICKER = ("填报表 (*.xlsx),*.xlsx", 1, "选择各单位交回的填报表（可多选）", None, True)
@@ -202,14 +202,14 @@ def _merge(book: Any, chosen: list[Path]) -> None:
         notes = "".join(f"\n{note}" for note in plan.notes)
         if plan.problems:
             shown = "\n".join(f"{n}. {p}" for n, p in enumerate(plan.problems[:15], start=1))
-            more = f"\n……共 {len(plan.problems)} 项" if len(plan.problems) > 15 else ""
+            more = f"\n……共{len(plan.problems)}项" if len(plan.problems) > 15 else ""
             book.app.alert(f"发现问题，未写入任何数据：\n{shown}{more}{notes}", title="汇总填报表")
             return
         target = write_new(workbook.with_name(f"{workbook.stem}_汇总{workbook.suffix}"),
                            merged_workbook(workbook, plan, std, dt.datetime.now()))
     missing = f"\n尚未交回：{'、'.join(plan.missing)}" if plan.missing else ""
     kept = "".join(f"\n{line}" for line in kept_lines(plan)[:16])  # a blank never cleared a figure
-    book.app.alert(f"已汇总 {plan.read} 份填报表、{len(plan.changes)} 处数值到：{target}{missing}{notes}{kept}\n"
+    book.app.alert(f"已汇总{plan.read}份填报表、{len(plan.changes)}处数值到：{target}{missing}{notes}{kept}\n"
                    "将打开汇总后的工作簿（见“填报记录”）。", title="汇总填报表")
     book.app.books.open(str(target))
 
@@ -304,7 +304,7 @@ def diagnosis(template_version: Any, standard_version: Any) -> str:
         lines.append("当前工作簿：不是县域复核工作簿")
     else:
         same = str(template_version) == TEMPLATE_VERSION and str(standard_version) == std.version
-        lines.append(f"当前工作簿：模板 {template_version}，评价标准 {standard_version}（"
+        lines.append(f"当前工作簿：模板{template_version}，评价标准{standard_version}（"
                      + ("与本机软件一致" if same else "与本机软件不一致，请用新模板或对应版本的软件") + "）")
     return "\n".join(lines)
 

@@ -43,7 +43,7 @@ def resolve(results: list[CountyResult], prefer: list[Path]) -> list[CountyResul
         counted, reason = _counted(group, chosen.get(key))
         changed = [Path(r.file).name for r in group if r.digest != counted.digest]
         if changed:
-            counted.note = f"同一县本年度另有 {len(changed)} 份数据不同的文件未计入：{'、'.join(changed)}"
+            counted.note = f"同一县本年度另有{len(changed)}份数据不同的文件未计入：{'、'.join(changed)}"
         for n in members:
             r = results[n]
             if r is not counted:
@@ -58,14 +58,14 @@ def _preferred(results: list[CountyResult], groups: dict[Key, list[int]], prefer
         match = next((r for r in results if _same(r.file, path)), None)
         if match is None or match.error or not match.name.strip():
             why = "不是本次复核读取的县域工作簿" if match is None else f"未计入复核（{match.error_kind or '未填县名'}）"
-            raise PreferError(f"--prefer 指定的文件 {path} {why}；--prefer 只能指定同一县同一年度多份文件中的一份")
+            raise PreferError(f"--prefer 指定的文件{path} {why}；--prefer 只能指定同一县同一年度多份文件中的一份")
         key = _key(match)
         if len(groups[key]) < 2:
-            raise PreferError(f"--prefer 指定的文件 {path} 是{match.name}（{shown(match.year)} 年度）唯一的一份文件，"
+            raise PreferError(f"--prefer 指定的文件{path}是{match.name}（{shown(match.year)}年度）唯一的一份文件，"
                               "没有需要选择的其他文件；--prefer 只用于同一县同一年度有多份文件时")
         if key in chosen and chosen[key] is not match:
-            raise PreferError(f"--prefer 为{match.name}（{shown(match.year)} 年度）指定了两份文件："
-                              f"{chosen[key].file} 和 {path}；每个县只能指定一份")
+            raise PreferError(f"--prefer 为{match.name}（{shown(match.year)}年度）指定了两份文件："
+                              f"{chosen[key].file}和{path}；每个县只能指定一份")
         chosen[key] = match
     return chosen
 
@@ -91,20 +91,20 @@ def _counted(group: list[CountyResult], preferred: CountyResult | None) -> tuple
 
 def _described(r: CountyResult) -> str:
     total = shown(r.total) if r.total is not None else "总分无法计算"
-    when = r.report_date or f"未填填报日期，文件修改于 {dt.datetime.fromtimestamp(r.modified):%Y-%m-%d %H:%M}"
+    when = r.report_date or f"未填填报日期，文件修改于{dt.datetime.fromtimestamp(r.modified):%Y-%m-%d %H:%M}"
     return f"{r.file} {total} {r.verdict or BLANK}（{when}）"
 
 
 def _dropped(r: CountyResult, counted: CountyResult, group: list[CountyResult], reason: str) -> CountyResult:
-    county = f"{r.name}，{r.province}，{shown(r.year)} 年度"
+    county = f"{r.name}，{r.province}，{shown(r.year)}年度"
     if r.digest == counted.digest:
         kind = DUPLICATE
-        message = f"与 {counted.file} 是同一个县（{county}）、数据相同的文件，只计入 {counted.file}；请确认哪一份是最终报送的"
+        message = f"与{counted.file}是同一个县（{county}）、数据相同的文件，只计入{counted.file}；请确认哪一份是最终报送的"
     else:
         kind = RESUBMITTED
         count = "两" if len(group) == 2 else f" {len(group)} "
         message = (f"同一个县（{county}）有{count}份文件，数据不同：" + "；".join(_described(g) for g in group)
-                   + f"。按{reason}的 {counted.file} 计，本文件未计入；如应以本文件为准，请用 --prefer 指定")
+                   + f"。按{reason}的{counted.file}计，本文件未计入；如应以本文件为准，请用 --prefer 指定")
     return CountyResult(r.file, name=r.name, province=r.province, city=r.city, year=r.year, total=r.total,
                         verdict=r.verdict, report_date=r.report_date, modified=r.modified, digest=r.digest,
                         standard_version=r.standard_version, error_kind=kind, error=message)

@@ -72,8 +72,8 @@ def _digest(values: Iterable[Any]) -> str:
 # What a user is told for each SQLite failure (by primary result code): never SQLite's English.
 _SQLITE_REASONS = {
     sqlite3.SQLITE_READONLY: "所在的文件或文件夹只读，无法写入；请把它复制到可写的文件夹后再用，或请管理员开放写权限",
-    sqlite3.SQLITE_BUSY: f"正被其他程序使用（已等待 {LOCK_WAIT_SECONDS} 秒）；请关闭正在使用它的程序，或稍后再试",
-    sqlite3.SQLITE_LOCKED: f"正被其他程序使用（已等待 {LOCK_WAIT_SECONDS} 秒）；请关闭正在使用它的程序，或稍后再试",
+    sqlite3.SQLITE_BUSY: f"正被其他程序使用（已等待{LOCK_WAIT_SECONDS}秒）；请关闭正在使用它的程序，或稍后再试",
+    sqlite3.SQLITE_LOCKED: f"正被其他程序使用（已等待{LOCK_WAIT_SECONDS}秒）；请关闭正在使用它的程序，或稍后再试",
     sqlite3.SQLITE_NOTADB: "已损坏（不是完整的数据库文件）；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史",
     sqlite3.SQLITE_CORRUPT: "已损坏；请改用完好的备份，或用 jieshui collect --db 生成新的复核历史",
     sqlite3.SQLITE_CANTOPEN: "无法打开（文件夹不存在或无权限）；请检查路径，或请管理员开放权限",
@@ -90,7 +90,7 @@ def _explained(exc: sqlite3.Error, path: Path) -> HistoryError:
     extended = getattr(exc, "sqlite_errorcode", 0)
     code = extended & 0xFF  # extended codes share the primary's low byte
     if extended == sqlite3.SQLITE_READONLY_ROLLBACK:  # a writer died mid-run; a reader may not repair
-        reason = (f"上次写入中途停止（旁边留有 {path.name}-journal 文件），恢复之前无法查看；请确认没有程序仍在写入后，"
+        reason = (f"上次写入中途停止（旁边留有{path.name}-journal 文件），恢复之前无法查看；请确认没有程序仍在写入后，"
                   "在可写入的文件夹中运行一次 jieshui collect --db（会自动恢复），或改用完好的备份")
     elif code in _SQLITE_REASONS:
         reason = _SQLITE_REASONS[code]
@@ -98,7 +98,7 @@ def _explained(exc: sqlite3.Error, path: Path) -> HistoryError:
         reason = _INCOMPLETE
     else:
         reason = _GENERIC
-    return HistoryError(f"复核历史数据库 {path} {reason}")
+    return HistoryError(f"复核历史数据库{path} {reason}")
 
 
 @contextmanager
@@ -127,12 +127,12 @@ def open_history(path: Path) -> sqlite3.Connection:
     """The history at `path` to record a run in (collect --db): created or brought up to this
     version; HistoryError otherwise, before any workbook is read."""
     if path.is_dir():
-        raise HistoryError(f"{path} 是文件夹：--db 请给出复核历史数据库的文件名，如 {path / '复核历史.sqlite'}")
+        raise HistoryError(f"{path}是文件夹：--db 请给出复核历史数据库的文件名，如{path / '复核历史.sqlite'}")
     try:
         if path.is_file() and path.stat().st_size and _header(path) != SQLITE_HEADER:
-            raise HistoryError(f"{path} 不是复核历史数据库（文件内容不是数据库）；请换一个文件名")
+            raise HistoryError(f"{path}不是复核历史数据库（文件内容不是数据库）；请换一个文件名")
     except OSError:
-        raise HistoryError(f"复核历史数据库 {path} 无法读取（无权限）；请联系管理员开放权限，或换一个文件名") from None
+        raise HistoryError(f"复核历史数据库{path}无法读取（无权限）；请联系管理员开放权限，或换一个文件名") from None
     with _plain_words(path):
         connection = sqlite3.connect(path, timeout=LOCK_WAIT_SECONDS, isolation_level=None)
         try:
@@ -151,17 +151,17 @@ def open_readonly(path: Path) -> sqlite3.Connection:
     Not immutable=1: a colleague's collect may be writing it through another mount, and only
     SQLite's locks keep a reader from seeing half a write."""
     if not path.exists():
-        raise HistoryError(f"找不到复核历史数据库 {path}；请检查文件名，或先用 jieshui collect --db 生成")
+        raise HistoryError(f"找不到复核历史数据库{path}；请检查文件名，或先用 jieshui collect --db 生成")
     if path.is_dir():
-        raise HistoryError(f"{path} 是文件夹；请给出复核历史数据库的文件名（jieshui collect --db 写出的 .sqlite 文件）")
+        raise HistoryError(f"{path}是文件夹；请给出复核历史数据库的文件名（jieshui collect --db 写出的 .sqlite 文件）")
     try:
         header = _header(path)
     except OSError:
-        raise HistoryError(f"复核历史数据库 {path} 无法读取（无权限）；请联系管理员开放读权限，或把它复制到自己的文件夹后再用") from None
+        raise HistoryError(f"复核历史数据库{path}无法读取（无权限）；请联系管理员开放读权限，或把它复制到自己的文件夹后再用") from None
     if not header:
-        raise HistoryError(f"{path} 是空文件，不是复核历史；请用 jieshui collect --db 生成")
+        raise HistoryError(f"{path}是空文件，不是复核历史；请用 jieshui collect --db 生成")
     if header != SQLITE_HEADER:
-        raise HistoryError(f"{path} 不是复核历史数据库（文件内容不是数据库）；请确认文件名，复核历史由 jieshui collect --db 生成")
+        raise HistoryError(f"{path}不是复核历史数据库（文件内容不是数据库）；请确认文件名，复核历史由 jieshui collect --db 生成")
     with _plain_words(path):
         connection = sqlite3.connect(read_only_uri(Path(os.path.abspath(path))), uri=True,
                                      timeout=LOCK_WAIT_SECONDS)
@@ -169,7 +169,7 @@ def open_readonly(path: Path) -> sqlite3.Connection:
             version = _identify(connection, path, reading=True)
             # An older file is read as it is (every version so far holds the tables read), never
             # migrated; when it cannot be, the message says it is older.
-            _check_schema(connection, path, f"（由旧版本 jieshui 创建，数据库版本 {version}）"
+            _check_schema(connection, path, f"（由旧版本 jieshui 创建，数据库版本{version}）"
                           if version < len(MIGRATIONS) else "")
         except BaseException:
             connection.close()
@@ -184,12 +184,12 @@ def _identify(connection: sqlite3.Connection, path: Path, reading: bool) -> int:
     version = connection.execute("PRAGMA user_version").fetchone()[0]
     tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
     if owner != APPLICATION_ID and reading and not (owner or tables):
-        raise HistoryError(f"{path} 是空的数据库，其中没有复核记录；请用 jieshui collect --db 生成复核历史")
+        raise HistoryError(f"{path}是空的数据库，其中没有复核记录；请用 jieshui collect --db 生成复核历史")
     if owner != APPLICATION_ID and (owner or tables or reading):
-        raise HistoryError(f"{path} 是其他软件的数据库，不是 jieshui 的复核历史；"
+        raise HistoryError(f"{path}是其他软件的数据库，不是 jieshui 的复核历史；"
                            f"{'请确认文件名' if reading else '请换一个文件名'}")
     if version > len(MIGRATIONS):
-        raise HistoryError(f"{path} 由更新版本的 jieshui 创建（数据库版本 {version}，本软件支持到 "
+        raise HistoryError(f"{path}由更新版本的 jieshui 创建（数据库版本{version}，本软件支持到 "
                            f"{len(MIGRATIONS)}）：请升级 jieshui 后再使用")
     return version
 
@@ -209,7 +209,7 @@ def _check_schema(connection: sqlite3.Connection, path: Path, origin: str = "") 
         present = {row[1] for row in connection.execute(f"PRAGMA table_info({table})")}
         if not set(columns) <= present:
             lack = f"缺少{_TABLE_TITLES[table]}" if not present else f"{_TABLE_TITLES[table]}缺少字段"
-            raise HistoryError(f"复核历史数据库 {path}{origin or ' '}{lack}，{_INCOMPLETE}")
+            raise HistoryError(f"复核历史数据库{path}{origin or ' '}{lack}，{_INCOMPLETE}")
 
 
 def _migrate(connection: sqlite3.Connection, path: Path) -> None:
@@ -292,7 +292,7 @@ def records(connection: sqlite3.Connection, path: Path, name: str | None = None)
     found = []
     for row_id, *values, digest, started in rows:
         if _digest(values) != digest:
-            raise HistoryError(f"复核历史数据库 {path} 的第 {row_id} 条县级记录与其校验值不符（被其他程序改动过），"
+            raise HistoryError(f"复核历史数据库{path}的第{row_id}条县级记录与其校验值不符（被其他程序改动过），"
                                "已拒绝使用；请用未改动的备份，或换一个新文件")
         run, county, province, city, year, total, verdict, detail = values
         found.append(Record(run, started, county, province, city, year, total, verdict, json.loads(detail)))

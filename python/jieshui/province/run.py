@@ -56,10 +56,10 @@ class Review:
                 and self.db is None:
             raise UserError("请用 -o 指定汇总工作簿，或用 --feedback、--csv、--db、--json 指定要输出的内容")
         if self.workers is not None and not 1 <= self.workers <= MAX_WORKERS:
-            raise UserError(f"--workers 应为 1 到 {MAX_WORKERS} 之间的整数（当前为 {self.workers}）")
+            raise UserError(f"--workers 应为1到{MAX_WORKERS}之间的整数（当前为{self.workers}）")
         for option, folder in (("--feedback", self.feedback), ("--csv", self.csv)):
             if folder is not None and folder.exists() and not folder.is_dir():
-                raise UserError(f"{folder} 是一个文件：{option} 请给出输出文件夹")
+                raise UserError(f"{folder}是一个文件：{option}请给出输出文件夹")
 
 
 @dataclass
@@ -106,20 +106,20 @@ def _check_prefer(prefer: list[Path], workbooks: list[Path]) -> None:
     read = {p.resolve() for p in workbooks}
     for path in prefer:
         if not path.is_file():
-            raise UserError(f"找不到 --prefer 指定的文件 {path}；请给出同一县多份文件中要计入的那一份")
+            raise UserError(f"找不到 --prefer 指定的文件{path}；请给出同一县多份文件中要计入的那一份")
         if path.resolve() not in read:
-            raise UserError(f"--prefer 指定的文件 {path} 不在本次复核的路径中（或不是 .xlsm/.xlsx 工作簿）；"
+            raise UserError(f"--prefer 指定的文件{path}不在本次复核的路径中（或不是 .xlsm/.xlsx 工作簿）；"
                             "请给出同一县多份文件中要计入的那一份")
 
 
 def _claim_summary(output: Path) -> Path:
     """The summary's name, claimed now: a folder that cannot be written fails in a second."""
     if output.is_dir():
-        raise UserError(f"{output} 是文件夹：-o 请给出汇总工作簿的文件名，如 {output / '汇总.xlsx'}")
+        raise UserError(f"{output}是文件夹：-o 请给出汇总工作簿的文件名，如{output / '汇总.xlsx'}")
     try:
         return claim(output)
     except OSError as exc:
-        raise UserError(f"无法在 {output.parent} 中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
+        raise UserError(f"无法在{output.parent}中写出汇总工作簿：{os_reason(exc)}；请换一个文件夹") from None
 
 
 def _record(history: sqlite3.Connection, db: Path, results: list[CountyResult], std: Standard) -> YearOverYear:
@@ -140,7 +140,7 @@ def _feedback(results: list[CountyResult], std: Standard, folder: Path, day: dt.
         try:
             return write_feedback(results, std, folder, day, advance)
         except OSError as exc:
-            raise UserError(f"无法在 {folder} 中写出复核意见：{os_reason(exc)}") from None
+            raise UserError(f"无法在{folder}中写出复核意见：{os_reason(exc)}") from None
 
 
 def _csv(results: list[CountyResult], std: Standard, folder: Path, compared: YearOverYear | None) -> list[Path]:
@@ -151,4 +151,4 @@ def _csv(results: list[CountyResult], std: Standard, folder: Path, compared: Yea
         return [write_new(folder / f"{name}.csv", frame.to_csv(index=False).encode(CSV_ENCODING))
                 for name, frame in frames.items()]
     except OSError as exc:
-        raise UserError(f"无法在 {folder} 中写出 CSV 文件：{os_reason(exc)}") from None
+        raise UserError(f"无法在{folder}中写出 CSV 文件：{os_reason(exc)}") from None

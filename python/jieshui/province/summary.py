@@ -19,8 +19,8 @@ from . import tables
 from .collect import CountyResult
 from .history import Change
 
-BINS = ((0, 60, "60 分以下"), (60, 70, "60～70"), (70, 80, "70～80"), (80, 85, "80～85"),
-        (85, 90, "85～90"), (90, 95, "90～95"), (95, 100, "95～100"), (100, 110.001, "100 分以上"))
+BINS = ((0, 60, "60分以下"), (60, 70, "60～70"), (70, 80, "70～80"), (80, 85, "80～85"),
+        (85, 90, "85～90"), (90, 95, "90～95"), (95, 100, "95～100"), (100, 110.001, "100分以上"))
 CHART_FONT = {"name": "宋体", "size": 9}
 
 
@@ -67,7 +67,7 @@ class SummaryWriter:
         top = 3 + len(summary)
         ws = self.table("汇总", frame, top)
         ws.merge_range(0, 0, 0, len(frame.columns) - 1,
-                       f"县域节水型社会达标建设复核汇总（{len(frame)} 个县）", self.styles.title)
+                       f"县域节水型社会达标建设复核汇总（{len(frame)}个县）", self.styles.title)
         # Across three columns: in the narrow 序号 column the wrapped words ran over the next row.
         ws.merge_range(1, 0, 1, 2, "本次复核概况", self.styles.bold_text)
         for i, (label, text) in enumerate(summary):
@@ -114,7 +114,7 @@ class SummaryWriter:
         frame = tables.points_table(self.results, self.std)
         # 50 columns: across pages at full size, county and city repeated on each.
         ws = self.table("明细", frame, 1, across=(0, 1))
-        ws.merge_range(0, 0, 0, 12, "各县 24 项评价内容得分：自评（工作簿显示）与复算", self.styles.title)
+        ws.merge_range(0, 0, 0, 12, "各县24项评价内容得分：自评（工作簿显示）与复算", self.styles.title)
         last = 1 + max(len(frame), 1)
         for k in range(len(self.std.contents)):
             claimed, recomputed = xl_col_to_name(2 + 2 * k), xl_col_to_name(3 + 2 * k)
@@ -130,7 +130,7 @@ class SummaryWriter:
         """Most severe first; what must be corrected (须更正) is marked as a failed verdict is."""
         frame = tables.problem_table(self.results)
         ws = self.table("问题清单", frame, 1)
-        ws.merge_range(0, 0, 0, len(frame.columns) - 1, f"问题清单（{len(frame)} 项）", self.styles.title)
+        ws.merge_range(0, 0, 0, len(frame.columns) - 1, f"问题清单（{len(frame)}项）", self.styles.title)
         ws.freeze_panes(2, 0)
         columns, widths = list(frame.columns), [6, 14, 14, 8, 22, 70, 50]
         for col, width in enumerate(widths):
@@ -206,7 +206,7 @@ class SummaryWriter:
                                "变化": round(c.now - c.last, 2)} for c in self.history.changes],
                              columns=["县（旗、区）", "评价内容", "上年得分", "本年得分", "变化"])
         ws = self.table("年度对比", frame, 1)
-        ws.merge_range(0, 0, 0, 4, f"较上年得分变化 3 分及以上的评价内容（{len(frame)} 项）", self.styles.title)
+        ws.merge_range(0, 0, 0, 4, f"较上年得分变化3分及以上的评价内容（{len(frame)}项）", self.styles.title)
         ws.set_column(0, 0, 14, self.styles.line)
         ws.set_column(1, 1, 40, self.styles.line)
         ws.set_column(2, 4, 10, self.styles.points)

@@ -65,8 +65,8 @@ def points_table(results: list[CountyResult], std: Standard) -> pd.DataFrame:
     for r in ranked(results):
         row: dict[str, Any] = {"县（旗、区）": r.name, "市（盟、州）": r.city}
         for k, c in enumerate(std.contents):
-            row[f"{c.id} 自评"] = _number(r.claimed_points[k]) if k < len(r.claimed_points) else None
-            row[f"{c.id} 复算"] = r.points[k] if k < len(r.points) else None
+            row[f"{c.id}自评"] = _number(r.claimed_points[k]) if k < len(r.claimed_points) else None
+            row[f"{c.id}复算"] = r.points[k] if k < len(r.points) else None
         rows.append(row)
     columns = ["县（旗、区）", "市（盟、州）"] + [f"{c.id} {kind}" for c in std.contents for kind in ("自评", "复算")]
     return pd.DataFrame(rows, columns=columns)
@@ -80,8 +80,8 @@ def evidence_summary(flags: list[dict[str, Any]]) -> str:
     reminders = [f for f in flags if f["kind"] == EVIDENCE]
     contents = [f["item"] for f in reminders if f.get("item", "").isdigit()]
     prereqs = [f["item"] or f["cell"] for f in reminders if not f.get("item", "").isdigit()]
-    parts = [f"{len(contents)} 项得分内容未标注佐证：{'、'.join(contents)}"] if contents else []
-    parts += [f"{len(prereqs)} 项满足的必备条件未标注佐证：{'、'.join(prereqs)}"] if prereqs else []
+    parts = [f"{len(contents)}项得分内容未标注佐证：{'、'.join(contents)}"] if contents else []
+    parts += [f"{len(prereqs)}项满足的必备条件未标注佐证：{'、'.join(prereqs)}"] if prereqs else []
     return "；".join(parts)
 
 
@@ -165,19 +165,19 @@ class RunSummary:
         return cls(len(scored), Counter(r.verdict for r in scored),
                    [r.name for r in scored if any(f["kind"] == MISMATCH for f in r.flags)],
                    Counter(r.error_kind for r in results if r.error),
-                   [f"{r.name}（{findings(r)} 项）" for r in worst],
+                   [f"{r.name}（{findings(r)}项）" for r in worst],
                    [r.name for r in scored if any(f.get("severity") == SEVERITY["复核提示"] for f in r.flags)])
 
     def lines(self, std: Standard) -> list[tuple[str, str]]:
         """(label, text) rows, in the order the terminal and 汇总 show them: the counties with
         findings first, then verdicts, then what the reviewer should verify."""
-        lines = [("已复核县数", f"{self.counties} 个"),
+        lines = [("已复核县数", f"{self.counties}个"),
                  ("有须更正或整改问题的县", _names(self.with_findings)
                   + ("（列在“问题清单”最前）" if self.with_findings else ""))]
-        lines += [(f"结论：{heading}", f"{self.verdicts[verdict]} 个") for heading, verdict in verdict_columns(std)]
+        lines += [(f"结论：{heading}", f"{self.verdicts[verdict]}个") for heading, verdict in verdict_columns(std)]
         lines.append(("自评赋分与数据不符", _names(self.mismatched)))
         lines.append(("有复核提示（请核实）的县", _names(self.hinted)))
-        lines += [(f"{kind}的文件", f"{self.not_scored[kind]} 个（见“问题清单”）")
+        lines += [(f"{kind}的文件", f"{self.not_scored[kind]}个（见“问题清单”）")
                   for kind in (UNREADABLE, RESUBMITTED, DUPLICATE, SKIPPED)]
         return lines
 
@@ -185,4 +185,4 @@ class RunSummary:
 def _names(names: list[str], most: int = 20) -> str:
     """"N 个县：A、B…" (at most `most` names)."""
     listed = "、".join(names[:most]) + ("等" if len(names) > most else "")
-    return f"{len(names)} 个县" + (f"：{listed}" if listed else "")
+    return f"{len(names)}个县" + (f"：{listed}" if listed else "")

@@ -63,15 +63,15 @@ def rule_text_formula(content: Content, row: int, item_row: int) -> str:
     relation, worse = f'IF({higher},"≥","≤")', f'IF({higher},"低","高")'
     reach = f'IF({higher},"达到","不超过")'
     step = pp("步长")
-    steps = (f'{relation}&{pp("目标值")}&"% 得满分；每"&{worse}&{step}&"个百分点扣"&{at("每步扣分")}&"分"'
+    steps = (f'{relation}&{pp("目标值")}&"%得满分；每"&{worse}&{step}&"个百分点扣"&{at("每步扣分")}&"分"'
              f'&IF({at("部分得分")}="{PARTIAL_NAMES["linear"]}","（按比例扣分）",'
              f'"（不足"&{step}&"个百分点按"&{step}&"个百分点计）")&"，扣完为止"'
-             f'&IF({at("不得分界限")}="","","；"&{worse}&"于"&{pp("不得分界限")}&"% 不得分")')
-    threshold = f'{relation}&{pp("目标值")}&"% 得满分，否则不得分"'
+             f'&IF({at("不得分界限")}="","","；"&{worse}&"于"&{pp("不得分界限")}&"%不得分")')
+    threshold = f'{relation}&{pp("目标值")}&"%得满分，否则不得分"'
     bands = "&".join(f'IF({at(f"第{k}档界限")}="","","{"；" if k > 1 else ""}"&{reach}&{pp(f"第{k}档界限")}'
                      f'&"%得"&{at(f"第{k}档分值")}&"分")' for k in range(1, MAX_BANDS + 1))
     text = (f'IF(LEFT({rule},2)="达标",{threshold},IF(LEFT({rule},2)="分档",{bands}&"；其余不得分",{steps}))'
-            f'&"；分母为 0 时不适用，"&IF({at("分母为0时")}="{NA_NAMES["zero"]}","得 0 分","得满分")')
+            f'&"；分母为0时不适用，"&IF({at("分母为0时")}="{NA_NAMES["zero"]}","得0分","得满分")')
     return f'=IFERROR({text},"（本行参数有误）")'
 
 
@@ -83,7 +83,7 @@ class StandardBookWriter:
 
     def build(self) -> bytes:
         stream = io.BytesIO()
-        book, self.styles = plain_document(stream, {"title": f"评价标准 {self.std.version}"})
+        book, self.styles = plain_document(stream, {"title": f"评价标准{self.std.version}"})
         self.edit = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "valign": "vcenter",
                                      "text_wrap": True, "locked": False, "bg_color": YELLOW})
         self.edit_percent = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "locked": False,
@@ -99,11 +99,11 @@ class StandardBookWriter:
         return stream.getvalue()
 
     def guide(self, ws: Any) -> None:
-        lines = [f"评价标准 {self.std.version}：省级赋分细则编辑表", "",
+        lines = [f"评价标准{self.std.version}：省级赋分细则编辑表", "",
                  "1. 只需修改黄色单元格；其余内容（各项读取哪些数据）由软件确定，已锁定。",
                  "2. “评价内容”表每行一项：规则类型决定填写哪些参数，鼠标停在列标题上可看说明。",
-                 "3. 百分比直接按百分数填写（如 80%），分档从最差一档填起，不用的档留空。",
-                 "4. “得分项”表为逐项得分和加分项的各项分值，“必备条件”表为附件2 的文字、来源和责任单位。",
+                 "3. 百分比直接按百分数填写（如80%），分档从最差一档填起，不用的档留空。",
+                 "4. “得分项”表为逐项得分和加分项的各项分值，“必备条件”表为附件2的文字、来源和责任单位。",
                  "5. 改完保存后运行：jieshui standard import 本文件.xlsx -o 省级细则.toml",
                  "   也可直接使用：jieshui score 县.xlsm --standard 本文件.xlsx",
                  "6. 核对改动：jieshui standard diff 默认 本文件.xlsx",
@@ -128,7 +128,7 @@ class StandardBookWriter:
                 ws.write_number(row, 1, value, self.edit)
                 ws.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": "between",
                                                     "minimum": 0, "maximum": 1000,
-                                                    "error_message": "请填写不小于 0 的分值"})
+                                                    "error_message": "请填写不小于0的分值"})
             else:
                 ws.write_string(row, 1, str(value), self.edit)
                 self._text_check(ws, (row, row), 1, 500)
@@ -168,11 +168,11 @@ class StandardBookWriter:
             return {"validate": "list", "source": list(lists[header]), "error_message": "请从下拉列表中选择"}
         if header in PERCENT_HEADERS:
             return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
-                    "ignore_blank": True, "error_message": "请填 0%～100% 之间的百分比"}
+                    "ignore_blank": True, "error_message": "请填0%～100%之间的百分比"}
         if header in ("分值", "每步扣分", "加分上限") or header.endswith("档分值"):
             return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 110,
-                    "ignore_blank": True, "error_message": "请填 0～110 之间的分值"}
-        return {"validate": "length", "criteria": "<=", "value": 500, "error_message": "文字不超过 500 字"}
+                    "ignore_blank": True, "error_message": "请填0～110之间的分值"}
+        return {"validate": "length", "criteria": "<=", "value": 500, "error_message": "文字不超过500字"}
 
     def items(self, ws: Any) -> None:
         self._header(ws, "逐项得分与加分项的各项分值", ["序号", "评价内容", "第几项", "得分项", "分值"], (6, 30, 7, 50, 8))
@@ -185,7 +185,7 @@ class StandardBookWriter:
                 self._cell(ws, row, 4, item.points, "", True)
                 row += 1
         ws.data_validation(2, 4, max(row - 1, 2), 4, {"validate": "decimal", "criteria": ">", "value": 0,
-                                                      "error_message": "每项分值应大于 0"})
+                                                      "error_message": "每项分值应大于0"})
         self._text_check(ws, (2, max(row - 1, 2)), 3, 200)
         self._finish(ws, repeat=1)
 
@@ -204,7 +204,7 @@ class StandardBookWriter:
         self._finish(ws, repeat=1)
 
     def units(self, ws: Any) -> None:
-        self._header(ws, "领导小组成员单位（附件1 的顺序）", ["序号", "单位名称"], (6, 30))
+        self._header(ws, "领导小组成员单位（附件1的顺序）", ["序号", "单位名称"], (6, 30))
         for row, unit in enumerate(self.std.units, start=2):
             self._cell(ws, row, 0, row - 1, "", False)
             self._cell(ws, row, 1, unit, "", True)
@@ -239,7 +239,7 @@ class StandardBookWriter:
     @staticmethod
     def _text_check(ws: Any, rows: tuple[int, int], col: int, limit: int) -> None:
         ws.data_validation(rows[0], col, rows[1], col, {"validate": "length", "criteria": "<=", "value": limit,
-                                                        "error_message": f"文字不超过 {limit} 字"})
+                                                        "error_message": f"文字不超过{limit}字"})
 
     @staticmethod
     def _choices(ws: Any, rows: tuple[int, int], col: int, values: tuple[str, ...]) -> None:

@@ -56,7 +56,7 @@ def _plausibility(a: Standard, b: Standard) -> list[str]:
         return {r.id: f"{describe_plausibility(r, std)}（{r.text}）" for r in std.plausibility}
 
     old, new = rules(a), rules(b)
-    return [f"合理性检查 {rid}：" + ("删除" if rid not in new else "新增" if rid not in old else "改为") +
+    return [f"合理性检查{rid}：" + ("删除" if rid not in new else "新增" if rid not in old else "改为") +
             f"“{new.get(rid, old.get(rid))}”" for rid in sorted(set(old) | set(new)) if old.get(rid) != new.get(rid)]
 
 
@@ -65,9 +65,9 @@ def _contents(a: Standard, b: Standard) -> list[str]:
     old = {c.id: c for c in a.contents}
     for c in b.contents:
         if c.id not in old:
-            lines.append(f"评价内容 {c.id}：新增“{c.title}”（{c.max_points:g} 分）")
+            lines.append(f"评价内容{c.id}：新增“{c.title}”（{c.max_points:g}分）")
             continue
-        o, where = old.pop(c.id), f"评价内容 {c.id}“{c.title}”"
+        o, where = old.pop(c.id), f"评价内容{c.id}“{c.title}”"
         lines += _changed(where, "名称", o.title, c.title)
         lines += _changed(where, "分值", o.max_points, c.max_points)
         lines += _changed(where, "评分规则", describe_rule(o.rule), describe_rule(c.rule))
@@ -80,7 +80,7 @@ def _contents(a: Standard, b: Standard) -> list[str]:
         lines += _changed(where, "配合单位", o.coop, c.coop)
         lines += _changed(where, "佐证材料", o.evidence, c.evidence)
         lines += _changed(where, "读取的数据", _labels(a, b, o.input_keys), _labels(a, b, c.input_keys))
-    lines += [f"评价内容 {c.id}：删除“{c.title}”" for c in old.values()]
+    lines += [f"评价内容{c.id}：删除“{c.title}”" for c in old.values()]
     return lines
 
 
@@ -89,16 +89,16 @@ def _prerequisites(a: Standard, b: Standard) -> list[str]:
     old = {p.id: p for p in a.prerequisites}
     for p in b.prerequisites:
         if p.id not in old:
-            lines.append(f"必备条件 {p.id}：新增“{p.title}”")
+            lines.append(f"必备条件{p.id}：新增“{p.title}”")
             continue
-        o, where = old.pop(p.id), f"必备条件 {p.id}"
+        o, where = old.pop(p.id), f"必备条件{p.id}"
         lines += _changed(where, "内容", o.title, p.title)
         lines += _changed(where, "判定", [c.label for c in o.conditions], [c.label for c in p.conditions])
         lines += _changed(where, "来源", o.source, p.source)
         lines += _changed(where, "牵头单位", o.lead, p.lead)
         lines += _changed(where, "配合单位", o.coop, p.coop)
         lines += _changed(where, "佐证材料", o.evidence, p.evidence)
-    lines += [f"必备条件 {p.id}：删除“{p.title}”" for p in old.values()]
+    lines += [f"必备条件{p.id}：删除“{p.title}”" for p in old.values()]
     return lines
 
 

@@ -46,7 +46,7 @@ class _Sheet:
             return None
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
             return float(value)
-        self.problems.append(f"{self.where(row, header)}（{header}）应填不小于 0 的数字")
+        self.problems.append(f"{self.where(row, header)}（{header}）应填不小于0的数字")
         return None
 
     def text(self, row: int, header: str) -> str:
@@ -85,9 +85,9 @@ _GENERAL_ROWS = (("基本分", "base_max"), ("加分项分值之和", "bonus_cap
 _FILE_WORDS = ((re.compile(r" ?base_max = "), "基本分 "), (re.compile(r"(bonus_cap|pass_mark) = "), ""),
                (re.compile(r"(\d)\.0\b"), r"\1"),
                (re.compile(r"（better 写错了）"), ""), (re.compile(r"不在 units 列表中"), f"不在“{SHEET_UNITS}”表中"),
-               (re.compile(r" ?\b[a-z_]+\b( = -?[\d.e+]+)? ?"), ""), (re.compile(r"0 与 1 之间"), "0% 与 100% 之间"),
-               (re.compile(r"（如 (\d+)% 写 [\d.]+）"), r"（如 \1%）"), (re.compile(r"（(\d+) 个百分点写 [\d.]+）"), r"（如 \1%）"),
-               (re.compile(r"目标值 ([\d.]+)"), lambda m: f"目标值 {float(m[1]) * 100:g}%"))
+               (re.compile(r" ?\b[a-z_]+\b( = -?[\d.e+]+)? ?"), ""), (re.compile(r"0与1之间"), "0%与100%之间"),
+               (re.compile(r"（如 (\d+)%写 [\d.]+）"), r"（如 \1%）"), (re.compile(r"（(\d+) 个百分点写 [\d.]+）"), r"（如 \1%）"),
+               (re.compile(r"目标值 ([\d.]+)"), lambda m: f"目标值{float(m[1]) * 100:g}%"))
 
 
 def _workbook_words(text: str) -> str:
@@ -102,7 +102,7 @@ def _located(problem: str, sheets: dict[str, _Sheet], raw: dict[str, Any]) -> st
     if about is None:
         key = next((k for start, k in _GENERAL_ROWS if problem.startswith(start)), None)
         if key is None:  # only the hidden exported data can hold it: nothing to point at
-            return f"隐藏的 {BASE_SHEET} 表（导出时的评价标准，不可修改）：{_workbook_words(problem)}；请重新导出后修改"
+            return f"隐藏的{BASE_SHEET}表（导出时的评价标准，不可修改）：{_workbook_words(problem)}；请重新导出后修改"
         row = FIRST_ROW + [k for k, _, _ in GENERAL].index(key)
         return f"{SHEET_GENERAL}!B{row}（{GENERAL[row - FIRST_ROW][1]}）：{_workbook_words(problem)}"
     kind, ident, text = about.groups()
@@ -115,7 +115,7 @@ def _located(problem: str, sheets: dict[str, _Sheet], raw: dict[str, Any]) -> st
         last = first + max(len(content["rule"].get("items", ())), 1) - 1
         items = sheets[SHEET_ITEMS]
         cells = f"{items.where(first, '分值')}:{items.where(last, '分值').split('!')[1]}"
-        return f"{cells}（评价内容 {ident} 的各项分值）：{_workbook_words(text)}"
+        return f"{cells}（评价内容{ident}的各项分值）：{_workbook_words(text)}"
     headers = _named(text, content) or next((h for word, h in _CONTENT_FIELDS if word in text), ("序号",))
     bands = len(content["rule"].get("bands", ()))
     if bands and set(headers) <= set(_LIMITS + _POINTS):  # the bands typed, not the empty ones
@@ -138,7 +138,7 @@ def _cells(sheet: _Sheet, row: int, headers: tuple[str, ...]) -> str:
     if len(headers) == 1:
         value, shown = sheet.ws.cell(row, sheet.columns[headers[0]]).value, ""
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            shown = f"，当前为 {value * 100:g}%" if headers[0] in PERCENT_HEADERS else f"，当前为 {value:g}"
+            shown = f"，当前为{value * 100:g}%" if headers[0] in PERCENT_HEADERS else f"，当前为{value:g}"
         return f"{sheet.where(row, headers[0])}（{headers[0]}{shown}）"
     last = sheet.where(row, headers[-1]).split("!")[1]
     return f"{sheet.where(row, headers[0])}:{last}（{headers[0]}至{headers[-1]}）"
@@ -165,7 +165,7 @@ def _general(sheet: _Sheet, raw: dict[str, Any]) -> None:
         value = sheet.ws.cell(row, 2).value
         if key in ("base_max", "bonus_cap", "pass_mark"):
             if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                sheet.problems.append(f"{sheet.name}!B{row}（{label}）应填不小于 0 的数字")
+                sheet.problems.append(f"{sheet.name}!B{row}（{label}）应填不小于0的数字")
                 continue
             raw[key] = float(value)
         elif value in (None, "") or not str(value).strip():
@@ -221,7 +221,7 @@ def _contents(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for n, content in enumerate(raw["contents"]):
         row = FIRST_ROW + n
         if sheet.cell(row, "序号") != content["id"]:
-            sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容 {content['id']}，请勿增删或移动行")
+            sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容{content['id']}，请勿增删或移动行")
             continue
         content.update(title=sheet.text(row, "评价内容"), source=sheet.text(row, "内容来源"),
                        max_points=sheet.number(row, "分值"), rule=_rule(sheet, row, content["rule"]),
@@ -236,7 +236,7 @@ def _items(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for content in raw["contents"]:
         for item in content["rule"].get("items", ()):
             if sheet.cell(row, "序号") != content["id"]:
-                sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容 {content['id']} 的得分项，请勿增删行")
+                sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容{content['id']}的得分项，请勿增删行")
                 return
             item.update(label=sheet.text(row, "得分项"), points=sheet.number(row, "分值"))
             row += 1
@@ -246,7 +246,7 @@ def _prerequisites(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for n, prereq in enumerate(raw["prerequisites"]):
         row = FIRST_ROW + n
         if sheet.cell(row, "编号") != prereq["id"]:
-            sheet.problems.append(f"{sheet.where(row, '编号')}：应为必备条件 {prereq['id']}，请勿增删或移动行")
+            sheet.problems.append(f"{sheet.where(row, '编号')}：应为必备条件{prereq['id']}，请勿增删或移动行")
             continue
         prereq.update(title=sheet.text(row, "必备条件"), source=sheet.text(row, "来源"),
                       lead=sheet.text(row, "牵头单位"), coop=sheet.names(row, "配合单位"),
@@ -284,7 +284,7 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
     except OSError:  # unreadable, not damaged: the command line says which and why
         raise
     except Exception:  # openpyxl raises many kinds on a damaged part
-        raise StandardError(f"文件 {path.name} 已损坏，无法作为评价标准工作簿读取") from None
+        raise StandardError(f"文件{path.name}已损坏，无法作为评价标准工作簿读取") from None
     raw, problems = _base(book), []
     exported = copy.deepcopy(raw)
     sheets = {name: _Sheet(book, name, problems) for name in (SHEET_GENERAL, SHEET_CONTENTS, SHEET_ITEMS,
@@ -303,7 +303,7 @@ def read_standard_book(path: Path) -> tuple[dict[str, Any], Standard]:
                 raise
             problems = [_located(problem, sheets, raw) for problem in exc.problems]
     if problems:
-        raise StandardError(f"评价标准工作簿 {path.name} 有 {len(problems)} 处需要改正：\n" + "\n".join(problems))
+        raise StandardError(f"评价标准工作簿{path.name}有{len(problems)}处需要改正：\n" + "\n".join(problems))
     return _versioned(raw, std, exported, _saved(book, path))
 
 

@@ -89,16 +89,16 @@ def _outside(data: WorkbookData) -> list[Problem]:
 
 # What to do with what lies below a table: the ledger and the utilities have room for more rows
 # up to a limit; the other tables have one row per content, unit or prerequisite.
-_ADVICE = {"in_ledger": f"请移到表格内的空行（最多 {LEDGER_ROWS} 份材料）",
-           "in_utilities": f"请移到表格内的空行（最多 {UTILITY_ROWS} 个供水单位）"}
+_ADVICE = {"in_ledger": f"请移到表格内的空行（最多{LEDGER_ROWS}份材料）",
+           "in_utilities": f"请移到表格内的空行（最多{UTILITY_ROWS}个供水单位）"}
 
 
 def outside_message(data: WorkbookData, found: OutsideCells, effect: str = "未读取") -> str:
-    """“佐证台账”第 304–305 行（A304:F305）填在台账表格（第 4–303 行）之外，未读取：请移到…"""
+    """“佐证台账”第304–305行（A304:F305）填在台账表格（第4–303行）之外，未读取：请移到…"""
     _, first, _, last = range_boundaries(data.addresses[found.name][1])
     advice = _ADVICE.get(found.name, "表格每行对应一项，请填在对应的行内")
-    return (f"“{found.sheet}”第 {_row_list(found.rows)} 行（{found.span}）填在{TABLES[found.name]}"
-            f"（第 {first}–{last} 行）之外，{effect}：{advice}")
+    return (f"“{found.sheet}”第{_row_list(found.rows)}行（{found.span}）填在{TABLES[found.name]}"
+            f"（第{first}–{last}行）之外，{effect}：{advice}")
 
 
 def _row_list(rows: list[int]) -> str:
@@ -106,12 +106,12 @@ def _row_list(rows: list[int]) -> str:
     if rows[-1] - rows[0] == len(rows) - 1:
         return f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
     shown_rows = "、".join(map(str, rows[:4]))
-    return f"{shown_rows} 等共 {len(rows)}" if len(rows) > 4 else shown_rows
+    return f"{shown_rows}等共{len(rows)}" if len(rows) > 4 else shown_rows
 
 
 def _prerequisites(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
     return [Problem(data.cell("out_prereqs", i), "必备条件不满足",
-                    f"必备条件 {p.id} 不满足：{'；'.join(p.unmet)}（一票否决）")
+                    f"必备条件{p.id}不满足：{'；'.join(p.unmet)}（一票否决）")
             for i, p in enumerate(result.prerequisites) if p.met is False]
 
 
@@ -143,12 +143,12 @@ def _evidence(data: WorkbookData, std: Standard, result: Assessment) -> list[Pro
         if content.points and data.inputs.evidence.get(content.id) != provided \
                 and not data.inputs.documents(content.id):  # a 佐证台账 row counts as evidence
             problems.append(Problem(data.cell("in_evidence", i), "赋分无佐证",
-                                    f"评价内容 {content.id}“{content.title}”赋分 {content.points:g} 分，"
+                                    f"评价内容{content.id}“{content.title}”赋分{content.points:g}分，"
                                     f"佐证材料未标注“{provided}”，“佐证台账”中也没有该内容的材料"))
     for i, prereq in enumerate(result.prerequisites):
         if prereq.met and data.inputs.prereq_evidence.get(prereq.id) != provided:
             problems.append(Problem(data.cell("in_prereq_evidence", i), "赋分无佐证",
-                                    f"必备条件 {prereq.id} 判定为满足，佐证材料未标注“{provided}”"))
+                                    f"必备条件{prereq.id}判定为满足，佐证材料未标注“{provided}”"))
     return problems
 
 
@@ -177,8 +177,8 @@ def standard_table_changes(data: WorkbookData, std: Standard) -> list[Problem]:
             if not _same(found, expected, std.tolerance):
                 problems.append(Problem(
                     data.cell("std_table", i, col), "评价标准被修改",
-                    f"评价标准第 {content.id} 项“{PARAM_HEADERS[col]}”为 {_as_shown(found, col)}，"
-                    f"官方标准为 {_as_shown(expected, col)}"))
+                    f"评价标准第{content.id}项“{PARAM_HEADERS[col]}”为{_as_shown(found, col)}，"
+                    f"官方标准为{_as_shown(expected, col)}"))
     return problems
 
 
@@ -203,11 +203,11 @@ def _claims(data: WorkbookData, std: Standard, result: Assessment) -> list[Probl
         claimed = data.claimed["out_points"][i] if i < len(data.claimed["out_points"]) else None
         if content.points is not None and not _same(claimed, content.points, std.tolerance):
             problems.append(Problem(data.cell("out_points", i), "赋分与数据不符",
-                                    f"评价内容 {content.id} 显示得分 {shown(claimed)}，按填报数据应为 "
+                                    f"评价内容{content.id}显示得分{shown(claimed)}，按填报数据应为 "
                                     f"{content.points:g}（请全部重算或刷新）"))
     if result.total is not None and not _same(data.claimed["out_total"], result.total, std.tolerance):
         problems.append(Problem(data.cell("out_total"), "赋分与数据不符",
-                                f"显示总分 {shown(data.claimed['out_total'])}，按填报数据应为 {result.total:g}"))
+                                f"显示总分{shown(data.claimed['out_total'])}，按填报数据应为{result.total:g}"))
     return problems
 
 

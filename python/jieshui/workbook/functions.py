@@ -75,7 +75,7 @@ def read_value(value: Cell, spec: InputSpec) -> Any:
     if value is None or (isinstance(value, str) and not value.strip()):
         raise CellProblem(f"{MISSING}：{_label(spec)}")
     if isinstance(value, str) and value.startswith("#"):
-        raise CellProblem(f"{ERROR_PREFIX}{_label(spec)}单元格是错误值 {value}")
+        raise CellProblem(f"{ERROR_PREFIX}{_label(spec)}单元格是错误值{value}")
     converted, problem = coerce(value, spec, WORKBOOK)
     if problem:
         raise CellProblem(f"{ERROR_PREFIX}{_label(spec)}{problem}")
@@ -105,7 +105,7 @@ def _content_id(value: Cell) -> int:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == int(value) \
             and 1 <= int(value) <= len(std.contents):
         return int(value)
-    raise CellProblem(f"{ERROR_PREFIX}评价内容序号应为 1～{len(std.contents)}")
+    raise CellProblem(f"{ERROR_PREFIX}评价内容序号应为1～{len(std.contents)}")
 
 
 def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
@@ -121,7 +121,7 @@ def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
                                          else k == content.rule.type)]
     if key not in allowed:  # a rate content takes any rate rule; items stay items
         names = "”“".join(RULE_NAMES[k] for k in allowed)
-        raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content.id} 项的规则类型应为“{names}”之一")
+        raise CellProblem(f"{ERROR_PREFIX}评价标准第{content.id}项的规则类型应为“{names}”之一")
 
     def number(column: Param) -> float:
         return _number(row[column], content.id)
@@ -152,20 +152,20 @@ def _bands(row: list[Cell], content_id: int) -> tuple[tuple[float, float], ...]:
             break
         bands.append((_number(row[limit_column], content_id), _number(row[points_column], content_id)))
     if not bands:
-        raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content_id} 项没有填写分档界限")
+        raise CellProblem(f"{ERROR_PREFIX}评价标准第{content_id}项没有填写分档界限")
     return tuple(bands)
 
 
 def _number(value: Cell, content_id: int) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < math.inf:
         return float(value)
-    raise CellProblem(f"{ERROR_PREFIX}评价标准第 {content_id} 项的参数应为不小于 0 的数字")
+    raise CellProblem(f"{ERROR_PREFIX}评价标准第{content_id}项的参数应为不小于0的数字")
 
 
 def _inputs_for(keys: Sequence[str], values: Sequence[Cell]) -> dict[str, Any]:
     std = default_standard()
     if len(values) < len(keys):
-        raise CellProblem(f"{ERROR_PREFIX}参数个数不足：应为 {len(keys)} 个输入")
+        raise CellProblem(f"{ERROR_PREFIX}参数个数不足：应为{len(keys)}个输入")
     return {key: read_value(value, std.inputs[key]) for key, value in zip(keys, values)}
 
 
@@ -200,7 +200,7 @@ def _one_utility(n: int, row: Sequence[Cell]):
     errors: list[FieldError] = []
     for value in row:
         if isinstance(value, str) and value.startswith("#"):
-            raise CellProblem(f"{ERROR_PREFIX}第 {n} 个供水单位有错误值 {value}")
+            raise CellProblem(f"{ERROR_PREFIX}第{n}个供水单位有错误值{value}")
     result = check_utility(dict(zip(UTILITY_FIELDS, row)), n, default_standard(), errors, WORKBOOK)
     if result is None:
         raise CellProblem(f"{ERROR_PREFIX}{errors[0].message}")
@@ -236,30 +236,30 @@ def _items_met(content: Content, inputs: Sequence[Cell]) -> tuple[bool, ...]:
 
 
 @worksheet_function(
-    "计算比率（分子÷分母），按评价内容检查数据；分母为 0 时返回“不适用”。",
+    "计算比率（分子÷分母），按评价内容检查数据；分母为0时返回“不适用”。",
     numerator="分子单元格，如已计量水量", denominator="分母单元格，如总用水量",
     content="评价内容序号（1～24），用于给出具体的错误说明")
 def JS_RATE(numerator, denominator, content):
     target = default_standard().content(_content_id(content))
     if target.measure != "ratio":
-        raise CellProblem(f"{ERROR_PREFIX}评价内容 {target.id} 不是比率指标")
+        raise CellProblem(f"{ERROR_PREFIX}评价内容{target.id}不是比率指标")
     value = _ratio(target, numerator, denominator)[2]
     return NOT_APPLICABLE if value is None else value
 
 
 @worksheet_function(
-    "按 CJJ 92-2016 计算全县城镇公共供水管网漏损率（各供水单位修正后漏损率按供水量加权）。",
+    "按 CJJ 92-2016计算全县城镇公共供水管网漏损率（各供水单位修正后漏损率按供水量加权）。",
     utilities="供水单位表（每行：名称、供水总量、注册用户用水量、居民抄表到户水量、DN75及以上管长、年平均出厂压力、最大冻土深度）")
 def JS_LEAK_RATE(utilities):
     return county_leakage(_leakages(utilities))
 
 
 @worksheet_function(
-    "计算一个供水单位的漏损率分项：R_WL 综合漏损率、R1～R4 修正值、R_BL 漏损率（CJJ 92-2016）。",
-    row="供水单位表中的一行（7 个单元格）", part="分项名称：R_WL、R1、R2、R3、R4 或 R_BL")
+    "计算一个供水单位的漏损率分项：R_WL 综合漏损率、R1～R4修正值、R_BL 漏损率（CJJ 92-2016）。",
+    row="供水单位表中的一行（7个单元格）", part="分项名称：R_WL、R1、R2、R3、R4或 R_BL")
 def JS_LEAK_PART(row, part):
     if part not in LEAK_PARTS:
-        raise CellProblem(f"{ERROR_PREFIX}分项应为 {'、'.join(LEAK_PARTS)}")
+        raise CellProblem(f"{ERROR_PREFIX}分项应为{'、'.join(LEAK_PARTS)}")
     cells = list(row[0]) if row else []
     if not utility_rows([cells]):
         return BLANK
@@ -307,7 +307,7 @@ def JS_PREREQ(prerequisite, *values):
     std = default_standard()
     found = [p for p in std.prerequisites if p.id == prerequisite]
     if not found:
-        raise CellProblem(f"{ERROR_PREFIX}必备条件编号应为 {'、'.join(p.id for p in std.prerequisites)}")
+        raise CellProblem(f"{ERROR_PREFIX}必备条件编号应为{'、'.join(p.id for p in std.prerequisites)}")
     prereq = found[0]
     inputs = _inputs_for(prereq.input_keys, values)
     met = all(condition_met(c, inputs, std.tolerance) for c in prereq.conditions)
@@ -316,7 +316,7 @@ def JS_PREREQ(prerequisite, *values):
 
 @worksheet_function(
     "汇总得分：基本分（内容1～23）、加分（加分项，有上限）或总分。",
-    points="附件3 的得分列（24 项）", table="“评价标准”表的参数区（24 行）",
+    points="附件3的得分列（24项）", table="“评价标准”表的参数区（24行）",
     part="基本分、加分 或 总分")
 def JS_TOTAL(points, table, part):
     std = default_standard()
@@ -331,7 +331,7 @@ def JS_TOTAL(points, table, part):
         else:
             base += value
     if len(points or []) != len(std.contents):
-        raise CellProblem(f"{ERROR_PREFIX}得分区域应为 {len(std.contents)} 项")
+        raise CellProblem(f"{ERROR_PREFIX}得分区域应为{len(std.contents)}项")
     if not math.isfinite(base + bonus):  # before the cap, which would hide a bonus point of 1e308
         raise CellProblem(f"{ERROR_PREFIX}合计超出可计算范围，请检查各项得分")
     bonus = min(bonus, std.bonus_cap)
@@ -343,7 +343,7 @@ def JS_TOTAL(points, table, part):
 
 @worksheet_function(
     "得出结论：数据不完整、不具备达标条件、资料复核合格或不合格。",
-    total="总分单元格", prereqs="附件2 的“是否满足”列（4 项）")
+    total="总分单元格", prereqs="附件2的“是否满足”列（4项）")
 def JS_VERDICT(total, prereqs):
     std = default_standard()
     states = {MET: True, UNMET: False}
@@ -353,7 +353,7 @@ def JS_VERDICT(total, prereqs):
 
 
 @worksheet_function(
-    "返回 1：Python 与 jieshui 已连接。工作簿据此显示 Python 的结果，否则显示内置公式的结果。",
+    "返回1：Python 与 jieshui 已连接。工作簿据此显示 Python 的结果，否则显示内置公式的结果。",
     cells="全部填报区域：任一处改动都会重新检查 Python 是否连接")
 def JS_PYTHON(*cells):
     return 1.0
@@ -362,4 +362,4 @@ def JS_PYTHON(*cells):
 @worksheet_function(
     "显示 jieshui 软件和评价标准的版本。")
 def JS_VERSION():
-    return f"jieshui {__version__}，评价标准 {default_standard().version}"
+    return f"jieshui {__version__}，评价标准{default_standard().version}"

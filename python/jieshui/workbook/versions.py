@@ -1,7 +1,7 @@
 """Which rules a workbook was made with. An official version of the standard is named
 `2023.1-jieshui.1` (year of the standard, its revision, our edition); a province's edit imported
 from the standard workbook without a version of its own is named after it in words, e.g.
-`2023.1-jieshui.1 省级修订（2025年3月10日 14:05 保存）`, and its rules carry a digest (never shown)
+`2023.1-jieshui.1省级修订（2025年3月10日14:05保存）`, and its rules carry a digest (never shown)
 so that an unchanged round trip keeps its name. 版本不符 then says whether a county used another
 set of rules or an older template."""
 
@@ -43,7 +43,7 @@ def revision_name(official: str, saved: dt.datetime | None) -> str:
     if saved is None:
         return f"{official} {REVISION}（保存时间不详）"
     local = china_time(saved)
-    return f"{official} {REVISION}（{local.year}年{local.month}月{local.day}日 {local:%H:%M} 保存）"
+    return f"{official} {REVISION}（{local.year}年{local.month}月{local.day}日{local:%H:%M}保存）"
 
 
 def official_root(version: str) -> str | None:
@@ -66,14 +66,14 @@ def _template(found: Any) -> str:
     text = "" if found in (None, "") else str(found).strip()
     if text == TEMPLATE_VERSION:
         return ""
-    said = f"工作簿模板版本为 {text or '空白'}"
+    said = f"工作簿模板版本为{text or '空白'}"
     try:
         older = tuple(map(int, text.split("."))) < tuple(map(int, TEMPLATE_VERSION.split(".")))
     except ValueError:
-        return f"{said}，无法识别（当前模板为 {TEMPLATE_VERSION}）：请用当前模板重新生成工作簿"
+        return f"{said}，无法识别（当前模板为{TEMPLATE_VERSION}）：请用当前模板重新生成工作簿"
     if older:
-        return f"{said}，是较早的模板（当前模板为 {TEMPLATE_VERSION}）：请用当前模板重新生成工作簿后填报"
-    return f"{said}，比本软件的模板 {TEMPLATE_VERSION} 新：请升级 jieshui 后再复核"
+        return f"{said}，是较早的模板（当前模板为{TEMPLATE_VERSION}）：请用当前模板重新生成工作簿后填报"
+    return f"{said}，比本软件的模板{TEMPLATE_VERSION}新：请升级 jieshui 后再复核"
 
 
 def _standard(found: Any, official: str) -> str:
@@ -82,16 +82,16 @@ def _standard(found: Any, official: str) -> str:
     if text == official:
         return ""
     if not text:
-        return f"工作簿中没有评价标准版本，无法确认按哪套规则编制（本次复核使用 {official}）"
-    said = f"工作簿的评价标准版本为 {text}"
+        return f"工作簿中没有评价标准版本，无法确认按哪套规则编制（本次复核使用{official}）"
+    said = f"工作簿的评价标准版本为{text}"
     if OFFICIAL.fullmatch(text):
         if not OFFICIAL.fullmatch(official):
             return (f"{said}（软件默认标准），是较早的模板，未采用本次复核使用的评价标准（{official}）："
                     "请县区用下发的模板重新填报")
         if _order(text) < _order(official):
-            return f"{said}，是较早的模板（当前官方版本为 {official}）：请县区用当前模板重新填报"
-        return f"{said}，比本次复核使用的 {official} 新：请升级 jieshui 后再复核"
-    return (f"{said}，是另一套评价标准（本次复核使用 {official}）：若是本省细则，请用该细则复核"
+            return f"{said}，是较早的模板（当前官方版本为{official}）：请县区用当前模板重新填报"
+        return f"{said}，比本次复核使用的{official}新：请升级 jieshui 后再复核"
+    return (f"{said}，是另一套评价标准（本次复核使用{official}）：若是本省细则，请用该细则复核"
             "（--standard 细则文件）；否则请县区用本省下发的模板重新填报")
 
 

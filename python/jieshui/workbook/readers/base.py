@@ -176,11 +176,11 @@ def refuse_bombs(path: Path) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(path)
         entries = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise WorkbookError(f"文件 {path.name} 已损坏（压缩包目录无法读取），无法作为 Excel 工作簿读取") from exc
+        raise WorkbookError(f"文件{path.name}已损坏（压缩包目录无法读取），无法作为 Excel 工作簿读取") from exc
     unpacked = sum(e.file_size for e in entries)
     ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
     if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
-        raise WorkbookError(f"文件 {path} 解压后过大（{unpacked // 1_000_000} MB），"
+        raise WorkbookError(f"文件{path}解压后过大（{unpacked // 1_000_000} MB），"
                             "疑似压缩炸弹，已拒绝读取")
     return archive
 
@@ -204,15 +204,15 @@ def screen(path: Path) -> zipfile.ZipFile:
     try:
         status = path.stat()
     except FileNotFoundError as exc:
-        raise WorkbookError(f"找不到文件 {path}") from exc
+        raise WorkbookError(f"找不到文件{path}") from exc
     if not stat.S_ISREG(status.st_mode):  # a pipe or a device would block the first read
-        raise WorkbookError(f"{path} 不是普通文件（可能是文件夹、管道或设备），请选择 Excel 工作簿文件")
+        raise WorkbookError(f"{path}不是普通文件（可能是文件夹、管道或设备），请选择 Excel 工作簿文件")
     size = status.st_size
     if size > MAX_WORKBOOK_BYTES:
-        raise WorkbookError(f"文件 {path} 过大（{size // 1_000_000} MB，上限 {MAX_WORKBOOK_BYTES // 1_000_000} MB），"
+        raise WorkbookError(f"文件{path}过大（{size // 1_000_000} MB，上限{MAX_WORKBOOK_BYTES // 1_000_000} MB），"
                             "不是 jieshui 生成的工作簿")
     if not zipfile.is_zipfile(path):
-        raise WorkbookError(f"文件 {path} 不是 Excel 工作簿（.xlsm/.xlsx），它是{describe_file(path)}")
+        raise WorkbookError(f"文件{path}不是 Excel 工作簿（.xlsm/.xlsx），它是{describe_file(path)}")
     return refuse_bombs(path)
 
 
@@ -221,8 +221,8 @@ def require_names(path: Path, present: Any, std: Standard) -> None:
     missing = [n for n in required_names(std) if not present(n)]
     if missing:
         shown = "、".join(missing[:5]) + ("等" if len(missing) > 5 else "")
-        raise WorkbookError(f"文件 {path.name} 不是由 jieshui 模板生成的县域复核工作簿"
-                            f"（缺少 {len(missing)} 个定义名称：{shown}）")
+        raise WorkbookError(f"文件{path.name}不是由 jieshui 模板生成的县域复核工作簿"
+                            f"（缺少{len(missing)}个定义名称：{shown}）")
 
 
 BROKEN = "#REF!"  # what Excel leaves in a defined name whose cells were deleted
@@ -241,7 +241,7 @@ def refuse_broken(path: Path, broken: list[str], std: Standard) -> None:
     wanted = [n for n in required_names(std) if n in broken]
     if wanted:
         shown = "、".join(f"{n}（{name_purpose(n, std)}）" if name_purpose(n, std) else n for n in wanted[:3])
-        raise WorkbookError(f"文件 {path.name} 的定义名称 {shown}{'等' if len(wanted) > 3 else ''}指向已删除的单元格"
+        raise WorkbookError(f"文件{path.name}的定义名称{shown}{'等' if len(wanted) > 3 else ''}指向已删除的单元格"
                             f"（{BROKEN}），工作簿被删过行、列或工作表，请改用删除前的文件，或用 jieshui template "
                             "生成新工作簿后重新填写")
 

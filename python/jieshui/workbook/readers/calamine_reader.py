@@ -123,7 +123,7 @@ class CalamineSource(ZipWorkbookSource):
         try:
             self.calamine = CalamineWorkbook.from_path(str(path))
         except CalamineError as exc:
-            raise WorkbookError(f"文件 {path.name} 已损坏（内部结构无效），无法作为 Excel 工作簿读取；"
+            raise WorkbookError(f"文件{path.name}已损坏（内部结构无效），无法作为 Excel 工作簿读取；"
                                 "请用 Excel 或 WPS 打开后另存一次再试") from exc
         self._grids: dict[str, list[list[Any]] | None] = {}
 
@@ -131,7 +131,7 @@ class CalamineSource(ZipWorkbookSource):
         if part in self.archive.NameToInfo:
             with self.archive.open(part) as stream:
                 if not _prolog_is_plain(stream.read(PROLOG_BYTES)):
-                    raise UnsafeXml(f"文件 {self.path.name} 含有不安全的 XML 内容（文档类型声明或实体），"
+                    raise UnsafeXml(f"文件{self.path.name}含有不安全的 XML 内容（文档类型声明或实体），"
                                     "已拒绝读取")
 
     def _grid(self, sheet: str) -> list[list[Any]] | None:
