@@ -36,7 +36,7 @@ def test_standard_doc_lists_every_content_and_input(std):
 
 def test_readme_quick_start_is_what_ci_runs():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"## Quick start.*?```(?:bash)?\n(.*?)```", readme, re.S).group(1)
+    block = re.search(r"## 快速开始.*?```(?:bash)?\n(.*?)```", readme, re.S).group(1)
     commands = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
     assert len(commands) == 2, commands
     assert "examples/shiliqi.toml" in commands[0]
