@@ -111,6 +111,7 @@ def docx_texts(path: Path) -> Iterator[tuple[str, str]]:
 
 _CODE_BLOCK = re.compile(r"^```.*?^```", re.S | re.M)
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
+_LINK_TARGET = re.compile(r"\]\([^)\s]+\)")  # [text](target): the reader sees the text only
 
 
 def markdown_texts(path: Path, text: str | None = None) -> Iterator[tuple[str, str]]:
@@ -119,7 +120,7 @@ def markdown_texts(path: Path, text: str | None = None) -> Iterator[tuple[str, s
     text = path.read_text("utf-8") if text is None else text
     prose = _CODE_BLOCK.sub(lambda m: "\n" * m.group().count("\n"), text)
     for number, line in enumerate(prose.splitlines(), 1):
-        line = _CODE_SPAN.sub(" ", line)
+        line = _LINK_TARGET.sub("]", _CODE_SPAN.sub(" ", line))
         if line.strip():
             yield f"{path.name}:{number}", line
 
