@@ -111,3 +111,21 @@ def test_the_developer_guide_names_every_room_of_the_package():
                    if p.is_dir() and (p / "__init__.py").is_file())
     assert len(rooms) >= 9, rooms
     assert not [room for room in rooms if f"  {room}/ " not in layout], rooms
+
+
+USER_DOCUMENTS = ["README.md", "docs/user-guide.md", "docs/acceptance-checklist.md", "docs/windows-setup.md"]
+
+
+def test_the_user_documents_keep_to_the_glossary():
+    # The words a county official reads: one term per concept, no English, keys or straight
+    # quotes, the county's own verdict (tests/glossary.py; commands in code spans are not prose).
+    from glossary import markdown_texts, report
+
+    found = [p for document in USER_DOCUMENTS for p in report(markdown_texts(ROOT / document))]
+    assert not found, found[:20]
+    # The check reads the prose of a guide as it stands: a planted review verdict, English word
+    # and spaced figure are caught, a link's target is not read as a word.
+    guide = ROOT / "docs" / "user-guide.md"
+    planted = guide.read_text(encoding="utf-8") + "\n结论为资料复核合格，见 guide [使用说明](user-guide.md)，得 4 分。\n"
+    caught = report(markdown_texts(guide, planted))
+    assert len(caught) == 3 and all(guide.name in p for p in caught), caught

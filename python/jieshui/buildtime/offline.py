@@ -1,5 +1,6 @@
 """The offline installer for 政务内网 PCs: one zip with the jieshui wheel, a 64-bit Windows wheel of
-every dependency for each supported CPython, the workbooks, the add-in, the guide and 安装.bat.
+every dependency for each supported CPython, the workbooks, the add-in, the two guides as Word
+documents and 安装.bat.
 
 pip evaluates environment markers against the machine it runs on, not against --platform, so a
 download made on Linux silently leaves out Windows-only requirements (pywin32 for xlwings,
@@ -21,9 +22,22 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 from ..workbook import assets
+from .guide import render_docx
 
 PYTHONS = ("3.11", "3.12", "3.13")
+# Where each built file goes in the zip: the user guide names them so (its 离线安装包中的文件).
+FILES = ((assets.TEMPLATE, "工作簿/县域复核工作簿（空白模板）.xlsm"),
+         (assets.EXAMPLE_WORKBOOK, "工作簿/示例旗_县域复核工作簿.xlsm"),
+         (assets.ADDIN, "加载项/jieshui.xlam"))
+# The guides as Word documents, which every county PC opens (Office or WPS); Markdown has no
+# program there and reads as #, ** and table pipes in Notepad.
+GUIDES = (("docs/user-guide.md", "使用说明.docx"), ("docs/windows-setup.md", "安装说明.docx"))
 INSTALL_BAT = "安装.bat"
+# What 安装.bat says, apart from the script so that each reads as the sentence a user sees. No
+# ASCII parentheses: inside an `if (...)` block of a .bat file one would close the block.
+NO_PYTHON = "没有找到 Python。请先安装64位的 Python 3.11、3.12或3.13，再运行本文件。"
+FAILED = "安装失败：请把上面的提示截图发给信息中心。"
+DONE = "安装完成：重新启动 Excel 后可看到“节水复核”选项卡。工作簿在本文件夹的“工作簿”文件夹中。"
 # .bat files are read in the console's code page: switch it to UTF-8 first. `py` is the
 # launcher python.org's installer puts on PATH; it picks the newest installed Python.
 INSTALL_SCRIPT = """@echo off
@@ -31,20 +45,26 @@ chcp 65001 > nul
 cd /d "%~dp0"
 where py > nul 2> nul
 if errorlevel 1 (
-    echo 没有找到 Python。请先安装 Python 3.11、3.12或3.13（64位，python.org 安装包），再运行本文件。
+    echo {no_python}
     pause
     exit /b 1
 )
 py -3 -m pip install --no-index --find-links "%~dp0wheels" jieshui
 if errorlevel 1 (
-    echo 安装失败：请把上面的提示截图发给技术支持。
+    echo {failed}
     pause
     exit /b 1
 )
 py -3 -m jieshui excel install
-echo 安装完成：重新启动 Excel 后可看到“节水复核”选项卡。工作簿在本文件夹的 workbooks 中。
+echo {done}
 pause
 """
+
+
+def install_script() -> bytes:
+    """安装.bat as written into the zip: CRLF line ends, UTF-8 (the script switches to it)."""
+    script = INSTALL_SCRIPT.format(no_python=NO_PYTHON, failed=FAILED, done=DONE)
+    return script.replace("\n", "\r\n").encode("utf-8")
 
 
 def windows(python: str) -> dict[str, str]:
@@ -93,6 +113,15 @@ def download_closure(root: Path, python: str, folder: Path) -> None:
         queue += requirements(_download(requirement, python, folder), environment)
 
 
+def render_guides(root: Path, folder: Path) -> dict[str, Path]:
+    """{name in the zip: Word document} of each guide of the checkout `root`, built in `folder`."""
+    built = {}
+    for source, name in GUIDES:
+        markdown = (root / source).read_text(encoding="utf-8")
+        built[name] = render_docx(markdown, folder / name, (root / source).parent)
+    return built
+
+
 def build_offline(root: Path, out_dir: Path, version: str) -> Path:
     """DIR/jieshui-offline-<version>-win64.zip."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,11 +136,9 @@ def build_offline(root: Path, out_dir: Path, version: str) -> Path:
         with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
             for wheel in sorted(wheels.iterdir()):
                 archive.write(wheel, f"wheels/{wheel.name}")
-            for relative, name in ((assets.TEMPLATE, "workbooks/县域复核工作簿（空白模板）.xlsm"),
-                                   (assets.EXAMPLE_WORKBOOK, "workbooks/示例旗_县域复核工作簿.xlsm"),
-                                   (assets.ADDIN, "addin/jieshui.xlam")):
+            for relative, name in FILES:
                 archive.writestr(name, assets.asset(relative).read_bytes())
-            guide = assets.asset(assets.GUIDE).read_bytes()
-            archive.writestr("使用说明.txt", b"\xef\xbb\xbf" + guide)
-            archive.writestr(INSTALL_BAT, INSTALL_SCRIPT.replace("\n", "\r\n").encode("utf-8"))
+            for name, document in render_guides(root, Path(tmp)).items():
+                archive.write(document, name)
+            archive.writestr(INSTALL_BAT, install_script())
         return target
