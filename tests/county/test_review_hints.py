@@ -36,12 +36,12 @@ def test_zero_denominators_are_told_by_check_and_score(tmp_path):
     path = plant(tmp_path, ZEROS)
     book = openpyxl.load_workbook(path)
     told = {p["cell"]: p["message"] for p in hints(checked(path)) if "分母为0" in p["message"]}
-    expected = {cell_of(book, "in_enterprises_high_use_total"): "内容14：",
-                cell_of(book, "in_communities_total"): "内容16：",
-                cell_of(book, "in_sewage_treated"): "内容21："}
+    expected = {cell_of(book, "in_enterprises_high_use_total"): "第14项评价内容",
+                cell_of(book, "in_communities_total"): "第16项评价内容",
+                cell_of(book, "in_sewage_treated"): "第21项评价内容"}
     assert set(told) == set(expected)
     for cell, content in expected.items():
-        assert told[cell].startswith(content) and "按不适用满分计" in told[cell]
+        assert told[cell].startswith(content) and "按不适用规则得满分" in told[cell]
     assert "居民小区总数为0" in told[cell_of(book, "in_communities_total")]
     # The score they give: the 96.5 → 98.5 (contents 16 and 21 each regain one point).
     scored = json.loads(run("score", path, "--json").stdout)

@@ -36,7 +36,7 @@ def test_unknown_key_names_the_closest_known_one(std, example):
     example["inputs"]["permits_totl"] = example["inputs"].pop("permits_total")
     result = assess(example, std)
     assert messages(result, "inputs.permits_totl") == [
-        "未知字段 permits_totl：是否应为 permits_total（水资源论证、取水许可审批总数）？"]
+        "未知字段permits_totl：是否应为permits_total（水资源论证、取水许可审批总数）？"]
     assert messages(result, "inputs.permits_total")  # and it is reported missing
 
 
@@ -46,18 +46,18 @@ def test_unknown_key_without_likeness(std, example):
 
 
 @pytest.mark.parametrize("key, value, fragment", [
-    ("permits_total", "四十", "应为数字，当前填的是 “四十”"),
+    ("permits_total", "四十", "应为数字，当前填的是“四十”"),
     ("permits_total", 10 ** 400, "数值过大（一个401位的数）"),
     ("permits_total", dt.date(2025, 7, 20), "应为数字，当前填的是2025-07-20"),
     ("tiered_price_issued", None, "缺少“城镇居民阶梯水价制度已出台”：请填“是”或“否”"),
     ("permits_total", "40", "请去掉引号、单位或百分号，只填数字"),
     ("permits_total", True, "应为数字"),
-    ("permits_total", -3, "不能为负数（当前为 -3）"),
+    ("permits_total", -3, "不能为负数（当前为-3）"),
     ("permits_total", 40.5, "应为整数（当前为40.5）"),
     ("agri_irrigation_volume", float("nan"), "不是有效数字"),
     ("tiered_price_issued", 1.5, "应填“是”或“否”"),
     ("gdp_intensity_decline", 5.2, "如5.2%应填0.052"),
-    ("irrigation_efficiency", 58.3, "大于1：请填0～1之间的小数，如58.3%应填0.583"),
+    ("irrigation_efficiency", 58.3, "大于1：请填0～1之间的小数，如0.583"),
 ])
 def test_bad_values_name_the_field_and_what_to_enter(std, example, key, value, fragment):
     example["inputs"][key] = value
@@ -69,14 +69,14 @@ def test_bad_values_name_the_field_and_what_to_enter(std, example, key, value, f
 
 @pytest.mark.parametrize("key, value, fragment", [
     # The workbook's rate cells are percent-formatted: 5.2 shows as 520%, 5.2% is typed as such.
-    ("gdp_intensity_decline", 5.2, "为520%，超出 -100%～100%的范围：请连同百分号按百分数填写，如5.2%"),
+    ("gdp_intensity_decline", 5.2, "为520%，超出-100%～100%的范围：请连同百分号按百分数填写，如5.2%"),
     ("gdp_intensity_decline", None, "请按百分数填写（如85%）"),
     ("gdp_intensity_decline", "5.2%", "（单元格中是文字而非数字）：请将单元格格式设为百分比后重新输入"),
     ("permits_total", " 40", "“ 40”（单元格中是文字而非数字）：请删去前后的空格后重新输入"),
     ("permits_total", "40%", "请删去百分号后重新输入"),
     ("permits_total", " 40% ", "请删去前后的空格和百分号后重新输入"),
     ("irrigation_efficiency", 58.3, "为58.3，超出0～1的范围：请填小数，如0.583"),
-    ("tiered_price_issued", "对", "应从下拉列表选择“是”或“否”，当前为 “对”"),
+    ("tiered_price_issued", "对", "应从下拉列表选择“是”或“否”，当前为“对”"),
     ("tiered_price_issued", None, "缺少“城镇居民阶梯水价制度已出台”：请从下拉列表选择“是”或“否”"),
 ])
 def test_a_workbooks_values_get_the_workbooks_advice(std, example, key, value, fragment):
@@ -88,7 +88,7 @@ def test_a_workbooks_values_get_the_workbooks_advice(std, example, key, value, f
 def test_a_workbook_without_utilities_is_told_of_its_table(std, example):
     example["utilities"] = []
     found = messages(assess(example, std, WORKBOOK), "utilities")
-    assert found == ["未填写供水单位：请在供水单位表中为每个城镇公共供水单位填写一行，用于评价内容17漏损率"]
+    assert found == ["未填写供水单位：请在供水单位表中为每个城镇公共供水单位填写一行，用于计算供水管网漏损率"]
     assert "[[utilities]]" in messages(assess(example, std), "utilities")[0]  # a data file's table
 
 
@@ -105,23 +105,23 @@ def test_negative_decline_rate_is_allowed(std, example):
     result = assess(example, std)
     assert result.errors == []
     assert result.prerequisites[1].met is False
-    assert result.verdict == "不具备达标条件"
+    assert result.verdict == "不满足必备条件"
 
 
 def test_numerator_above_denominator(std, example):
     example["inputs"]["communities_certified"] = 90  # of 85 communities
     result = assess(example, std)
     assert messages(result, "inputs.communities_certified") == [
-        "“已建成节水型居民小区数” 90大于“居民小区总数” 85"
-        "（评价内容16）：分子不能大于分母，请核对两项数据"]
+        "“已建成节水型居民小区数”90大于“居民小区总数”85"
+        "（第16项评价内容）：分子不能大于分母，请核对两项数据"]
     assert result.contents[15].points is None
 
 
 @pytest.mark.parametrize("field, value, fragment", [
-    ("registered_use", 1200.0, "注册用户用水量1200万m³ 大于供水总量1000万m³"),
-    ("resident_metered", 1001.0, "居民抄表到户水量1001万m³ 大于供水总量1000万m³"),
+    ("registered_use", 1200.0, "注册用户用水量1200万立方米，大于供水总量1000万立方米"),
+    ("resident_metered", 1001.0, "居民抄表到户水量1001万立方米，大于供水总量1000万立方米"),
     ("supply_total", 0.0, "供水总量应大于0"),
-    ("avg_pressure_mpa", 400.0, "超出合理范围（不超过2 MPa），请检查单位"),
+    ("avg_pressure_mpa", 400.0, "超出合理范围（不超过2MPa），请检查单位"),
     ("pipe_length_km", "80km", "应为数字"),
 ])
 def test_utility_errors_name_the_row_and_field(std, example, field, value, fragment):
@@ -138,7 +138,7 @@ def test_utility_missing_field_and_unknown_field(std, example):
     example["utilities"][2]["frost_depth"] = 1.8
     result = validate(example, std)
     assert messages(result, "utilities[3].frost_depth_m")[0].startswith("缺少第3个供水单位的“最大冻土深度”")
-    assert "是否应为 frost_depth_m" in messages(result, "utilities[3].frost_depth")[0]
+    assert "是否应为frost_depth_m" in messages(result, "utilities[3].frost_depth")[0]
 
 
 def test_no_utilities(std, example):

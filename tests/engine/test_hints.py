@@ -25,7 +25,7 @@ def test_zero_denominators_are_told_and_scored_as_the_standard_says(std, example
     assert result.total == 98.5
     zero = {h.content: h for h in result.hints if h.content}
     assert sorted(zero) == [14, 16, 21]
-    assert zero[16].message == "内容16：分母为0（居民小区总数为0），按不适用满分计，请核实"
+    assert zero[16].message == "第16项评价内容“节水型居民小区建成率”分母为0（居民小区总数为0），按不适用规则得满分，请核实"
     assert zero[16].figures == ("communities_total",)
     assert zero[21].figures == ("sewage_treated",)
 
@@ -36,7 +36,7 @@ def test_a_zero_rule_says_zero_points(example):
     std = parse_standard(raw)
     example["inputs"].update(ZEROS)
     hint = next(h for h in assess(example, std).hints if h.content == 16)
-    assert "按不适用计0分" in hint.message
+    assert "按不适用规则得0分" in hint.message
 
 
 def test_contradicting_figures_name_every_figure(std, example):
@@ -44,7 +44,7 @@ def test_contradicting_figures_name_every_figure(std, example):
     found = [h for h in assess(example, std).hints if h.rule == "H1"]
     assert len(found) == 1
     # The three utilities supply 1000 + 400 + 100 万m³ (examples/shiliqi.toml).
-    assert "1500万m³" in found[0].message and "居民小区总数0个" in found[0].message
+    assert "合计1500万立方米" in found[0].message and "居民小区总数0个" in found[0].message
     assert found[0].figures[0] == "communities_total"
 
 

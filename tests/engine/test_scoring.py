@@ -22,7 +22,7 @@ def test_example_county_scores_as_derived_by_hand(std, example):
     assert result.errors == []
     assert [c.points for c in result.contents] == EXPECTED_POINTS
     assert result.base == 91.5 and result.bonus == 5.0 and result.total == 96.5
-    assert result.verdict == "资料复核合格，进入现场复核"
+    assert result.verdict == "自评总分达到合格线"
     assert all(p.met for p in result.prerequisites)
 
 
@@ -37,17 +37,30 @@ def test_example_leakage_components(std, example):
     assert result.contents[16].value == pytest.approx((84.407 + 46.5428 + 7.4) / 1500)
 
 
-def test_gap_hints_in_the_unit_the_office_acts_on(std, example):
+def test_gap_hints_say_what_the_year_fell_short_by(std, example):
+    # The evaluation year is over when the county assesses it: the gap is what it fell short
+    # by, in the unit the office counts in, never "还需新增…".
     result = assess(example, std)
     gap = {c.id: c.gap for c in result.contents}
-    assert gap[16].startswith("还需新增节水型居民小区1个")           # 20 % of 85 = 17 > 16
-    assert gap[5].startswith("还需新增农业灌溉计量水量960万m³")       # 26080 - 25120
-    assert gap[21].startswith("还需新增再生水利用量50万m³")           # 670 - 620
-    assert gap[2].startswith("还需补充依据用水定额下达的计划或认定2件")
+    # 20 % of 85 = 17 > 16; 20 - 1600/85 = 1.18 pp
+    assert gap[16] == "节水型居民小区较目标少1个（距目标20%差1.2个百分点）"
+    # 80 % of 32600 = 26080, less 25120; 80 - 77.06 = 2.94 pp; a volume in prose: 万立方米
+    assert gap[5] == "农业灌溉计量水量较目标少960万立方米（距目标80%差2.9个百分点）"
+    assert gap[21] == "再生水利用量较目标少50万立方米（距目标20%差1.5个百分点）"  # 670 - 620
+    assert gap[2] == "依据用水定额下达的计划或认定较目标少2件（距目标100%差1.7个百分点）"  # 120 - 118
     # (9.2233 % - 9 %) = 0.2233 pp -> 0.23 pp; of 1500 万m³ supplied -> 3.35 万m³
-    assert gap[17] == "漏损率需再降低0.23个百分点（约3.35万m³ 漏损水量）"
-    assert gap[9] == "尚缺：全面执行（1.5分）"
+    assert gap[17] == "漏损率较目标高0.23个百分点（折合漏损水量约3.35万立方米）"
+    assert gap[9] == "未全面执行（1.5分）"  # a sentence, not "尚缺：全面执行"
     assert gap[1] == ""
+    assert not any("还需" in text or "尚缺" in text for text in gap.values())
+
+
+def test_unmet_checklist_items_read_as_sentences(std, example):
+    for key in ("progressive_price_issued", "progressive_price_implemented", "campaign_media"):
+        example["inputs"][key] = False
+    gap = {c.id: c.gap for c in assess(example, std).contents}
+    assert gap[9] == "未出台（1.5分）；未全面执行（1.5分）"
+    assert gap[23] == "电视、报刊、微博、微信等媒体宣传一项未得分（3分）"
 
 
 def test_contents_ranked_by_points_recoverable(std, example):
@@ -79,7 +92,7 @@ def test_exactly_85_passes(std, example):
     _at(example, ["campaign_media", "market_inspection_done", "market_violations_handled",
                   "tiered_price_implemented"])
     result = assess(example, std)
-    assert result.total == 85.0 and result.verdict == "资料复核合格，进入现场复核"
+    assert result.total == 85.0 and result.verdict == "自评总分达到合格线"
 
 
 def test_under_85_fails(std, example):
@@ -87,7 +100,7 @@ def test_under_85_fails(std, example):
                   "tiered_price_implemented"])
     example["inputs"]["nonconventional_use"] = 1080.0  # no increase on last year: -1
     result = assess(example, std)
-    assert result.total == 84.0 and result.verdict == "不合格，不进行现场复核"
+    assert result.total == 84.0 and result.verdict == "自评总分未达到合格线"
 
 
 @pytest.mark.parametrize("key, value", [
@@ -100,14 +113,14 @@ def test_any_unmet_prerequisite_vetoes_a_high_score(std, example, key, value):
     example["inputs"][key] = value
     result = assess(example, std)
     assert result.total == 96.5
-    assert result.verdict == "不具备达标条件"
+    assert result.verdict == "不满足必备条件"
     assert sum(p.met is False for p in result.prerequisites) == 1
 
 
 def test_prerequisite_at_its_limit_is_met(std, example):
     example["inputs"]["total_water_use"] = 40200.0
     example["inputs"]["irrigation_efficiency"] = 0.575
-    assert assess(example, std).verdict == "资料复核合格，进入现场复核"
+    assert assess(example, std).verdict == "自评总分达到合格线"
 
 
 def test_errors_outrank_a_veto(std, example):

@@ -62,7 +62,7 @@ def test_leakage_over_a_range_with_blank_rows():
     assert call("JS_LEAK_RATE", table) == pytest.approx((84.407 + 46.5428) / 1400)
     assert call("JS_LEAK_RATE", (BLANK_ROW,) * 10) == "缺数据：供水单位"
     bad = (UTILITY, ("园区", 400.0, 450.0, 40.0, 30.0, 0.58, 1.8))
-    assert call("JS_LEAK_RATE", bad) == ("错误：第2个供水单位：注册用户用水量450万m³ 大于供水总量400万m³，请核对")
+    assert call("JS_LEAK_RATE", bad) == ("错误：第2个供水单位：注册用户用水量450万立方米，大于供水总量400万立方米，请核对")
 
 
 @pytest.mark.parametrize("part, expected", [("R_WL", 0.15), ("R1", 0.04), ("R2", 0.010593),
@@ -98,12 +98,12 @@ def test_score_of_checklists_and_bonus():
 
 
 def test_gap_texts():
-    assert call("JS_GAP", params(16), 16 / 85, 16.0, 85.0).startswith("还需新增节水型居民小区1个")
+    assert call("JS_GAP", params(16), 16 / 85, 16.0, 85.0).startswith("节水型居民小区较目标少1个")
     assert call("JS_GAP", params(16), 0.25, 25.0, 100.0) == words.REACHED
     assert call("JS_GAP", params(14), "不适用", 0.0, 0.0) == "不适用：分母为0，按满分计"
-    assert call("JS_GAP", params(9), None, "是", "否") == "尚缺：全面执行（1.5分）"
+    assert call("JS_GAP", params(9), None, "是", "否") == "未全面执行（1.5分）"
     table = (UTILITY,) + (BLANK_ROW,) * 9
-    assert call("JS_GAP", params(17), 0.10, table).startswith("漏损率需再降低1个百分点（约10万m³")
+    assert call("JS_GAP", params(17), 0.10, table).startswith("漏损率较目标高1个百分点（折合漏损水量约10万立方米")
 
 
 def test_prerequisites():

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from ..engine import UTILITY_FIELDS, Condition, Content, InputSpec, Standard, rates
+from ..engine import UTILITY_FIELDS, Condition, Content, InputSpec, Standard, gaps, rates
 from ..engine.county import MAX_NUMBER
 from ..engine.words import ERROR_PREFIX, INVALID, MET, MISSING, NO, NOT_APPLICABLE, UNMET, YES
 from ..engine.standard import STEP_RULES
@@ -232,22 +232,23 @@ class Twins:
         if content.measure == "leakage":
             excess = value - target
             reached, text = value.le(target + tol), (
-                lift("漏损率需再降低 ") & self.quantity(excess * 100, "fraction") & " 个百分点（约 "
-                & self.quantity(excess * supply, "volume") & " 万m³ 漏损水量）")
+                lift("漏损率较目标高") & self.quantity(excess * 100, "fraction") & "个百分点（折合漏损水量约"
+                & self.quantity(excess * supply, "volume") & "万立方米）")
         else:
             spec = self.std.inputs[content.numerator or ""]
             need = target * self.inputs(content.denominator or "") - self.inputs(content.numerator or "")
             reached, text = value.ge(target - tol), (
-                lift(f"还需{content.gap_action} ") & self.quantity(need, spec.kind) & f" {spec.unit}（距目标 "
-                & shown(target * 100) & "%差 " & call("ROUND", (target - value) * 100, 1) & " 个百分点）")
+                lift(f"{content.gap_action}较目标少") & self.quantity(need, spec.kind)
+                & f"{gaps.prose_unit(spec.unit)}（距目标" & shown(target * 100) & "%差"
+                & call("ROUND", (target - value) * 100, 1) & "个百分点）")
         return cases([(call("NOT", call("ISNUMBER", value)), not_number), (reached, "已达标")], text)
 
     def _items_gap(self, content: Content, points: X) -> X:
         missing = lift("")
         for column, item in zip(ITEM_COLUMNS, content.rule.items):
-            entry = lift(f"{item.label}（") & shown(self.param(content.id, column)) & "分）；"
+            entry = lift(f"{gaps.unmet_item(item.label)}（") & shown(self.param(content.id, column)) & "分）；"
             missing = missing & if_(self.item_met(item), "", entry)
-        text = lift("尚缺：") & call("LEFT", missing, call("MAX", 0, call("LEN", missing) - 1))
+        text = call("LEFT", missing, call("MAX", 0, call("LEN", missing) - 1))
         reached = points.ge(self.param(content.id, Param.MAX_POINTS) - self.tol())
         return cases([(call("NOT", call("ISNUMBER", points)), points), (reached, "已达标")], text)
 

@@ -113,7 +113,7 @@ def read_county_file(path: str | Path) -> dict[str, Any]:
     except FileNotFoundError as exc:
         raise DataFileError(f"找不到文件{path}") from exc
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"文件{path}不是 UTF-8编码的文本文件，请用 UTF-8保存") from exc
+        raise DataFileError(f"文件{path}不是UTF-8编码的文本文件，请用UTF-8编码保存") from exc
     except OSError as exc:
         raise DataFileError(f"无法读取文件{path}：{os_reason(exc)}") from None
     try:
@@ -198,8 +198,8 @@ def _cross_check(std: Standard, inputs: dict[str, Value], bad: set[str],
         except RateError:
             n_spec, d_spec = std.inputs[num], std.inputs[den]
             errors.append(FieldError(f"inputs.{num}", (
-                f"{_name(n_spec)} {inputs[num]:g}大于{_name(d_spec)} {inputs[den]:g}"
-                f"（评价内容{content.id}）：分子不能大于分母，请核对两项数据")))
+                f"{_name(n_spec)}{inputs[num]:g}大于{_name(d_spec)}{inputs[den]:g}"
+                f"（第{content.id}项评价内容）：分子不能大于分母，请核对两项数据")))
             del inputs[num]
             bad.add(num)
 
@@ -209,7 +209,7 @@ def _utilities(raw: Any, std: Standard, errors: list[FieldError],
     if raw is None or raw == []:
         where = ("在供水单位表中" if source == WORKBOOK else "") + "为每个城镇公共供水单位填写一行"
         table = "" if source == WORKBOOK else "（数据文件中为一个 [[utilities]] 表）"
-        errors.append(FieldError("utilities", f"未填写供水单位：请{where}{table}，用于评价内容17漏损率"))
+        errors.append(FieldError("utilities", f"未填写供水单位：请{where}{table}，用于计算供水管网漏损率"))
         return [], False
     if not isinstance(raw, list):
         errors.append(FieldError("utilities", "[[utilities]] 应为供水单位表的列表"))
@@ -339,12 +339,14 @@ def _range_problem(value: float, spec: InputSpec, source: Source) -> str:
         return ""
     if spec.kind in ("fraction", "coefficient"):
         if value > spec.max or (spec.allow_negative and value < -spec.max):
-            example = f"，如{value:g}%应填{value / 100:g}" if 1 < abs(value) <= 100 else ""
-            return f"为{value:g}，超出 -1～1的范围：请填小数{example}" if spec.allow_negative \
+            # A coefficient is no percentage: 58.3 for 0.583 is a slipped decimal point.
+            typed = f"{value:g}%应填" if spec.kind == "fraction" else ""
+            example = f"，如{typed}{value / 100:g}" if 1 < abs(value) <= 100 else ""
+            return f"为{value:g}，超出-1～1的范围：请填小数{example}" if spec.allow_negative \
                 else f"为{value:g}，大于1：请填0～1之间的小数{example}"
         return ""
     if value > spec.max:
-        return f"为{value:g} {spec.unit}，超出合理范围（不超过{spec.max:g} {spec.unit}），请检查单位"
+        return f"为{value:g}{spec.unit}，超出合理范围（不超过{spec.max:g}{spec.unit}），请检查单位"
     return ""
 
 
@@ -364,7 +366,7 @@ def _expect(spec: InputSpec, source: Source = DATA_FILE) -> str:
     if source == WORKBOOK and spec.kind in ("fraction", "coefficient"):
         return "请按百分数填写（如85%）" if spec.kind == "fraction" else "请填0～1之间的小数（如0.56）"
     if spec.kind in ("fraction", "coefficient"):
-        return "请填0～1之间的小数（如85%填0.85）"
+        return "请填0～1之间的小数（如85%填0.85）" if spec.kind == "fraction" else "请填0～1之间的小数（如0.56）"
     return f"请填写{_unit_phrase(spec)}"
 
 

@@ -9,7 +9,9 @@ from typing import Callable, Mapping, Sequence
 
 from .county import CountyData
 from .plausibility import UTILITY_SUM, Comparison, Plausibility
+from .gaps import prose_unit
 from .standard import Content, Standard
+from .words import number, percent, volume
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,8 +45,8 @@ def not_applicable_hint(content: Content, std: Standard) -> Hint:
     """Content N: its denominator is 0, so its not-applicable rule scored it."""
     den = content.denominator or ""
     label = std.inputs[den].label if den in std.inputs else figure_label(std, UTILITY_SUM + "supply_total")
-    scored = "按不适用满分计" if content.rule.not_applicable == "full" else "按不适用计0分"
-    return Hint(f"内容{content.id}：分母为0（{label}为0），{scored}，请核实",
+    scored = "按不适用规则得满分" if content.rule.not_applicable == "full" else "按不适用规则得0分"
+    return Hint(f"第{content.id}项评价内容“{content.title}”分母为0（{label}为0），{scored}，请核实",
                 (den or UTILITY_SUM + "supply_total",), content=content.id)
 
 
@@ -81,7 +83,7 @@ def _holds(c: Comparison, figures: Mapping[str, float], tol: float) -> bool:
 
 def _hint(rule: Plausibility, figures: Mapping[str, float], std: Standard) -> Hint:
     appearance = dict.fromkeys(f for c in rule.when for f in c.figures)
-    shown = tuple((f, f"{figure_label(std, f)} {_amount(figures[f], std, f)}") for f in appearance)
+    shown = tuple((f, f"{figure_label(std, f)}{_amount(figures[f], std, f)}") for f in appearance)
     return Hint(_contradiction(shown, rule.text), rule.figures, rule=rule.id, shown=shown,
                 reason=rule.text)
 
@@ -112,6 +114,9 @@ def figure_label(std: Standard, figure: str) -> str:
 def _amount(value: float, std: Standard, figure: str) -> str:
     spec = (std.utility_fields[figure.removeprefix(UTILITY_SUM)] if figure.startswith(UTILITY_SUM)
             else std.inputs[figure])
+    # As prose writes figures: 82.2%, 1500万立方米, 0个.
     if spec.kind == "fraction":
-        return f"{value * 100:g}%"
-    return f"{value:g} {spec.unit}".rstrip()
+        return percent(value)
+    if spec.kind == "volume":
+        return volume(value)
+    return f"{number(value)}{prose_unit(spec.unit)}"

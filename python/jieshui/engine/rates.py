@@ -6,6 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Iterable
 
+from .words import volume
+
 # CJJ 92-2016 §5.2 correction constants.
 R1_FACTOR = 0.08          # × share of water metered to resident households
 R2_FACTOR = 0.99          # × (A − reference pipe length per supply)
@@ -81,7 +83,7 @@ def leakage(supply_total: float, registered_use: float, resident_metered: float,
         raise RateError("供水总量应大于0", "supply_total")
     for field, label in (("registered_use", "注册用户用水量"), ("resident_metered", "居民抄表到户水量")):
         if values[field] > supply_total * (1 + tol):
-            raise RateError(f"{label} {values[field]:g}万m³ 大于供水总量{supply_total:g}万m³，请核对", field)
+            raise RateError(f"{label}{volume(values[field])}，大于供水总量{volume(supply_total)}，请核对", field)
     r_wl = (supply_total - registered_use) / supply_total
     r1 = R1_FACTOR * resident_metered / supply_total
     r2 = R2_FACTOR * (pipe_length_km / supply_total - R2_REFERENCE)

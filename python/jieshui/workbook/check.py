@@ -8,7 +8,7 @@ from typing import Any
 
 from ..engine import UTILITY_FIELDS, WORKBOOK, Assessment, Content, Standard, assess
 from ..engine.plausibility import UTILITY_SUM
-from ..engine.words import shown
+from ..engine.words import number, shown
 from openpyxl.utils.cell import range_boundaries
 
 from .contract import (BAND_COLUMNS, EVIDENCE_CHOICES, LEDGER_ROWS, PARAM_HEADERS, UTILITY_ROWS,
@@ -22,8 +22,11 @@ from .versions import version_mismatches
 # claims (tampering included), then an unmet prerequisite, then what a reviewer should verify
 # (a content scored by its 0/0 rule, figures that contradict each other), then evidence reminders.
 OUTSIDE = "表格外的数据"  # typed below an input table: not read (issue 22)
+# 佐证材料 marked 已提供 while the 佐证台账 lists nothing for it (台账（份）0): a reminder for the
+# county, not an error (issue 24).
+UNRECORDED = "佐证未登记"
 SEVERITY = {"数据错误": 1, OUTSIDE: 1, "赋分与数据不符": 1, "公式被修改": 1, "评价标准被修改": 1, "版本不符": 1,
-            "必备条件不满足": 2, "复核提示": 3, "赋分无佐证": 4}
+            "必备条件不满足": 2, "复核提示": 3, "赋分无佐证": 4, UNRECORDED: 4}
 # The kinds that are a county's status for the reviewer (复核提示), not a 数据问题 to correct.
 REVIEW_HINTS = tuple(kind for kind, rank in SEVERITY.items() if rank >= 2)
 # The kinds a summary counts as findings (问题数): severity 1 and 2.
@@ -111,8 +114,18 @@ def _row_list(rows: list[int]) -> str:
 
 def _prerequisites(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
     return [Problem(data.cell("out_prereqs", i), "必备条件不满足",
-                    f"必备条件{p.id}不满足：{'；'.join(p.unmet)}（一票否决）")
+                    f"{prerequisite_name(i)}不满足：{'；'.join(p.unmet)}（一票否决）")
             for i, p in enumerate(result.prerequisites) if p.met is False]
+
+
+def prerequisite_name(index: int) -> str:
+    """必备条件1…4 as the standard numbers them (0-based `index`): P1 is the code's key."""
+    return f"必备条件{index + 1}"
+
+
+def content_name(content: Content) -> str:
+    """第5项评价内容“农业灌溉用水计量率”: "内容5" reads as a key, not a word."""
+    return f"第{content.id}项评价内容“{content.title}”"
 
 
 def _hints(data: WorkbookData, result: Assessment) -> list[Problem]:
@@ -137,18 +150,25 @@ def _figure_cell(data: WorkbookData, figure: str, whole: bool = False) -> str:
 
 
 def _evidence(data: WorkbookData, std: Standard, result: Assessment) -> list[Problem]:
+    """Points without evidence, and evidence marked 已提供 that the 佐证台账 does not list (the
+    reviewer counts the ledger's documents, 附件3's 台账（份））."""
     provided = EVIDENCE_CHOICES[0]
     problems = []
     for i, content in enumerate(result.contents):
-        if content.points and data.inputs.evidence.get(content.id) != provided \
-                and not data.inputs.documents(content.id):  # a 佐证台账 row counts as evidence
+        marked, listed = data.inputs.evidence.get(content.id) == provided, data.inputs.documents(content.id)
+        if content.points and not marked and not listed:  # a 佐证台账 row counts as evidence
             problems.append(Problem(data.cell("in_evidence", i), "赋分无佐证",
-                                    f"评价内容{content.id}“{content.title}”赋分{content.points:g}分，"
+                                    f"{content_name(content)}自评得分{number(content.points)}分，"
                                     f"佐证材料未标注“{provided}”，“佐证台账”中也没有该内容的材料"))
+        elif marked and not listed:
+            problems.append(Problem(data.cell("in_evidence", i), UNRECORDED,
+                                    f"{content_name(content)}佐证材料标注为“{provided}”，但“佐证台账”中"
+                                    "没有该内容的材料（台账0份）：请在“佐证台账”中逐份登记材料名称、文号和文件"))
     for i, prereq in enumerate(result.prerequisites):
-        if prereq.met and data.inputs.prereq_evidence.get(prereq.id) != provided:
+        if prereq.met and data.inputs.prereq_evidence.get(prereq.id) != provided \
+                and not data.inputs.documents(prereq.id):
             problems.append(Problem(data.cell("in_prereq_evidence", i), "赋分无佐证",
-                                    f"必备条件{prereq.id}判定为满足，佐证材料未标注“{provided}”"))
+                                    f"{prerequisite_name(i)}判定为满足，佐证材料未标注“{provided}”"))
     return problems
 
 
@@ -178,7 +198,7 @@ def standard_table_changes(data: WorkbookData, std: Standard) -> list[Problem]:
                 problems.append(Problem(
                     data.cell("std_table", i, col), "评价标准被修改",
                     f"评价标准第{content.id}项“{PARAM_HEADERS[col]}”为{_as_shown(found, col)}，"
-                    f"官方标准为{_as_shown(expected, col)}"))
+                    f"标准原值为{_as_shown(expected, col)}"))
     return problems
 
 
@@ -196,18 +216,18 @@ def _claims(data: WorkbookData, std: Standard, result: Assessment) -> list[Probl
     """What the workbook shows must follow from its figures (指标赋分合理性)."""
     if all(v in (None, "") for v in data.claimed["out_points"]):
         return [Problem(data.cell("out_total"), "赋分与数据不符",
-                        "工作簿中没有保存计算结果（可能被其他软件另存过），请在 Excel 中点“全部重算”后保存，"
-                        "或运行 jieshui recalc 刷新")]
+                        "工作簿中没有保存计算结果（可能被其他软件另存过）：请在 Excel 或 WPS 中按 Ctrl+Alt+F9"
+                        "全部重算后保存，再重新检查")]
     problems = []
     for i, content in enumerate(result.contents):
         claimed = data.claimed["out_points"][i] if i < len(data.claimed["out_points"]) else None
         if content.points is not None and not _same(claimed, content.points, std.tolerance):
             problems.append(Problem(data.cell("out_points", i), "赋分与数据不符",
-                                    f"评价内容{content.id}显示得分{shown(claimed)}，按填报数据应为 "
-                                    f"{content.points:g}（请全部重算或刷新）"))
+                                    f"第{content.id}项评价内容显示得分{shown(claimed)}，按填报数据应为"
+                                    f"{number(content.points)}（请全部重算后保存）"))
     if result.total is not None and not _same(data.claimed["out_total"], result.total, std.tolerance):
         problems.append(Problem(data.cell("out_total"), "赋分与数据不符",
-                                f"显示总分{shown(data.claimed['out_total'])}，按填报数据应为{result.total:g}"))
+                                f"显示总分{shown(data.claimed['out_total'])}，按填报数据应为{number(result.total)}"))
     return problems
 
 
