@@ -1,27 +1,32 @@
-"""生成自评报告: the document read back with python-docx finds what the engine computed; LibreOffice
-prints it; the charts' Chinese text is drawn in a font that has Chinese glyphs."""
+"""生成自评报告: the document read back with python-docx is the report a county writes (its
+sections, its 公文 type and page read from the XML, its wording and figures, worked out here by
+hand from the example's data file); LibreOffice prints it."""
 
 import datetime as dt
 import io
+import re
 import subprocess
+import zipfile
 from hashlib import sha256
-from pathlib import Path
 
 import docx
 import openpyxl
 import pytest
-from PIL import ImageFont
+from docx.shared import Mm, Pt
 
-from helpers import run_dated, EXAMPLE, EXAMPLE_WORKBOOK, named, run
+from glossary import docx_texts, report
+from helpers import run_dated, EXAMPLE, EXAMPLE_WORKBOOK, example_raw, named, run
 from jieshui.buildtime.samples import edge_counties
 from jieshui.engine import assess
-from jieshui.county.charts import cjk_font, has_chinese
 from jieshui.workbook.check import check
 from jieshui.county.report import report_document
 from jieshui.workbook.inputs import example_extras, from_county_raw
 from jieshui.workbook.readers import read_workbook
 
 FILED = "20250720"  # the example workbook's 填报日期, which dates its report
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+HEADINGS = ["一、基本情况", "二、组织实施", "三、主要做法和成效", "四、评价指标自评情况",
+            "五、存在问题及下一步工作打算", "六、自评结论"]
 
 
 def text_of(document):
@@ -30,9 +35,21 @@ def text_of(document):
     return "\n".join(paragraphs + cells)
 
 
+def body(document):
+    """The non-empty paragraphs outside tables, in order."""
+    return [p.text for p in document.paragraphs if p.text.strip()]
+
+
 def contents_table(document):
     table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
     return [[c.text for c in row.cells] for row in table.rows[1:]]
+
+
+def after(paragraphs, heading):
+    """The paragraphs under a heading, up to the next heading of the same kind."""
+    start = paragraphs.index(heading) + 1
+    ends = [n for n, p in enumerate(paragraphs) if n >= start and (p in HEADINGS or p.startswith("（"))]
+    return paragraphs[start:ends[0] if ends else len(paragraphs)]
 
 
 @pytest.fixture(scope="module")
@@ -44,25 +61,165 @@ def example_report(tmp_path_factory):
     return folder / f"示例旗_县域节水型社会达标建设复核自评报告_{FILED}.docx"
 
 
-def test_the_example_report_holds_the_engines_results(example_report, std, example):
+def test_the_sections_are_the_reports_in_order(example_report):
+    document = docx.Document(example_report)
+    firsts = [p.text for p in document.paragraphs if p.style.name == "一级标题"]
+    assert firsts == HEADINGS
+    assert document.paragraphs[0].text == "示例旗县域节水型社会达标建设\n复核自评报告"
+    seconds = [p.text for p in document.paragraphs if p.style.name == "二级标题"]
+    for heading in ("（一）县情概况", "（二）用水情况", "（一）必备条件", "（二）评价内容",
+                    "（一）存在问题", "（二）下一步工作打算"):
+        assert heading in seconds
+    sectors = [s for s in seconds if s.startswith("（") and ("节水" in s or "非常规" in s or "用水管理" in s)]
+    assert any("农业" in s for s in sectors) and any("工业" in s for s in sectors)
+    assert any("城镇" in s for s in sectors) and any("非常规" in s for s in sectors)
+    assert any("宣传" in s for s in sectors)
+    assert "初稿" in document.paragraphs[1].text and "jieshui" not in text_of(document)
+
+
+def style_xml(document, name):
+    return document.styles[name].element
+
+
+def rpr_of(element):
+    return element.find(f"{W}rPr")
+
+
+def test_type_and_page_are_gb_t_9704(example_report):
+    document = docx.Document(example_report)
+    section = document.sections[0]
+    sizes = (section.page_width, section.page_height, section.top_margin, section.bottom_margin,
+             section.left_margin, section.right_margin)
+    assert [round(x.mm) for x in sizes] == [210, 297, 37, 35, 28, 26]  # stored in twips
+    # (style, East Asian font, size in half-points) as the XML says them
+    for name, font, half_points in (("公文标题", "方正小标宋简体", 44), ("一级标题", "黑体", 32),
+                                    ("二级标题", "楷体_GB2312", 32), ("Normal", "仿宋_GB2312", 32)):
+        rpr = rpr_of(style_xml(document, name))
+        assert rpr.find(f"{W}rFonts").get(f"{W}eastAsia") == font, name
+        assert rpr.find(f"{W}sz").get(f"{W}val") == str(half_points), name
+    ppr = style_xml(document, "Normal").find(f"{W}pPr")
+    spacing, indent = ppr.find(f"{W}spacing"), ppr.find(f"{W}ind")
+    assert spacing.get(f"{W}lineRule") == "exact" and 28 * 20 <= int(spacing.get(f"{W}line")) <= 29 * 20
+    assert indent.get(f"{W}firstLine") == str(32 * 20)  # two characters of 16 pt, in twips
+    title = document.paragraphs[0]
+    assert title.style.name == "公文标题" and title.style.paragraph_format.alignment == 1  # centred
+    assert "Title" not in {p.style.name for p in document.paragraphs}
+    # Body paragraphs take their type from the style: no run overrides its font or size.
+    for p in document.paragraphs:
+        if p.style.name == "Normal":
+            for r in p.runs:
+                assert r.font.size is None and r.font.name is None, p.text
+    assert document.styles["Normal"].font.size == Pt(16)
+
+
+def test_the_footer_numbers_pages_with_a_page_field(example_report):
+    footer = docx.Document(example_report).sections[0].footer
+    xml = footer._element.xml
+    assert 'w:fldCharType="begin"' in xml and "PAGE" in xml and 'w:fldCharType="end"' in xml
+    paragraph = footer.paragraphs[0]
+    assert paragraph.text == "— 1 —" and paragraph.alignment == 1
+    fonts = paragraph.runs[0]._r.rPr.find(f"{W}rFonts")
+    assert fonts.get(f"{W}eastAsia") == "宋体" and paragraph.runs[0].font.size == Pt(14)
+
+
+def test_no_colour_no_rule_and_no_styles_with_effects(example_report):
+    with zipfile.ZipFile(example_report) as z:
+        names = z.namelist()
+        parts = {n: z.read(n).decode() for n in names if n.startswith("word/") and n.endswith(".xml")}
+    assert not [n for n in names if "stylesWithEffects" in n]
+    assert "stylesWithEffects" not in "".join(parts.values())
+    for name in ("word/document.xml", "word/footer1.xml"):
+        xml = parts[name]
+        assert "w:color" not in xml.replace('w:color="000000"', ""), name
+        assert "<w:pBdr" not in xml and "<w:shd" not in xml, name
+    document = docx.Document(example_report)
+    used = {p.style.name for p in document.paragraphs} | {
+        p.style.name for t in document.tables for row in t.rows for c in row.cells for p in c.paragraphs}
+    for name in used:  # nor do the styles the document uses
+        assert rpr_of(style_xml(document, name)) is None or \
+            rpr_of(style_xml(document, name)).find(f"{W}color") is None, name
+
+
+def test_figures_from_the_example_worked_by_hand(example_report):
+    raw = example_raw()["inputs"]
+    paragraphs = body(docx.Document(example_report))
+    text = "\n".join(paragraphs)
+    # 一、基本情况: 38650万m³ is 3.87亿立方米 in prose, 2480 stays in 万立方米.
+    assert "全旗用水总量3.87亿立方米，用水总量控制指标4.02亿立方米" in text
+    assert f"工业用水总量{raw['industry_volume']:g}万立方米" in text
+    assert "2020年被水利部公布" in text and "县情概述】" in text
+    # 完成值 with numerator and denominator: 25120 / 32600 = 77.06%.
+    rate = raw["agri_metered_volume"] / raw["agri_irrigation_volume"]
+    assert round(rate * 100, 1) == 77.1
+    assert "农业灌溉用水计量率为77.1%（农业灌溉计量水量2.51亿立方米，农业灌溉用水总量3.26亿立方米）" in text
+    assert f"高耗水行业节水型企业建成率为{4 / 7:.1%}（" in text  # 4 of 7 enterprises: 57.1%
+    assert "标准分5分，自评得分4分" in text  # content 5: 77.1% is one 5-point step below 80%
+    # The member units in one sentence; the plan's 文号 a placeholder; past tense.
+    organisation = after(paragraphs, "二、组织实施")
+    assert any("宣传部、融媒体中心、政府办" in p and "共13个" in p for p in organisation)
+    assert any("印发了" in p and "【〔2025〕×号】" in p for p in organisation)
+    assert any("2月至6月累计报送65次" in p for p in organisation)  # 13 units × 5 months
+    assert not [p for p in paragraphs if p.startswith("、")]
+    # 六、自评结论: the county's own words, never the reviewer's.
+    conclusion = after(paragraphs, "六、自评结论")[0]
+    assert "自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足" in conclusion
+    assert "资料复核" not in text and "现场复核" not in text
+
+
+def test_problems_are_sentences_by_indicator_without_the_bonus(example_report):
+    paragraphs = body(docx.Document(example_report))
+    found = after(paragraphs, "（一）存在问题")
+    # The example loses points on contents 2, 5, 7, 9, 16, 17 and 21 (and on the bonus, which is
+    # no problem): in that order, each a sentence with its subject and the points it lost.
+    subjects = ["计划用水下达、节水载体认定中严格执行用水定额的比例为98.3%", "农业灌溉用水计量率为77.1%",
+                "生活和服务业取用水计量率为99.1%", "非居民用水超定额超计划累进加价制度",
+                "节水型居民小区建成率为18.8%", "城镇公共供水管网漏损率（CJJ 92-2016修正后）为9.2%",
+                "市政污水再生水利用率为18.5%"]
+    assert len(found) == len(subjects)
+    for n, (sentence, subject) in enumerate(zip(found, subjects), 1):
+        assert sentence.startswith(f"{n}.{subject}") and "失" in sentence and sentence.endswith("分。")
+    assert "合同节水" not in "".join(found) and "加分" not in "".join(found)
+    measures = after(paragraphs, "（二）下一步工作打算")[1:]
+    assert len(measures) == len(subjects)
+    assert measures[1].startswith("2.提高农业灌溉用水计量率。由水利局牵头，农牧局配合，")
+    assert all("【具体措施】" in m and "【完成时限】" in m for m in measures)
+    text = text_of(docx.Document(example_report))
+    assert "整改措施" not in text and "差距与措施" not in text
+
+
+def test_the_table_has_24_rows_and_narrow_number_columns(example_report, std, example):
     document = docx.Document(example_report)
     result = assess(example, std)
-    text = text_of(document)
-    assert document.paragraphs[0].text == "示例旗县域节水型社会达标建设复核自评报告"
-    assert "初稿" in document.paragraphs[1].text  # a draft the office edits, said at the top
-    assert f"总分{result.total:g}分" in text and result.verdict in text
     rows = contents_table(document)
-    assert [r[0] for r in rows] == [str(c.id) for c in result.contents]  # 24 rows
-    assert [r[5] for r in rows] == [f"{c.points:g}" for c in result.contents]
-    for gap in result.ranked_gaps:
-        assert gap.gap in text
-    for heading in ("一、基本情况", "二、组织实施", "三、评价指标完成情况", "四、必备条件",
-                    "五、存在问题及整改措施", "六、自评结论"):
-        assert heading in text
-    assert len(document.inline_shapes) == 2  # the indicator chart and the leakage breakdown
+    assert [r[0] for r in rows[:-1]] == [str(c.id) for c in std.contents]
+    assert rows[-1][0] == "合计" and rows[-1][-1] == "96.5" and rows[-1][3] == "110"
+    assert [r[5] for r in rows[:-1]] == [f"{c.points:g}" for c in result.contents]
+    assert rows[4][4] == "77.1%"  # content 5's 完成值
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
+    widths = [int(g.get(f"{W}w")) for g in table._tbl.tblGrid.findall(f"{W}gridCol")]
+    content, numbers = widths[2], [widths[0], widths[3], widths[4], widths[5]]
+    assert content >= 2 * max(numbers) and sum(widths) <= Mm(156).twips + 5
 
 
-def test_generated_counties_report_each_unmet_prerequisite_and_gap(std):
+def test_the_report_passes_the_glossary_and_keeps_m3_to_table_headers(example_report):
+    assert report(docx_texts(example_report)) == []
+    assert not [p for p in body(docx.Document(example_report)) if "m³" in p]
+
+
+def test_the_ledgers_documents_are_cited_by_name_and_number(std):
+    data = read_workbook(EXAMPLE_WORKBOOK, std)
+    data.inputs.ledger = [[5, "关于加强农业灌溉用水计量管理的通知", "示水发〔2024〕12号", dt.date(2024, 3, 1), 4, ""],
+                          [23, "2024年“中国水周”宣传活动总结", None, None, 6, ""]]
+    document = docx.Document(io.BytesIO(report_document(check(data, std), data.inputs, std, dt.date(2025, 7, 20))))
+    paragraphs = body(document)
+    farming = after(paragraphs, "（二）推进农业节水增效")
+    assert "相关文件有《关于加强农业灌溉用水计量管理的通知》（示水发〔2024〕12号）。" in farming
+    metering = next(p for p in paragraphs if p.startswith("3.用水计量。"))
+    assert "佐证材料为《关于加强农业灌溉用水计量管理的通知》（示水发〔2024〕12号）" in metering
+    assert "相关文件有《2024年“中国水周”宣传活动总结》。" in after(paragraphs, "（六）加强节水宣传教育")
+
+
+def test_generated_counties_report_each_unmet_prerequisite_and_lost_points(std):
     seen_unmet = 0
     for raw in list(edge_counties(12, 5, std))[:12]:
         result = assess(raw, std)
@@ -72,29 +229,35 @@ def test_generated_counties_report_each_unmet_prerequisite_and_gap(std):
         checked = type("Checked", (), {"assessment": result, "problems": []})()
         document = docx.Document(io.BytesIO(report_document(checked, inputs, std, dt.date(2025, 7, 20))))
         text = text_of(document)
-        for p in result.prerequisites:
+        for p, spec in zip(result.prerequisites, std.prerequisites):
             if p.met is False:
                 seen_unmet += 1
-                assert f"{p.id} {p.title}：不满足" in text
-        for gap in result.ranked_gaps:
-            assert gap.gap in text
-        assert [r[5] for r in contents_table(document)] == [f"{c.points:g}" for c in result.contents]
+                assert f"必备条件“{spec.title.split('：')[0]}”不满足" in text
+        lost = [c for c in result.contents if c.lost and not std.content(c.id).is_bonus]
+        found = after(body(document), "（一）存在问题")
+        unmet = sum(1 for p in result.prerequisites if p.met is False)
+        assert len(found) == (unmet + len(lost) or 1)
+        assert [r[5] for r in contents_table(document)[:-1]] == [f"{c.points:g}" for c in result.contents]
+        assert report(docx_texts_of(document)) == []
     assert seen_unmet  # the sample does include unmet prerequisites
+
+
+def docx_texts_of(document):
+    return [("", p.text) for p in document.paragraphs if p.text.strip()]
 
 
 def test_libreoffice_prints_the_report_with_its_total(example_report):
     pdf = example_report.with_suffix(".pdf")
     assert pdf.exists()
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "总分96.5分" in text.replace("\n", "")
-
-
-def test_the_charts_font_draws_chinese_and_the_check_can_fail():
-    font = cjk_font(20)
-    assert has_chinese(font)
-    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-    assert latin.exists(), "fonts-dejavu comes with LibreOffice"
-    assert not has_chinese(ImageFont.truetype(str(latin), 20))  # boxes would be caught
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    assert "自评总分96.5分" in "".join(pages).replace("\n", "").replace(" ", "")
+    assert "—1—" in pages[0].replace(" ", "") and "—2—" in pages[1].replace(" ", "")
+    # The 24 rows take one or two lines each (five to nine when the columns were Word's default).
+    text = "\f".join(pages)
+    table = text[text.index("评价内容自评得分表"):text.index("合计")]
+    lines = [line for line in table.splitlines() if line.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", line)]
+    assert len(lines) <= 2 * 24 + 3, len(lines)
 
 
 def snapshot(folder):
@@ -111,34 +274,35 @@ def test_a_second_report_gets_a_new_name(example_report):
     second = example_report.with_name(example_report.stem + "_2.docx")
     # The first run's files (the report and its PDF) are still there, not a byte or a
     # modification time changed; the second run added only its own _2 files.
-    after = snapshot(folder)
-    assert {name: after.get(name) for name in before} == before
+    after_ = snapshot(folder)
+    assert {name: after_.get(name) for name in before} == before
     expected_new = {second.name} | ({second.with_suffix(".pdf").name}
                                     if example_report.with_suffix(".pdf").name in before else set())
-    assert set(after) - set(before) == expected_new
-    assert docx.Document(second).paragraphs[0].text == "示例旗县域节水型社会达标建设复核自评报告"
+    assert set(after_) - set(before) == expected_new
+    assert docx.Document(second).paragraphs[0].text.startswith("示例旗县域节水型社会达标建设")
 
 
-def test_a_report_of_a_workbook_with_problems_still_says_what_it_can(tmp_path, std):
+def test_a_report_of_a_workbook_with_problems_still_says_what_it_can(std):
     data = read_workbook(EXAMPLE_WORKBOOK, std)
     data.inputs.inputs["permits_total"] = "四十"
     checked = check(data, std)
     document = docx.Document(io.BytesIO(report_document(checked, data.inputs, std, dt.date(2025, 7, 20))))
-    assert "数据尚不完整" in text_of(document)
+    text = text_of(document)
+    assert "数据尚不完整" in text and "暂不能得出自评结论" in text
+    assert report(docx_texts_of(document)) == []
 
 
-def test_the_report_is_dated_with_the_workbooks_report_date(example_report):
-    text = text_of(docx.Document(example_report))
-    assert "示例旗（盖章）        2025年07月20日" in text
-    # Its plan, dated in the year the example worked it (评价年度 2024, 填报日期 2025).
-    assert "2025年02月01日至02月28日" in text
+def test_the_report_is_signed_by_the_office_on_the_workbooks_report_date(example_report):
+    paragraphs = body(docx.Document(example_report))
+    assert paragraphs[-2:] == ["示例旗节水型社会达标建设复核工作领导小组办公室", "2025年7月20日"]
+    assert "盖章" not in "".join(paragraphs)
 
 
 def test_a_date_given_dates_the_report_and_a_wrong_one_is_refused(tmp_path):
     out = run("report", EXAMPLE_WORKBOOK, "-o", tmp_path, "--date", "2025-08-02")
     assert out.returncode == 0, out.stderr
     document = tmp_path / "示例旗_县域节水型社会达标建设复核自评报告_20250802.docx"
-    assert "示例旗（盖章）        2025年08月02日" in text_of(docx.Document(document))
+    assert body(docx.Document(document))[-1] == "2025年8月2日"
     out = run("report", EXAMPLE_WORKBOOK, "-o", tmp_path / "bad", "--date", "8月2日")
     assert out.returncode == 2 and "--date 应为日期，如2025-07-20" in out.stdout + out.stderr
     assert "Traceback" not in out.stderr and not (tmp_path / "bad").exists()
@@ -150,7 +314,7 @@ def test_a_report_date_that_is_not_a_date_is_named_and_today_used(tmp_path):
     book.save(tmp_path / "typed.xlsm")
     out, days = run_dated("report", tmp_path / "typed.xlsm", "-o", tmp_path)
     assert out.returncode == 0, out.stderr
-    assert "填报日期 “7月20日” 不是日期，按今天" in out.stdout
+    assert "填报日期“7月20日”不是日期，按今天" in out.stdout
     assert [p for day in days for p in tmp_path.glob(f"*自评报告_{day}.docx")]
 
 

@@ -1,164 +1,130 @@
-"""生成自评报告: the self-assessment report as a Word document (python-docx), structured as such
-reports are: 基本情况, 组织实施, 评价指标完成情况, 必备条件, 存在问题及整改措施, 自评结论. Every
-number comes from the engine recomputing the workbook's inputs; the wording is a draft the
-office edits, and the document says so at the top."""
+"""生成自评报告: the county's 自评报告 as its office writes one, in GB/T 9704 format
+(report_layout): 一、基本情况 (县情 and water use from the workbook, the naming under review),
+二、组织实施, 三、主要做法和成效 (report_practice), 四、评价指标自评情况 and 五、存在问题及下一步工作打算
+(report_scores), 六、自评结论, signed by the leading group's office on the 填报日期. Every figure
+comes from the engine recomputing the workbook's inputs; what only the county can write is a 【】
+placeholder, and the draft says so at the top."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from ..builder.progress import stages_in, work_year
+from ..builder.progress import stages_in
 from ..engine import Standard
-from ..engine.words import NOT_APPLICABLE, met_word, shown
-from ..workbook.inputs import WorkbookInputs
-from .charts import indicator_chart, leakage_chart
+from ..engine.conclusion import self_conclusion
+from ..engine.words import date, shown
 from ..files import write_new
 from ..workbook.check import CheckResult
+from ..workbook.inputs import WorkbookInputs
 from .export import TITLE as EXPORT_TITLE, file_stem, pdf_with_libreoffice
+from .report_facts import Facts
+from .report_layout import Layout
+from .report_practice import practice
+from .report_scores import problems, scores
 
 TITLE = "县域节水型社会达标建设复核自评报告"
-DRAFT = ("（初稿：本报告由 jieshui 根据县域复核工作簿自动生成，各项数字为按填报数据计算的结果；"
-         "文字请县节水办核对、补充后使用，定稿前删除本段。）")
-FONT, HEADING_FONT = "仿宋", "黑体"
-
-
-def _percent(value: float | None) -> str:
-    return NOT_APPLICABLE if value is None else f"{value * 100:.2f}%"
-
-
-def _points(value: float | None) -> str:
-    return "—" if value is None else f"{value:g}"
+DRAFT = ("（初稿说明：各项数字按县域复核工作簿的填报数据计算；【】内为需由本县填写的内容，"
+         "请领导小组办公室核对、补充后使用，定稿前删除本段。）")
+STANDARD = "水利部《节水型社会评价标准》（2023年修订）"
+NOTICE = "【省级水行政主管部门复核工作通知名称及文号】"
+# A named county is reviewed five years on: the 2025 review is of the 2020 naming.
+REVIEW_CYCLE = 5
+# The water use of 一、基本情况, clause by clause, each (words before a figure, the figure's
+# input) in turn: a clause whose figures the workbook lacks (or the standard does not have) is
+# left out.
+WATER_USE = (
+    (("用水总量", "total_water_use"), ("用水总量控制指标", "total_water_use_cap")),
+    (("农业灌溉用水总量", "agri_irrigation_volume"),),
+    (("工业用水总量", "industry_volume"),),
+    (("生活和服务业取用水总量", "service_volume"),),
+    (("地下水开采量", "groundwater_use"), ("控制指标", "groundwater_cap")),
+    (("万元GDP用水量下降率", "gdp_intensity_decline"), ("年度目标", "gdp_intensity_decline_target")),
+    (("万元工业增加值用水量下降率", "industry_intensity_decline"), ("年度目标", "industry_intensity_decline_target")),
+    (("农田灌溉水有效利用系数", "irrigation_efficiency"), ("目标", "irrigation_efficiency_target")),
+    (("非常规水源利用量", "nonconventional_use"),),
+    (("再生水利用量", "reclaimed_water_used"),),
+)
 
 
 class ReportWriter:
     """One report; `build()` sets the order of the chapters."""
 
     def __init__(self, checked: CheckResult, inputs: WorkbookInputs, std: Standard, day: dt.date):
-        self.result, self.inputs, self.std, self.day = checked.assessment, inputs, std, day
-        county = inputs.county
-        self.name = str(county.get("name") or "（未填县名）")
+        self.facts = Facts(checked.assessment, inputs, std, day)
 
     def build(self) -> bytes:
-        import docx
-        from docx.oxml.ns import qn
-
-        self.doc = doc = docx.Document()
-        style = doc.styles["Normal"]
-        style.font.name, style.font.size = FONT, docx.shared.Pt(12)
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)  # Chinese text in 仿宋, not Calibri
-        for name in ("Title", "Heading 1"):  # headings in 黑体, black, as official documents are
-            heading = doc.styles[name]
-            heading.font.name, heading.font.color.rgb = HEADING_FONT, docx.shared.RGBColor(0, 0, 0)
-            heading.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), HEADING_FONT)
-        for section in doc.sections:  # A4
-            section.page_width, section.page_height = docx.shared.Mm(210), docx.shared.Mm(297)
-        self.docx = docx
-        doc.add_heading(f"{self.name}{TITLE}", level=0)
-        doc.add_paragraph(DRAFT)
-        for chapter in (self.basics, self.organisation, self.indicators, self.prerequisites,
-                        self.problems, self.conclusion):
-            chapter()
-        out = io.BytesIO()
-        doc.save(out)
-        return out.getvalue()
-
-    def _table(self, headers: list[str], rows: list[list[Any]]) -> None:
-        table = self.doc.add_table(rows=1, cols=len(headers))
-        table.style = "Table Grid"
-        for cell, text in zip(table.rows[0].cells, headers):
-            cell.text = text
-        for values in rows:
-            for cell, value in zip(table.add_row().cells, values):
-                cell.text = str(value)
+        self.doc = doc = Layout()
+        facts = self.facts
+        doc.title(f"{facts.name}县域节水型社会达标建设", "复核自评报告")
+        doc.body(DRAFT)
+        doc.body(f"按照{NOTICE}要求，{facts.name}对照{STANDARD}，对{facts.year}度节水型社会建设情况"
+                 "开展了自评。现将自评情况报告如下。")
+        self.basics()
+        self.organisation()
+        practice(doc, facts)
+        scores(doc, facts)
+        problems(doc, facts)
+        doc.heading("六、自评结论")
+        doc.body(f"经对照评价标准逐项自评，{facts.name}{self_conclusion(facts.assessment)}。")
+        doc.signature(f"{facts.group}办公室", date(facts.day))
+        return doc.save()
 
     def basics(self) -> None:
-        county, std = self.inputs.county, self.std
-        self.doc.add_heading("一、基本情况", level=1)
-        year = county.get("year")
-        where = "".join(str(county.get(k) or "") for k in ("province", "city")) + self.name
-        self.doc.add_paragraph(f"{where}按照《节水型社会评价标准》和县域节水型社会达标建设复核工作要求，"
-                               f"对{year if year is not None else '评价'}年度节水型社会建设情况开展自评。"
-                               "必备条件所依据的主要数据如下：")
-        keys = list(dict.fromkeys(k for p in std.prerequisites for k in p.input_keys))
-        rows = [[std.inputs[k].label, self._value(k), std.inputs[k].unit] for k in keys]
-        self._table(["数据项", "数值", "单位"], rows)
-
-    def _value(self, key: str) -> str:
-        value = self.inputs.inputs.get(key)
-        spec = self.std.inputs[key]
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return _percent(value) if spec.kind == "fraction" else f"{value:g}"
-        return "未填写" if value in (None, "") else str(value)
+        doc, facts = self.doc, self.facts
+        county = facts.inputs.county
+        doc.heading("一、基本情况")
+        doc.heading("（一）县情概况", 2)
+        where = "".join(str(county.get(k) or "").strip() for k in ("province", "city"))
+        doc.body(f"{facts.name}" + (f"隶属{where}，" if where else "") +
+                 "【地理位置、行政区划、总面积、常住人口、地区生产总值、产业结构和水资源条件等县情概述】。")
+        doc.heading("（二）用水情况", 2)
+        clauses = []
+        for clause in WATER_USE:
+            given = [(words, facts.figure(key) if key in facts.std.inputs else None) for words, key in clause]
+            if all(figure for _, figure in given):
+                clauses.append("，".join(f"{words}{figure}" for words, figure in given))
+        doc.body(f"{facts.year}，{facts.whole}{'；'.join(clauses)}。【水资源条件和用水结构特点】。" if clauses
+                 else "【评价年度用水总量、用水结构和用水效率情况】。")
+        doc.heading("（三）达标建设情况", 2)
+        doc.body(f"{facts.name}于{facts.work_year - REVIEW_CYCLE}年被水利部公布为第【×】批节水型社会建设"
+                 f"达标县（区）（【公告名称及文号】）。达标以来，{facts.name}【巩固提升达标建设成果的总体情况】。")
 
     def organisation(self) -> None:
-        std = self.std
-        self.doc.add_heading("二、组织实施", level=1)
-        self.doc.add_paragraph(f"成立县域节水型社会达标建设复核工作领导小组，成员单位{len(std.units)}个："
-                               f"{'、'.join(std.units)}。各单位按责任分工（附件1）牵头或配合完成评价内容，"
-                               f"每月{std.report_day}日前向领导小组办公室报送工作进展。")
-        rows = []
-        for unit in std.units:
-            led = [str(c.id) for c in std.contents if c.lead == unit]
-            reported = sum(1 for v in self.inputs.reports.get(unit, []) if v == "已报")
-            rows.append([unit, "、".join(led) or "—", f"{reported}次"])
-        self._table(["成员单位", "牵头的评价内容", "已报月报"], rows)
-        if std.stages:
-            self.doc.add_paragraph("工作按以下阶段推进：")
-            county = self.inputs.county
-            stages = stages_in(std, work_year(county.get("year"), county.get("report_date")))
-            self._table(["阶段", "时间", "主要任务"],
-                        [[s.name, f"{s.start:%Y年%m月%d日}至{s.end:%m月%d日}", s.tasks] for s in stages])
+        doc, facts, std = self.doc, self.facts, self.facts.std
+        doc.heading("二、组织实施")
+        office = "水利局" if "水利局" in std.units else "【牵头部门】"
+        doc.body(f"{facts.name}人民政府成立了{facts.group}，由【组长、副组长姓名及职务】任组长、副组长，"
+                 f"成员单位包括{'、'.join(std.units)}，共{len(std.units)}个。领导小组下设办公室，"
+                 f"设在{office}，负责复核工作的日常组织协调。")
+        doc.body(f"{facts.group}印发了《{facts.name}县域节水型社会达标建设复核工作实施方案》"
+                 f"（【〔{facts.work_year}〕×号】），明确了目标任务、责任分工和时间安排，将"
+                 f"{len(std.prerequisites)}项必备条件和{len(std.contents)}项评价内容逐项分解到牵头单位和配合单位。")
+        doc.body(self.reports())
+        stages = stages_in(std, facts.work_year)
+        if stages:
+            done = [s.name for s in stages if s.end < facts.day]
+            now = [s.name for s in stages if s.start <= facts.day <= s.end]
+            text = f"复核工作分{'、'.join(s.name for s in stages)}{len(stages)}个阶段推进。"
+            if done or now:
+                text += f"截至{date(facts.day)}，" + "，".join(
+                    ([f"{'、'.join(done)}工作已完成"] if done else []) +
+                    ([f"{'、'.join(now)}工作正在开展"] if now else [])) + "。"
+            doc.body(text)
 
-    def indicators(self) -> None:
-        a = self.result
-        self.doc.add_heading("三、评价指标完成情况", level=1)
-        for indicator in dict.fromkeys(c.indicator for c in a.contents):
-            items = [c for c in a.contents if c.indicator == indicator]
-            got = sum(c.points or 0.0 for c in items)
-            parts = "；".join(f"{c.title}{'为 ' + _percent(c.value) if c.value is not None else ''}，"
-                             f"得{_points(c.points)}分（标准分{c.max_points:g}分）" for c in items)
-            self.doc.add_paragraph(f"{indicator}：{parts}。该指标共得{got:g}分。")
-        self._table(["序号", "评价指标", "评价内容", "标准分", "计算值", "自评得分"],
-                    [[c.id, c.indicator, c.title, f"{c.max_points:g}",
-                      _percent(c.value) if c.value is not None else "—", _points(c.points)] for c in a.contents])
-        self.doc.add_paragraph("各项指标得分情况见下图。")
-        self.doc.add_picture(io.BytesIO(indicator_chart(a)), width=self.docx.shared.Mm(160))
-        leakage = leakage_chart(a)
-        if leakage is not None:
-            self.doc.add_paragraph("城镇公共供水管网漏损率按 CJJ 92-2016修正，各供水单位构成见下图。")
-            self.doc.add_picture(io.BytesIO(leakage), width=self.docx.shared.Mm(160))
-
-    def prerequisites(self) -> None:
-        self.doc.add_heading("四、必备条件", level=1)
-        for p in self.result.prerequisites:
-            detail = f"（未满足：{'；'.join(p.unmet)}）" if p.met is False and p.unmet else ""
-            self.doc.add_paragraph(f"{p.id} {p.title}：{met_word(p.met, p.invalid)}{detail}。")
-
-    def problems(self) -> None:
-        a, std = self.result, self.std
-        self.doc.add_heading("五、存在问题及整改措施", level=1)
-        gaps = a.ranked_gaps
-        if not gaps:
-            self.doc.add_paragraph("各项评价内容均已得满分。")
-            return
-        self.doc.add_paragraph("按可挽回分值从高到低，需整改的评价内容如下：")
-        self._table(["评价内容", "可挽回分", "整改措施", "牵头单位"],
-                    [[f"{c.id} {c.title}", f"{c.lost:g}", c.gap or "—", std.content(c.id).lead] for c in gaps])
-
-    def conclusion(self) -> None:
-        a, std = self.result, self.std
-        self.doc.add_heading("六、自评结论", level=1)
-        if a.total is None:
-            self.doc.add_paragraph(f"数据尚不完整（{len(a.errors)}项问题），暂不能得出结论：{a.verdict}。")
-            return
-        self.doc.add_paragraph(f"经自评，基本分{a.base:g}分，加分{a.bonus:g}分，总分{a.total:g}分"
-                               f"（满分{std.base_max + std.bonus_cap:g}分，{std.pass_mark:g}分合格）。"
-                               f"自评结论：{a.verdict}。")
-        self.doc.add_paragraph(f"{self.name}（盖章）        {self.day:%Y年%m月%d日}")
+    def reports(self) -> str:
+        """The monthly progress reports the units sent, as the 工作进度 sheet records them."""
+        facts = self.facts
+        sent = {unit: [m for m, v in enumerate(months, 1) if v == "已报"]
+                for unit, months in facts.inputs.reports.items()}
+        months = sorted({m for ms in sent.values() for m in ms})
+        ask = f"各成员单位按照实施方案要求，每月{facts.std.report_day}日前向领导小组办公室报送工作进展"
+        if not months:
+            return f"{ask}【工作进展报送情况】。"
+        total = sum(len(ms) for ms in sent.values())
+        span = f"{months[0]}月至{months[-1]}月" if len(months) > 1 else f"{months[0]}月"
+        return f"{ask}，{facts.work_year}年{span}累计报送{total}次。"
 
 
 def dated(inputs: WorkbookInputs, given: dt.date | None, today: dt.date) -> tuple[dt.date, str]:
