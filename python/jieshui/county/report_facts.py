@@ -27,12 +27,6 @@ def is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def joined(names: list[str] | tuple[str, ...]) -> str:
-    """Names in a sentence: 甲、乙和丙 (never a list a line could start with 、)."""
-    names = list(names)
-    return "和".join(["、".join(names[:-1]), names[-1]]) if len(names) > 1 else "".join(names)
-
-
 @dataclass
 class Facts:
     """One county's figures and results, and the words the report writes them in."""

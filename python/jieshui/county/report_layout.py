@@ -130,6 +130,8 @@ class Layout:
         """A black-ruled table of fixed column widths (mm), 仿宋 小四; `left`: columns whose
         text reads left-aligned (the long ones); `merge`: a column whose runs of equal text
         become one cell (the indicator each content belongs to)."""
+        from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+
         table = self.doc.add_table(rows=1, cols=len(headers))
         table.autofit = False
         tbl_pr = table._tbl.tblPr
@@ -138,7 +140,7 @@ class Layout:
             margins.append(_element(f"w:{side}", w="57", type="dxa"))
         for element in (_borders(), margins):  # autofit False has set tblLayout fixed
             tbl_pr.insert_element_before(element, *TBL_PR_AFTER[element.tag.split("}")[1]])
-        table.alignment = 1  # centred on the page
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
         width = tbl_pr.find(_qn("w:tblW"))
         width.set(_qn("w:type"), "dxa")
         width.set(_qn("w:w"), str(sum(self.docx.shared.Mm(w).twips for w in widths_mm)))
@@ -151,7 +153,7 @@ class Layout:
             cells = row.cells
             for n, (cell, text) in enumerate(zip(cells, values)):
                 cell.width = self.docx.shared.Mm(widths_mm[n])
-                cell.vertical_alignment = 1  # centre
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
                 paragraph = cell.paragraphs[0]
                 paragraph.style = self.doc.styles[style]
                 paragraph.text = text
