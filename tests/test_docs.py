@@ -33,9 +33,9 @@ def test_command_reference_is_current():
 
 
 def listed_commands(help_text: str) -> list[str]:
-    """The names under "Commands:" in a group's --help."""
-    block = help_text.split("\nCommands:\n", 1)[1] if "\nCommands:\n" in help_text else ""
-    return [line.split()[0] for line in block.splitlines() if line.startswith("  ") and line.strip()]
+    """The names under "命令：" in a group's --help (a wrapped description's lines are indented further)."""
+    block = help_text.split("\n命令：\n", 1)[1] if "\n命令：\n" in help_text else ""
+    return [line.split()[0] for line in block.splitlines() if re.match(r"  \S", line)]
 
 
 @pytest.mark.parametrize("path", ["jieshui", "jieshui standard", "jieshui excel", "jieshui score",

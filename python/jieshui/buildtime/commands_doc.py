@@ -8,6 +8,7 @@ below the command line in the layers (build.py hands over `jieshui.cli.app`).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Iterator
 
 # The help is wrapped at a fixed width, never the terminal's, so the file is the same on every
@@ -41,15 +42,24 @@ def _anchor(path: str) -> str:
     return path.replace(" ", "-")
 
 
+GUIDE = "user-guide.md"  # the link's target: a file name, not words to read
+
+# The section for the county's or the province's IT staff (信息中心), not for the officials who
+# fill in the workbook: exit codes and file formats. It is Markdown beside this module, so the
+# format names can stand in code spans (names to look up, not words of the page).
+IT_SECTION = Path(__file__).with_name("commands_it.md")
+
+
 def render_commands(app: Any) -> str:
-    """docs/commands.md: a list of the commands, then each command's --help as it prints."""
+    """docs/commands.md: a list of the commands, then each command's --help as it prints, then
+    the section for IT staff (exit codes, file formats)."""
     helps = command_helps(app)
     lines = ["# 命令参考（由各命令的 --help 生成，请勿手工修改）", "",
-             f"以下是每个命令运行 `… --help` 时显示的说明（按{WIDTH}列换行）。修改命令后运行 "
-             "`python3 build.py` 重新生成本文件；命令的用法和工作流程见[使用说明](user-guide.md)。", ""]
+             f"以下是每个命令加 `--help` 运行时显示的说明（每行不超过{WIDTH}列）。各命令的用途和工作流程见"
+             f"[使用说明]({GUIDE})，返回值和文件格式见[信息中心参考](#信息中心参考)。", ""]
     for path in helps:
         indent = "  " * (path.count(" ") - 1) if " " in path else ""
         lines.append(f"{indent}- [`{path}`](#{_anchor(path)})")
     for path, text in helps.items():
         lines += ["", f"## {path}", "", "```text", f"$ {path} --help", text.rstrip("\n"), "```"]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n\n" + IT_SECTION.read_text(encoding="utf-8")

@@ -23,9 +23,10 @@ from ..locks import office_holder
 from ..workbook.inputs import WorkbookInputs, from_county_raw
 from .installer import (Action, ansi_code_page, apply, check_plan, on_windows, plan_install,
                         plan_uninstall)
-from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, StandardOption, fail,
+from .common import (EXIT_DATA_ERRORS, EXIT_INTERRUPTED, EXIT_SCORED, EXIT_UNREADABLE, JSON_HELP, StandardOption, fail,
                      locked, make_console, new_output, output_folder, read_standard, say)
 from .report import render, render_problems, to_dict
+from .chinese import ChineseTyper
 from .usage import usage_words
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
@@ -38,8 +39,8 @@ if TYPE_CHECKING:  # imported where used: each command loads only what it needs
 
 WORKBOOK_SUFFIXES = (".xlsm", ".xlsx", ".xltm", ".xltx")
 
-app = typer.Typer(help="县域节水型社会达标建设复核：评分、检查与导出。", add_completion=False,
-                  no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False)
+app = ChineseTyper(help="县域节水型社会达标建设自评与复核：评分、检查、导出报送表和自评报告。", add_completion=False,
+                   no_args_is_help=True, pretty_exceptions_enable=False)
 app.add_typer(standard_app, name="standard")
 app.command("split")(split_command)
 app.command("merge")(merge_command)
@@ -50,13 +51,10 @@ app.command("history")(history_command)
 @app.command()
 def score(
     file: Annotated[Path, typer.Argument(help="县域数据文件（.toml）或县域复核工作簿（.xlsm）", metavar="文件", readable=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     standard: StandardOption = None,
 ) -> None:
-    """计算县域数据文件或工作簿的各项得分、必备条件、总分和结论（工作簿只读，不运行宏）。
-
-    退出码：0已评分（无论结论如何）；1数据有错误；2文件无法读取。
-    """
+    """计算各项得分、必备条件和自评总分，得出自评结论（工作簿只读，不运行其中的宏）。"""
     std = read_standard(standard)
     cells: dict[str, str] = {}
     unread: list[str] = []  # typed outside an input table: the score does not count it
@@ -84,14 +82,14 @@ def score(
 @app.command()
 def recalc(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）", readable=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="输出文件（不能已存在）", metavar="文件", readable=False)] = None,
     in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原文件（先保留一份备份）")] = False,
     use_workbook_rules: Annotated[bool, typer.Option(
-        "--use-workbook-rules", help="评价标准表被修改过时，按工作簿中的评价标准计算（与 Excel 中的公式一致）；"
-                                     "默认按官方标准")] = False,
+        "--use-workbook-rules", help="“评价标准”表被修改过时，按工作簿中的评价标准计算（与 Excel 中的公式一致）；"
+                                     "默认按随软件发布的评价标准计算")] = False,
     standard: StandardOption = None,
 ) -> None:
-    """不用 Excel 刷新工作簿中所有公式的缓存值（WPS、预览中看到的数字），宏和按钮保持不变。"""
+    """不打开 Excel，重新计算工作簿中的全部公式并保存结果（WPS 和文件预览中看到的数字），宏和按钮保持不变。"""
     from ..county.recalc import recalculated
     if (output is None) == (not in_place):
         raise fail("请用 -o 指定输出文件，或用 --in-place 更新原文件（二者选一）")
@@ -117,9 +115,9 @@ def _warn_edited_rules(done: Recalculated) -> None:
         return
     cells = "、".join(p.cell for p in done.edited_rules[:6]) + ("等" if len(done.edited_rules) > 6 else "")
     basis = ("按工作簿中的评价标准计算（与 Excel 中的公式一致）" if done.used_workbook_rules else
-             "按官方标准计算；Excel 中的公式按工作簿中修改后的评价标准计算，两者会不同，"
+             "按随软件发布的评价标准计算；Excel 中的公式按工作簿中修改后的评价标准计算，两者会不同，"
              "如需一致请加 --use-workbook-rules")
-    say(f"注意：工作簿的评价标准有{len(done.edited_rules)}处与官方标准不同（{cells}）。本次{basis}。", "yellow")
+    say(f"注意：工作簿的评价标准有{len(done.edited_rules)}处与随软件发布的评价标准不同（{cells}）。本次{basis}。", "yellow")
 
 
 def _read_workbook(workbook: Path, std: Standard) -> WorkbookData:
@@ -140,13 +138,10 @@ def _note_open_elsewhere(workbook: Path) -> None:
 @app.command("check")
 def check_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     standard: StandardOption = None,
 ) -> None:
-    """检查工作簿：缺项、错误、赋分无佐证、必备条件、版本、评价标准是否被修改、显示得分与数据是否一致。
-
-    退出码：0未发现问题；1有问题；2文件无法读取或不是县域复核工作簿。
-    """
+    """检查工作簿：缺项、错误、赋分无佐证材料、必备条件、版本、评价标准是否被修改、显示的得分与数据是否一致。"""
     from ..workbook.check import check
     std = read_standard(standard)
     problems = check(_read_workbook(workbook, std), std).problems
@@ -161,7 +156,7 @@ def check_command(
 @app.command("export")
 def export_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出文件夹（默认为工作簿所在文件夹）", metavar="文件夹", readable=False)] = None,
     standard: StandardOption = None,
 ) -> None:
     """导出报送表：只含数值的 .xlsx（A4横向、可直接打印）和 PDF（需要 LibreOffice），不覆盖已有文件。"""
@@ -182,13 +177,13 @@ def export_command(
 @app.command("report")
 def report_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿所在目录）", readable=False)] = None,
-    date: Annotated[Optional[str], typer.Option("--date", help="报告落款日期，如2025-07-20（默认为工作簿的填报日期）",
-                                                metavar="YYYY-MM-DD")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出文件夹（默认为工作簿所在文件夹）", metavar="文件夹", readable=False)] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="报告的落款日期，如2025-07-20（默认为工作簿的填报日期）",
+                                                metavar="日期")] = None,
     standard: StandardOption = None,
 ) -> None:
-    """生成自评报告初稿（Word .docx，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、指标完成情况、
-    必备条件、存在问题及整改措施、自评结论，数字全部按填报数据计算，落款日期为工作簿的填报日期，不覆盖已有文件。"""
+    """生成自评报告初稿（.docx 文档，有 LibreOffice 时另生成 PDF）：基本情况、组织实施、主要做法和成效、
+    评价指标自评情况、存在问题及下一步工作打算、自评结论；数字按填报数据计算，落款日期为工作簿的填报日期，不覆盖已有文件。"""
     from ..county.report import dated, write_report
     from ..workbook.check import check
     given = _date_option(date)
@@ -215,12 +210,12 @@ def _date_option(text: str | None) -> dt.date | None:
 @app.command("evidence")
 def evidence_command(
     workbook: Annotated[Path, typer.Argument(help="县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
-    folder: Annotated[Optional[Path], typer.Option("--dir", help="佐证材料文件夹（默认为工作簿旁的“佐证材料”）", readable=False)] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="目录的输出目录（默认为工作簿所在目录）", readable=False)] = None,
+    folder: Annotated[Optional[Path], typer.Option("--dir", help="佐证材料文件夹（默认为工作簿旁的“佐证材料”文件夹）", metavar="文件夹", readable=False)] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="佐证材料目录的输出文件夹（默认为工作簿所在文件夹）", metavar="文件夹", readable=False)] = None,
     standard: StandardOption = None,
 ) -> None:
-    """整理佐证目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证的赋分内容，
-    生成按指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。退出码：0无问题；1有问题。"""
+    """整理佐证材料目录：核对“佐证台账”中的文件是否存在、可读，列出文件夹中未登记的文件和无佐证材料的赋分内容，
+    生成按评价指标排列、带页码的佐证材料目录（.xlsx，有 LibreOffice 时另生成 PDF）。"""
     from ..county.evidence import check_evidence, index_name, index_workbook
     from ..county.export import pdf_with_libreoffice
     from ..workbook.check import check
@@ -242,9 +237,9 @@ def evidence_command(
 
 @app.command("template")
 def template_command(
-    output: Annotated[Path, typer.Option("-o", "--output", help="新工作簿（.xlsm，不能已存在）", readable=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="新工作簿（.xlsm，不能已存在）", metavar="文件", readable=False)],
     standard: StandardOption = None,
-    county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）", readable=False)] = None,
+    county: Annotated[Optional[Path], typer.Option("--county", help="预填的县域数据文件（.toml）", metavar="文件", readable=False)] = None,
 ) -> None:
     """生成县域复核工作簿：按给定的评价标准（如省级细则）生成“评价标准”表和全部公式，可预填县域数据。"""
     from ..builder import build_workbook, shipped_vba
@@ -261,8 +256,7 @@ def template_command(
     typer.echo(f"已生成{output}（评价标准{std.version}）")
 
 
-excel_app = typer.Typer(help="Windows Excel 加载项（节水复核功能区）的安装与卸载。", no_args_is_help=True,
-                        rich_markup_mode=None)
+excel_app = ChineseTyper(help="Windows Excel 加载项（“节水复核”选项卡）的安装与卸载。", no_args_is_help=True)
 app.add_typer(excel_app, name="excel")
 DryRun = Annotated[bool, typer.Option("--dry-run", help="只列出将写入或删除的文件，不做任何改动（任何系统均可）。")]
 
@@ -280,14 +274,14 @@ def _carry_out(actions: list[Action], dry_run: bool, done: str) -> None:
 
 @excel_app.command("install")
 def excel_install(dry_run: DryRun = False) -> None:
-    """把加载项放到 Excel 启动文件夹（XLSTART），并在 xlwings 用户配置中写入本机 Python 路径。"""
+    """把加载项放到 Excel 的启动文件夹，并在 xlwings 的用户配置中写入本机 Python 的位置。"""
     _carry_out(plan_install(os.environ, sys.executable), dry_run,
                "安装完成：重新启动 Excel 后可看到“节水复核”选项卡。")
 
 
 @excel_app.command("uninstall")
 def excel_uninstall(dry_run: DryRun = False) -> None:
-    """删除加载项，并从 xlwings 用户配置中删除本软件写入的 Python 路径。"""
+    """删除加载项，并从 xlwings 的用户配置中删除本软件写入的 Python 位置。"""
     _carry_out(plan_uninstall(os.environ, sys.executable), dry_run,
                "已卸载：重新启动 Excel 后“节水复核”选项卡消失。")
 
@@ -295,7 +289,7 @@ def excel_uninstall(dry_run: DryRun = False) -> None:
 @app.command()
 def version() -> None:
     """显示 jieshui 与评价标准的版本。"""
-    typer.echo(f"jieshui {__version__}，评价标准{load_standard().version}")
+    typer.echo(f"jieshui {__version__}（评价标准版本{load_standard().version}）")
 
 
 def main() -> None:
@@ -308,7 +302,10 @@ def main() -> None:
     except typer.Abort:
         raise SystemExit(_say("已中断，未完成的输出文件已删除", EXIT_INTERRUPTED)) from None
     except typer.TyperException as exc:  # a usage error, said in Chinese (click's are English)
-        code = _say(f"错误：{usage_words(exc)}")
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `jieshui`, `jieshui excel`: the help, as click does
+            code = _say(str(getattr(exc, "message", exc)))
+        else:
+            code = _say(f"错误：{usage_words(exc)}")
     except UserError as exc:  # every error a user can put right, in one place
         code = _say(f"错误：{exc}")
     except OSError as exc:

@@ -20,9 +20,10 @@ EXIT_SCORED, EXIT_DATA_ERRORS, EXIT_UNREADABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 StandardOption = Annotated[
     Optional[Path],
-    typer.Option("--standard", help="评价标准文件（.toml，或 jieshui standard export 导出后修改的 .xlsx）；"
-                                    "默认使用随软件发布的标准。", readable=False),
+    typer.Option("--standard", help="评价标准文件（.toml，或用 jieshui standard export 导出、修改后的 .xlsx）；"
+                                    "默认使用随软件发布的评价标准", metavar="文件", readable=False),
 ]
+JSON_HELP = "改为输出供其他程序读取的结构化数据（格式见命令参考的“信息中心参考”）"
 
 
 def make_console() -> Console:

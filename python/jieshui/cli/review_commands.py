@@ -15,31 +15,31 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgres
 from rich.progress import TimeRemainingColumn
 from rich.table import Table
 
-from ..engine.words import BLANK, shown
-from .common import StandardOption, fail, make_console, read_standard
+from ..engine.words import BLANK, number, shown
+from .common import JSON_HELP, StandardOption, fail, make_console, read_standard
 
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from ..province.run import Progress
 
 
 def collect_command(
-    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="路径...", readable=False)],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名", readable=False)] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON。")] = False,
+    paths: Annotated[list[Path], typer.Argument(help="县域复核工作簿或所在文件夹（可多个）", metavar="工作簿或文件夹", readable=False)],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总工作簿（.xlsx），已存在时自动改名", metavar="文件", readable=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     standard: StandardOption = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", help="并行进程数（默认为 CPU 核数）")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", help="同时读取的进程数（默认为本机 CPU 核数）", metavar="数字")] = None,
     feedback: Annotated[Optional[Path], typer.Option(
         "--feedback", help="为每个县写出“<县名>_复核意见_<日期>.xlsx”的文件夹", metavar="文件夹", readable=False)] = None,
     db: Annotated[Optional[Path], typer.Option(
         "--db", help="复核历史数据库（.sqlite，没有则新建）：记录本次复核，汇总中列出上年总分和变化", metavar="文件",
         readable=False)] = None,  # an unreadable file is said in Chinese (HistoryError), not by click
     csv: Annotated[Optional[Path], typer.Option(
-        "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（UTF-8）的文件夹", metavar="文件夹", readable=False)] = None,
+        "--csv", help="把汇总、明细、问题清单和统计另存为 CSV 文件（Excel 可直接打开）的文件夹", metavar="文件夹", readable=False)] = None,
     prefer: Annotated[Optional[list[Path]], typer.Option(
         "--prefer", help="同一县同一年度有多份数据不同的文件时，计入这一份（可多次指定，每县一份）；"
                          "不指定时计入填报日期较新的一份", metavar="文件", readable=False)] = None,
 ) -> None:
-    """省级复核：读取文件夹中的全部县域工作簿，用官方评价标准重新计算，核对每项赋分，生成汇总、复核意见和历史记录。"""
+    """省级复核：读取文件夹中的全部县域工作簿，按评价标准重新计算，核对每项赋分，生成汇总、复核意见和复核历史。"""
     from ..province import tables
     from ..province.collect import to_json
     from ..province.run import Review, run
@@ -75,6 +75,11 @@ def _progress(quiet: bool) -> Progress:
     return stage
 
 
+def _change(points: float) -> str:
+    """+1.5, -2, 0: a change of total as the table shows it, without needless decimals."""
+    return ("+" if points > 0 else "") + number(points)
+
+
 def history_command(
     db: Annotated[Path, typer.Argument(help="复核历史数据库（jieshui collect --db 写出的 .sqlite）", metavar="数据库",
                                        readable=False)],  # an unreadable file is said in Chinese, not by click
@@ -92,7 +97,7 @@ def history_command(
     latest: dict[tuple[str, str], float | None] = {}
     for r in sorted(found, key=lambda r: (r.province, r.city, r.name, r.year, r.run)):
         previous = latest.get((r.name, str(int(r.year) - 1) if r.year.isdigit() else ""))
-        change = BLANK if previous is None or r.total is None else f"{r.total - previous:+.1f}"
+        change = BLANK if previous is None or r.total is None else _change(r.total - previous)
         table.add_row(r.name, r.city, r.year, r.started.replace("T", " "), BLANK if r.total is None else shown(r.total),
                       change, r.verdict, r.detail.get("standard_version") or BLANK)  # runs before issue 21: none
         latest[(r.name, r.year)] = r.total

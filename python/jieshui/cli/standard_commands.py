@@ -13,17 +13,17 @@ from ..engine import Standard, load_standard
 from ..engine.standard import DEFAULT_STANDARD
 from ..files import write_atomically
 from .common import EXIT_DATA_ERRORS, StandardOption, make_console, new_output, read_standard
+from .chinese import ChineseTyper
 from .report import prerequisites_table, standard_table
 
 DEFAULT_WORD = "默认"  # `jieshui standard diff 默认 省级.xlsx`: the packaged standard
 
-standard_app = typer.Typer(help="评价标准：显示、导出为可编辑的工作簿、导入、比较。", rich_markup_mode=None,
-                           invoke_without_command=True)
+standard_app = ChineseTyper(help="评价标准：显示、导出为可修改的工作簿、导入、比较。", invoke_without_command=True)
 
 
 @standard_app.callback()
 def show(ctx: typer.Context, standard: StandardOption = None) -> None:
-    """显示评价标准：24项评价内容的分值、评分规则、输入数据、责任单位和来源，以及必备条件。"""
+    """显示评价标准：24项评价内容的标准分、评分方法、填报数据、牵头和配合单位、来源，以及必备条件。"""
     if ctx.invoked_subcommand is not None:
         return
     std = read_standard(standard)
@@ -49,9 +49,9 @@ def _standard_text(path: Path | None) -> str:
 
 
 @standard_app.command("export")
-def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）", readable=False)],
+def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评价标准工作簿（.xlsx）", metavar="文件", readable=False)],
                 standard: StandardOption = None) -> None:
-    """把评价标准导出为省级官员可编辑的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
+    """把评价标准导出为省级水行政主管部门可修改的工作簿（黄色单元格可改，有下拉选项、数值校验和说明）。"""
     from ..standard.book import export_standard
     std = read_standard(standard)
     data = export_standard(std, _standard_text(standard))
@@ -62,7 +62,7 @@ def export_book(output: Annotated[Path, typer.Option("-o", "--output", help="评
 
 @standard_app.command("import")
 def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评价标准工作簿（.xlsx）", metavar="工作簿", readable=False)],
-                output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）", readable=False)]) -> None:
+                output: Annotated[Path, typer.Option("-o", "--output", help="评价标准文件（.toml）", metavar="文件", readable=False)]) -> None:
     """检查修改后的评价标准工作簿（逐个单元格指出问题），通过后写成评价标准文件（.toml）。"""
     from ..standard.read import read_standard_book
     from ..workbook.versions import REVISION, official_root
@@ -74,8 +74,8 @@ def import_book(workbook: Annotated[Path, typer.Argument(help="修改后的评�
     write_atomically(target, (header + tomli_w.dumps(raw)).encode("utf-8"))
     typer.echo(f"已写出{target}（评价标准{std.version}，检查通过）")
     edited_from = raw.get("revision", {}).get("edited_from")
-    if edited_from and std.version.startswith(f"{official_root(edited_from) or edited_from} {REVISION}"):
-        typer.echo(f"本细则的评分规则与{edited_from}不同，“总体”表中未另定版本，版本记为“{std.version}”；"
+    if edited_from and std.version.startswith(f"{official_root(edited_from) or edited_from}{REVISION}"):
+        typer.echo(f"本细则的评分方法与{edited_from}不同，“总体”表中未另定版本，版本记为“{std.version}”；"
                    f"县区工作簿请按此文件生成（jieshui template --standard {target.name}），复核时使用同一文件")
 
 
@@ -86,8 +86,8 @@ def _either(name: str) -> Standard:
 @standard_app.command("diff")
 def diff(old: Annotated[str, typer.Argument(help=f"原标准（.toml/.xlsx，或“{DEFAULT_WORD}”）", metavar="原标准")],
          new: Annotated[str, typer.Argument(help="新标准（.toml/.xlsx）", metavar="新标准")],
-         quiet: Annotated[Optional[bool], typer.Option("--quiet", help="只用退出码表示是否不同")] = False) -> None:
-    """列出两个评价标准之间的全部差异（分值、规则、目标值、必备条件……）。退出码：0相同；1有差异。"""
+         quiet: Annotated[Optional[bool], typer.Option("--quiet", help="不列出差异，只以退出码表示是否相同（供脚本使用）")] = False) -> None:
+    """列出两个评价标准之间的全部差异（标准分、评分方法、目标值、必备条件……）。"""
     from ..standard.diff import differences
     a, b = _either(old), _either(new)
     lines = differences(a, b)

@@ -23,7 +23,7 @@ def _read(path: Path, std):
 
 
 def split_command(workbook: Workbook,
-                  out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出目录（默认为工作簿旁的“填报表”文件夹）", readable=False)] = None,
+                  out_dir: Annotated[Optional[Path], typer.Option("-o", "--output-dir", help="输出文件夹（默认为工作簿旁的“填报表”文件夹）", metavar="文件夹", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """分发填报表：为每个成员单位生成只含其牵头数据的 .xlsx（预填当前数值，WPS 可用），不覆盖已有文件。"""
     from ..county.unit_files import checked_county, checked_year, write_unit_files
@@ -40,14 +40,14 @@ def split_command(workbook: Workbook,
 
 
 def merge_command(workbook: Workbook,
-                  files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表...", readable=False)],
-                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）", readable=False)] = None,
+                  files: Annotated[list[Path], typer.Argument(help="各单位交回的填报表（.xlsx）", metavar="填报表", readable=False)],
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="汇总后的新工作簿（默认在原文件旁另存）", metavar="文件", readable=False)] = None,
                   in_place: Annotated[bool, typer.Option("--in-place", help="直接更新原工作簿（先保留一份备份）")] = False,
                   allow_older: Annotated[bool, typer.Option("--allow-older", help="允许汇总早于该单位已汇总文件的填报表（以较早的数值覆盖）")] = False,
                   standard: StandardOption = None) -> None:
     """汇总填报表：先检查全部文件（其他县或年度、改动了锁定单元格、数值有误、同一单位两份不一致、
     早于该单位已汇总的文件），有问题时列出单元格、不写任何文件；通过后写入数值、月报和“填报记录”。
-    填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。退出码：0已汇总；1有问题未写入。"""
+    填报表中为空的单元格不清空工作簿中已有的数值（保留原值并列出）。"""
     from ..county.merge import kept_lines, merged_workbook, plan_files
     if output is not None and in_place:
         raise fail("-o 与 --in-place 只能选一个")
@@ -87,7 +87,7 @@ def _merge_target(workbook: Path, output: Path | None, in_place: bool) -> Path:
 
 
 def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的县域复核工作簿（.xlsm）", metavar="上年工作簿", readable=False)],
-                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）", readable=False)] = None,
+                  output: Annotated[Optional[Path], typer.Option("-o", "--output", help="新年度工作簿（默认在原文件旁）", metavar="文件", readable=False)] = None,
                   standard: StandardOption = None) -> None:
     """下一年度：由上年工作簿生成新年度工作簿，保留县名、联系人、供水单位管网数据和规定结转的数据，其余留空。"""
     from ..builder import build_workbook, shipped_vba
