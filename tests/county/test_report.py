@@ -45,11 +45,12 @@ def contents_table(document):
     return [[c.text for c in row.cells] for row in table.rows[1:]]
 
 
-def after(paragraphs, heading):
-    """The paragraphs under a heading, up to the next heading of the same kind."""
-    start = paragraphs.index(heading) + 1
-    ends = [n for n, p in enumerate(paragraphs) if n >= start and (p in HEADINGS or p.startswith("（"))]
-    return paragraphs[start:ends[0] if ends else len(paragraphs)]
+def after(document, heading):
+    """The paragraphs under a heading, up to the next heading (一级 or 二级)."""
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    start = [p.text for p in paragraphs].index(heading) + 1
+    ends = [n for n, p in enumerate(paragraphs) if n >= start and p.style.name in ("一级标题", "二级标题")]
+    return [p.text for p in paragraphs[start:ends[0] if ends else len(paragraphs)]]
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +143,8 @@ def test_no_colour_no_rule_and_no_styles_with_effects(example_report):
 
 def test_figures_from_the_example_worked_by_hand(example_report):
     raw = example_raw()["inputs"]
-    paragraphs = body(docx.Document(example_report))
+    document = docx.Document(example_report)
+    paragraphs = body(document)
     text = "\n".join(paragraphs)
     # 一、基本情况: 38650万m³ is 3.87亿立方米 in prose, 2480 stays in 万立方米.
     assert "全旗用水总量3.87亿立方米，用水总量控制指标4.02亿立方米" in text
@@ -154,21 +156,25 @@ def test_figures_from_the_example_worked_by_hand(example_report):
     assert "农业灌溉用水计量率为77.1%（农业灌溉计量水量2.51亿立方米，农业灌溉用水总量3.26亿立方米）" in text
     assert f"高耗水行业节水型企业建成率为{4 / 7:.1%}（" in text  # 4 of 7 enterprises: 57.1%
     assert "标准分5分，自评得分4分" in text  # content 5: 77.1% is one 5-point step below 80%
+    # 用水计量: contents 5, 6, 7 of 5 + 4 + 3 points; 77.1% and 99.1% lose one point each.
+    assert "3.用水计量。标准分12分，自评得分10分。" in paragraphs
+    # 三 gives the rate; the figures behind it are said once, in 四.
+    assert after(document, "（二）推进农业节水增效")[1].startswith("2024年，农业灌溉用水计量率为77.1%；")
     # The member units in one sentence; the plan's 文号 a placeholder; past tense.
-    organisation = after(paragraphs, "二、组织实施")
+    organisation = after(document, "二、组织实施")
     assert any("宣传部、融媒体中心、政府办" in p and "共13个" in p for p in organisation)
     assert any("印发了" in p and "【〔2025〕×号】" in p for p in organisation)
     assert any("2月至6月累计报送65次" in p for p in organisation)  # 13 units × 5 months
     assert not [p for p in paragraphs if p.startswith("、")]
     # 六、自评结论: the county's own words, never the reviewer's.
-    conclusion = after(paragraphs, "六、自评结论")[0]
+    conclusion = after(document, "六、自评结论")[0]
     assert "自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足" in conclusion
     assert "资料复核" not in text and "现场复核" not in text
 
 
 def test_problems_are_sentences_by_indicator_without_the_bonus(example_report):
-    paragraphs = body(docx.Document(example_report))
-    found = after(paragraphs, "（一）存在问题")
+    document = docx.Document(example_report)
+    found = after(document, "（一）存在问题")
     # The example loses points on contents 2, 5, 7, 9, 16, 17 and 21 (and on the bonus, which is
     # no problem): in that order, each a sentence with its subject and the points it lost.
     subjects = ["计划用水下达、节水载体认定中严格执行用水定额的比例为98.3%", "农业灌溉用水计量率为77.1%",
@@ -179,7 +185,7 @@ def test_problems_are_sentences_by_indicator_without_the_bonus(example_report):
     for n, (sentence, subject) in enumerate(zip(found, subjects), 1):
         assert sentence.startswith(f"{n}.{subject}") and "失" in sentence and sentence.endswith("分。")
     assert "合同节水" not in "".join(found) and "加分" not in "".join(found)
-    measures = after(paragraphs, "（二）下一步工作打算")[1:]
+    measures = after(document, "（二）下一步工作打算")[1:]
     assert len(measures) == len(subjects)
     assert measures[1].startswith("2.提高农业灌溉用水计量率。由水利局牵头，农牧局配合，")
     assert all("【具体措施】" in m and "【完成时限】" in m for m in measures)
@@ -212,11 +218,11 @@ def test_the_ledgers_documents_are_cited_by_name_and_number(std):
                           [23, "2024年“中国水周”宣传活动总结", None, None, 6, ""]]
     document = docx.Document(io.BytesIO(report_document(check(data, std), data.inputs, std, dt.date(2025, 7, 20))))
     paragraphs = body(document)
-    farming = after(paragraphs, "（二）推进农业节水增效")
+    farming = after(document, "（二）推进农业节水增效")
     assert "相关文件有《关于加强农业灌溉用水计量管理的通知》（示水发〔2024〕12号）。" in farming
-    metering = next(p for p in paragraphs if p.startswith("3.用水计量。"))
+    metering = next(p for p in paragraphs if p.startswith("（1）农业灌溉用水计量率为77.1%"))
     assert "佐证材料为《关于加强农业灌溉用水计量管理的通知》（示水发〔2024〕12号）" in metering
-    assert "相关文件有《2024年“中国水周”宣传活动总结》。" in after(paragraphs, "（六）加强节水宣传教育")
+    assert "相关文件有《2024年“中国水周”宣传活动总结》。" in after(document, "（六）加强节水宣传教育")
 
 
 def test_generated_counties_report_each_unmet_prerequisite_and_lost_points(std):
@@ -234,7 +240,7 @@ def test_generated_counties_report_each_unmet_prerequisite_and_lost_points(std):
                 seen_unmet += 1
                 assert f"必备条件“{spec.title.split('：')[0]}”不满足" in text
         lost = [c for c in result.contents if c.lost and not std.content(c.id).is_bonus]
-        found = after(body(document), "（一）存在问题")
+        found = after(document, "（一）存在问题")
         unmet = sum(1 for p in result.prerequisites if p.met is False)
         assert len(found) == (unmet + len(lost) or 1)
         assert [r[5] for r in contents_table(document)[:-1]] == [f"{c.points:g}" for c in result.contents]
@@ -253,11 +259,12 @@ def test_libreoffice_prints_the_report_with_its_total(example_report):
                            check=True).stdout.split("\f")
     assert "自评总分96.5分" in "".join(pages).replace("\n", "").replace(" ", "")
     assert "—1—" in pages[0].replace(" ", "") and "—2—" in pages[1].replace(" ", "")
-    # The 24 rows take one or two lines each (five to nine when the columns were Word's default).
+    # The 24 rows take one or two lines each, three with the header repeated on each page and a
+    # figure centred between two lines of text (five to nine with Word's default columns).
     text = "\f".join(pages)
     table = text[text.index("评价内容自评得分表"):text.index("合计")]
     lines = [line for line in table.splitlines() if line.strip() and not re.fullmatch(r"\s*—\s*\d+\s*—\s*", line)]
-    assert len(lines) <= 2 * 24 + 3, len(lines)
+    assert len(lines) <= 3 * 24, len(lines)
 
 
 def snapshot(folder):

@@ -84,19 +84,24 @@ class Facts:
         title = content.title
         return title if title.endswith(RATE_ENDINGS) else f"{title}的比例"
 
-    def completion(self, result: ContentResult) -> str:
-        """"<完成值>（<numerator>，<denominator>）" of a rate content, as far as the workbook has it."""
+    def rate(self, result: ContentResult) -> str:
+        """"<what it measures>为<完成值>" of a rate content (三 says no more; 四 adds the figures)."""
         content = self.std.content(result.id)
         if result.value is None:
             return f"{self.measure(content)}暂无完成值"
         shown = (number(result.value, 3) if content.numerator and
                  self.std.inputs[content.numerator].kind == "coefficient" else percent(result.value))
+        return f"{self.measure(content)}为{shown}"
+
+    def completion(self, result: ContentResult) -> str:
+        """"<完成值>（<numerator>，<denominator>）" of a rate content, as far as the workbook has it."""
+        content = self.std.content(result.id)
         parts = [self.labelled(k) for k in (content.numerator, content.denominator) if k]
         if content.measure == "leakage":
             parts = [f"{n}{percent(u.r_bl)}" for n, u in self.assessment.leakage]
             parts = [f"各供水单位修正后漏损率：{'，'.join(parts)}"] if parts else []
         detail = "，".join(p for p in parts if p)
-        return f"{self.measure(content)}为{shown}" + (f"（{detail}）" if detail else "")
+        return self.rate(result) + (f"（{detail}）" if detail and result.value is not None else "")
 
     def documents(self, content_ids: set[int]) -> list[str]:
         """The ledger's documents for these contents: 《名称》（文号）, in the ledger's order."""

@@ -54,7 +54,7 @@ def achieved(facts: Facts, result: ContentResult) -> str:
     if content.rule.is_rate:
         if result.not_applicable or result.value is None:
             return ""
-        return facts.completion(result)
+        return facts.rate(result)
     met = [item.label for item, ok in zip(content.rule.items, result.items_met) if ok]
     if not met:
         return ""

@@ -12,7 +12,7 @@ from .report_facts import Facts
 from .report_layout import Layout
 
 # 序号, 评价指标, 评价内容, 标准分, 完成值, 自评得分 in mm: 156 mm, the 版心's width.
-WIDTHS = (11, 29, 70, 15, 16, 15)
+WIDTHS = (12, 28, 68, 16, 16, 16)
 HEADERS = ("序号", "评价指标", "评价内容", "标准分", "完成值", "自评得分")
 
 
@@ -31,7 +31,9 @@ def scores(doc: Layout, facts: Facts) -> None:
     doc.heading("（二）评价内容", 2)
     for n, indicator in enumerate(dict.fromkeys(c.indicator for c in a.contents), 1):
         items = [c for c in a.contents if c.indicator == indicator]
-        doc.body(f"{n}.{indicator}。" + "".join(content(facts, c) for c in items))
+        doc.body(f"{n}.{indicator}。{subtotal(facts, items)}")
+        for k, c in enumerate(items, 1):
+            doc.body(f"（{k}）{content(facts, c)}")
     doc.heading("（三）自评得分", 2)
     if a.total is None:
         doc.body(f"因填报数据尚不完整，部分评价内容暂不能计算得分（表中以{BLANK}表示），各项得分见下表。")
@@ -46,6 +48,14 @@ def scores(doc: Layout, facts: Facts) -> None:
     last = table.rows[-1].cells
     last[0].merge(last[2]).paragraphs[0].text = "合计"
     _drop_empty_paragraphs(last[0])
+
+
+def subtotal(facts: Facts, items: list[ContentResult]) -> str:
+    """An indicator's 标准分 and 自评得分 (the bonus: its cap and what it earned)."""
+    got = None if any(c.points is None for c in items) else sum(c.points or 0.0 for c in items)
+    if all(facts.std.content(c.id).is_bonus for c in items):
+        return f"上限{number(sum(c.max_points for c in items))}分，自评加分{points(got)}分。"
+    return f"标准分{number(sum(c.max_points for c in items))}分，自评得分{points(got)}分。"
 
 
 def _drop_empty_paragraphs(cell) -> None:  # a merge keeps each merged cell's (empty) paragraph
@@ -100,7 +110,7 @@ def content(facts: Facts, c: ContentResult) -> str:
         what = f"{'、'.join(earned)}符合加分条件" if earned else "暂无符合加分条件的事项"
     else:
         what = requirements(facts, c)
-    return f"{what}，{score}；{facts.evidence(spec)}。"
+    return f"{what}，{score}。{facts.evidence(spec)}。"
 
 
 def requirements(facts: Facts, c: ContentResult) -> str:
