@@ -26,4 +26,4 @@ def test_a_refused_write_is_an_alert_not_a_traceback(caller, tmp_path, monkeypat
     monkeypatch.setattr(tempfile, "mkstemp", refused)
     BUTTONS[title]()
     said, text = book.alerts[-1]
-    assert said == title and text.startswith("无法读写 ") and "没有权限" in text, text
+    assert said == title and text.startswith("无法读写") and "没有权限" in text, text

@@ -36,9 +36,9 @@ def params(content_id, **changes):
     ((0.0, 0.0, 14.0), "不适用"),
     ((None, 32600.0, 5.0), "缺数据：农业灌溉计量水量"),
     (("  ", 32600.0, 5.0), "缺数据：农业灌溉计量水量"),
-    ((NA_CODE, 32600.0, 5.0), "错误：农业灌溉计量水量单元格是错误值 #N/A"),
+    ((NA_CODE, 32600.0, 5.0), "错误：农业灌溉计量水量单元格是错误值#N/A"),
     ((40000.0, 32600.0, 5.0), "错误：农业灌溉计量水量大于农业灌溉用水总量"),
-    ((-1.0, 32600.0, 5.0), "错误：农业灌溉计量水量不能为负数（当前为 -1），请填写不小于0的数值（单位：万m³）"),
+    ((-1.0, 32600.0, 5.0), "错误：农业灌溉计量水量不能为负数（当前为-1），请填写不小于0的数值（单位：万m³）"),
     ((1.0, 2.0, 17.0), "错误：评价内容17不是比率指标"),
     ((1.0, 2.0, 99.0), "错误：评价内容序号应为1～24"),
     ((3.5, 10.0, 16.0), "错误：已建成节水型居民小区数应为整数（当前为3.5），请填写数值（单位：个）"),
@@ -49,7 +49,7 @@ def test_js_rate(args, expected):
 
 
 def test_text_in_a_number_cell():
-    assert call("JS_RATE", "960万", 32600.0, 5.0).startswith("错误：农业灌溉计量水量应为数字，当前填的是 “960万”")
+    assert call("JS_RATE", "960万", 32600.0, 5.0).startswith("错误：农业灌溉计量水量应为数字，当前填的是“960万”")
 
 
 UTILITY = ("城区供水公司", 1000.0, 850.0, 500.0, 80.0, 0.4, 1.8)
@@ -111,7 +111,7 @@ def test_prerequisites():
     assert call("JS_PREREQ", "P1", 40300.0, 40200.0) == words.UNMET
     assert call("JS_PREREQ", "P1", None, 40200.0) == "缺数据：评价年用水总量"
     assert call("JS_PREREQ", "P4", "否") == words.UNMET
-    assert call("JS_PREREQ", "P9", 1.0).startswith("错误：必备条件编号应为 P1、P2、P3、P4")
+    assert call("JS_PREREQ", "P9", 1.0).startswith("错误：公式中的必备条件应为必备条件1、必备条件2、必备条件3、必备条件4之一")
 
 
 def test_totals_and_verdict():
@@ -123,9 +123,10 @@ def test_totals_and_verdict():
     assert call("JS_TOTAL", points, table, "总分") == 110.0
     assert call("JS_TOTAL", points[:-1] + (("缺数据",),), table, "总分") == "数据不完整"
     met = (("满足",),) * 4
-    assert call("JS_VERDICT", 85.0, met) == "资料复核合格，进入现场复核"
-    assert call("JS_VERDICT", 84.9, met) == "不合格，不进行现场复核"
-    assert call("JS_VERDICT", 96.5, met[:3] + (("不满足",),)) == "不具备达标条件"
+    # The county's own conclusion on its workbook (issue 24): never the province's 资料复核 words.
+    assert call("JS_VERDICT", 85.0, met) == "自评总分达到合格线"
+    assert call("JS_VERDICT", 84.9, met) == "自评总分未达到合格线"
+    assert call("JS_VERDICT", 96.5, met[:3] + (("不满足",),)) == "不满足必备条件"
     assert call("JS_VERDICT", "数据不完整", met) == "数据不完整"
     assert call("JS_VERDICT", 96.5, met[:3] + (("缺数据：地下水开采量",),)) == "数据不完整"
 
@@ -142,7 +143,7 @@ def test_version():
     installed = importlib.metadata.version("jieshui")
     standard = tomllib.loads(STANDARD_FILE.read_text(encoding="utf-8"))["version"]
     assert installed != "0.0.0" and standard  # neither part empty nor the unknown fallback
-    assert call("JS_VERSION") == f"jieshui {installed}，评价标准{standard}"
+    assert call("JS_VERSION") == f"jieshui {installed}版，评价标准{standard}版"
 
 
 def test_every_registered_function_is_a_udf_with_chinese_help():

@@ -253,10 +253,10 @@ def refresh_cache(active: bool = False) -> None:
     if book is None:
         return
     _calculate_full(book)
-    with _refusals(book, "刷新缓存值", "已全部重算，但未保存："):
+    with _refusals(book, "全部重算并保存", "已全部重算，但未保存："):
         with _saving(book):
             book.save()
-        book.app.alert(f"已全部重算并保存：{book.fullname}", title="刷新缓存值")
+        book.app.alert(f"已全部重算并保存：{book.fullname}", title="全部重算并保存")
 
 
 def _documents() -> Path:
@@ -316,4 +316,4 @@ def diagnose() -> None:
     if book is not None and any(name.name == "tpl_version" for name in book.names):
         versions = (book.names["tpl_version"].refers_to_range.value,
                     book.names["std_version"].refers_to_range.value)
-    caller.app.alert(diagnosis(*versions) + "\n\n（按 Ctrl+C 可复制本消息）", title="环境诊断")
+    caller.app.alert(diagnosis(*versions) + "\n\n（本窗口的文字可用复制快捷键整段复制，发给技术支持）", title="环境诊断")
