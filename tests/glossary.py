@@ -32,7 +32,8 @@ SPACED_DIGIT = re.compile(rf"[{CJK}] +[0-9{{]|[0-9%}}] +[{CJK}]")
 PADDED_DATE = re.compile(r"\d{4}年0\d月|月0\d日")
 # A file name, a path, an address, a dotted version or an option is not a word to read.
 _NOT_WORDS = re.compile(r"[\w.-]+\.(?:xlsx|xlsm|xlam|docx|pdf|zip|toml|bat|exe|conf|csv|txt|bas|db|py)\b"
-                        r"|(?:[A-Za-z]:)?[\\/][^\s，。；：、）]*|https?://\S+|--?[a-z][\w-]*|\d+(?:\.\d+)+\S*")
+                        r"|(?:[A-Za-z]:)?[\\/][^\s，。；：、）]*|https?://\S+|--?[a-z][\w-]*|\d+(?:\.\d+)+\S*"
+                        r"|jieshui(?: [a-z][a-z-]*){0,2}")
 
 
 def problems(text: str, county: bool = True, latin_ok: Iterable[str] = ()) -> list[str]:
@@ -134,8 +135,16 @@ def source_texts(path: Path) -> Iterator[tuple[str, str]]:
                   and node.body and isinstance(node.body[0], ast.Expr)
                   and isinstance(node.body[0].value, ast.Constant)}
     inner = {id(v) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for v in node.values}
+    specs = {id(node.format_spec) for node in ast.walk(tree)
+             if isinstance(node, ast.FormattedValue) and node.format_spec is not None}
     for node in ast.walk(tree):
         if id(node) in docstrings or id(node) in inner:
+            continue
+        if id(node) in specs:  # a date's strftime format: what it writes, as a sample
+            text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            text = text.replace("%Y", "2025").replace("%m", "07").replace("%d", "05")
+            if re.search(f"[{CJK}]", text):
+                yield f"{path}:{node.lineno}", text
             continue
         if isinstance(node, ast.Constant) and isinstance(node.value, str):
             text = node.value

@@ -69,6 +69,8 @@ def folder(tmp_path_factory):
     return root, expected, inflated
 
 
+REVIEW_WORDS = {"自评总分达到合格线": "资料复核合格，进入现场复核", "自评总分未达到合格线": "资料复核不合格，不进行现场复核",
+                "不满足必备条件": "不具备达标条件", "数据不完整": "数据不完整"}
 BAD = {"损坏.xlsm", "加密.xlsx", "会议纪要.xlsm", "财务.xlsx", "炸弹.xlsm", "实体炸弹.xlsm"}
 SKIPPED = {"~$锁定文件.xlsm", "旧版.xls", "自评报告.pdf"}  # and the one backup
 
@@ -86,7 +88,8 @@ def test_every_county_is_scored_right(folder, results):
     assert set(scored) == set(expected)
     for path, result in expected.items():
         assert scored[path].total == result.total
-        assert scored[path].verdict == result.verdict
+        # The county concluded its self-assessment; the review says it in its own words.
+        assert scored[path].verdict == REVIEW_WORDS[result.verdict]
         assert scored[path].points == [c.points for c in result.contents]
 
 
@@ -226,7 +229,7 @@ def test_a_worker_killed_by_the_system_loses_nothing(tmp_path):
 def test_an_unwritable_summary_fails_before_anything_is_read(tmp_path):
     # /sys refuses new files even to root, as a read-only share refuses an official.
     out = run("collect", EXAMPLE_WORKBOOK, "-o", "/sys/汇总.xlsx")
-    assert out.returncode == 2 and "无法在 /sys 中写出汇总工作簿" in out.stderr
+    assert out.returncode == 2 and "无法在/sys中写出汇总工作簿" in out.stderr
     assert "复核" not in out.stderr.replace("无法在", "")  # no progress bar: nothing was read
     assert "Traceback" not in out.stderr
 

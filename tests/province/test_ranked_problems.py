@@ -172,7 +172,7 @@ def test_feedback_says_an_edited_rule_is_why_a_claim_differs(province):
     name, content = special["edited"], special["edited_content"]
     rows = _feedback(folder, name)
     title = next(c.title for c in STD.contents if c.id == content)
-    (row,) = [r for r in rows if isinstance(r[1], str) and r[1].startswith(f"{content} {title}（")]
+    (row,) = [r for r in rows if isinstance(r[1], str) and r[1].startswith(f"第{content}项{title}（")]
     gap = next(c.gap or c.note for c in assessed[name].contents if c.id == content)
     assert "评价标准被修改" in row[4] and gap not in row[4]
     assert row[2] == next(c.max_points for c in STD.contents if c.id == content)  # claimed by the edited rule

@@ -3,6 +3,7 @@ across years (changes, tampering, foreign files, migrations, two runs at once) a
 Expected figures come from the engine run on the generated county data, not from the files."""
 
 import json
+import re
 import sqlite3
 import subprocess
 
@@ -63,10 +64,10 @@ def test_feedback_one_workbook_per_county_with_every_problem_and_its_cell(years,
         text = _texts(tmp_path / "意见" / f"{name}_复核意见_{day}.xlsx")
         for flag in flags:
             assert flag["cell"] in text, (name, flag)
-            if flag["kind"] == "赋分与数据不符" and flag["message"].startswith("评价内容 "):
+            if flag["kind"] == "赋分与数据不符" and flag["message"].startswith("第"):
                 mismatches += 1
-                content = assessed[name].contents[int(flag["message"].split(" ")[1]) - 1]
-                assert f"{content.id} {content.title}（{flag['cell']}）" in text
+                content = assessed[name].contents[int(re.match(r"第(\d+)项", flag["message"]).group(1)) - 1]
+                assert f"第{content.id}项{content.title}（{flag['cell']}）" in text
             elif flag["kind"] != "赋分与数据不符":
                 assert flag["message"] in text
         gaps[name] = assessed[name].ranked_gaps  # every content that lost points, with its gap
@@ -110,7 +111,7 @@ def test_history_over_two_years_gives_last_years_total_and_the_moved_contents(ye
     moved = {(name, c.id) for name in now for c, b in zip(now[name].contents, before[name].contents)
              if c.points is not None and b.points is not None and abs(c.points - b.points) >= 3}
     assert moved  # the two years' generated figures differ enough to test this
-    listed = {(row[0], int(row[1].split(" ")[0])) for row in book["年度对比"].iter_rows(min_row=3, values_only=True)}
+    listed = {(row[0], int(re.match(r"第(\d+)项", row[1]).group(1))) for row in book["年度对比"].iter_rows(min_row=3, values_only=True)}
     assert listed == moved
     shown = run("history", db, sorted(now)[0])
     assert shown.returncode == 0 and "2024" in shown.stdout and "2025" in shown.stdout

@@ -91,7 +91,7 @@ def _why_not(path: Path) -> str:
         if mark.fullmatch(path.name):
             return why
     if suffix in SUFFIXES:
-        return "备份文件（汇总填报表或刷新缓存值前自动保留的原文件），不重复计入" if BACKUP_MARK in path.stem else ""
+        return "备份文件（汇总填报表或重新计算前自动保留的原文件），不重复计入" if BACKUP_MARK in path.stem else ""
     if suffix in (".xls", ".et"):
         return "旧版 Excel 或 WPS 表格格式：请用 Excel 或 WPS 打开后另存为 .xlsm 再提交"
     if suffix == ".pdf":
@@ -145,7 +145,7 @@ def score_file(path: str) -> CountyResult:
     return CountyResult(
         file=path, name=str(county.get("name") or ""), province=str(county.get("province") or ""),
         city=str(county.get("city") or ""), year=_plain(county.get("year")), total=result.total,
-        base=result.base, bonus=result.bonus, verdict=result.verdict,
+        base=result.base, bonus=result.bonus, verdict=std.review_verdict(result.verdict),
         claimed_total=_plain(data.claimed.get("out_total")),
         points=[c.points for c in result.contents],
         claimed_points=[_plain(v) for v in data.claimed.get("out_points", [])],

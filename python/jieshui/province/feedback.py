@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 from ..workbook.styles import plain_document, print_setup, text_height
 from ..engine import Standard
-from ..engine.words import BLANK, shown
+from ..engine.words import BLANK, date, shown
 from ..files import write_new
 from ..workbook.check import SEVERITY
 from .collect import CountyResult
@@ -53,7 +53,7 @@ class FeedbackWriter:
         r, s = self.r, self.styles
         ws.merge_range(0, 0, 0, 4, f"{r.name}节水型社会达标建设复核意见", s.title)
         ws.set_row(0, 30)
-        facts = [("评价年度", shown(r.year)), ("复核日期", f"{self.day:%Y年%m月%d日}"),
+        facts = [("评价年度", shown(r.year)), ("复核日期", date(self.day)),
                  ("复算总分", shown(r.total) if r.total is not None else "无法计算（数据不完整，见下表）"),
                  ("工作簿显示总分", BLANK if r.claimed_total in (None, "") else shown(r.claimed_total)),
                  ("复核结论", r.verdict), ("所属", f"{r.province}{r.city}"),
@@ -82,8 +82,8 @@ class FeedbackWriter:
               if f["kind"] != PREREQUISITE and _severity(f) in (2, 3)]),
             ("五、缺少佐证材料（请在“佐证材料”列标注或在“佐证台账”登记）", ["序号", "", "", "", "情况"],
              [["", "", "", evidence]] if evidence else []),
-            ("六、提分空间（按可提高分数排序，供深化提高阶段参考）", ["序号", "评价内容", "失分", "", "差距与措施"],
-             [[f"{g['id']} {g['title']}", g["lost"], "", g["gap"] or BLANK] for g in self.r.gaps]),
+            ("六、失分情况（按失分多少排序，供深化提高阶段参考）", ["序号", "评价内容", "失分", "", "差距分析"],
+             [[f"{g['title']}（第{g['id']}项）", g["lost"], "", g["gap"] or BLANK] for g in self.r.gaps]),
         ]
 
     def mismatches(self) -> list[list[Any]]:
@@ -94,7 +94,7 @@ class FeedbackWriter:
         rows: list[list[Any]] = []
         for c, claimed, points in zip(self.std.contents, self.r.claimed_points, self.r.points):
             if str(c.id) in cells:
-                rows.append([f"{c.id} {c.title}（{cells[str(c.id)]}）", BLANK if claimed is None else claimed,
+                rows.append([f"第{c.id}项{c.title}（{cells[str(c.id)]}）", BLANK if claimed is None else claimed,
                              BLANK if points is None else points, self.reason(str(c.id), gaps.get(c.id))])
         rows += [[f"总分（{f['cell'] or BLANK}）", _total(self.r.claimed_total), _total(self.r.total), f["message"]]
                  for f in self.r.flags if f["kind"] == MISMATCH and not f.get("item")]
@@ -106,7 +106,7 @@ class FeedbackWriter:
         edited = [f["message"] for f in self.r.flags if f["kind"] == EDITED_RULE and f.get("item") == content]
         if edited:
             return ("工作簿中本项评价标准被修改（" + "；".join(edited) + "），自评按修改后的规则计分；"
-                    "复算按官方评价标准，请恢复官方评价标准后重新计算")
+                    "复算按本次复核采用的评价标准，请恢复原评价标准后重新计算")
         return gap or "按填报数据复算的得分与自评不同，请核对数据或更正赋分"
 
     def section(self, ws: Any, row: int, title: str, headers: list[str], rows: list[list[Any]]) -> int:

@@ -189,7 +189,7 @@ def _identify(connection: sqlite3.Connection, path: Path, reading: bool) -> int:
         raise HistoryError(f"{path}是其他软件的数据库，不是 jieshui 的复核历史；"
                            f"{'请确认文件名' if reading else '请换一个文件名'}")
     if version > len(MIGRATIONS):
-        raise HistoryError(f"{path}由更新版本的 jieshui 创建（数据库版本{version}，本软件支持到 "
+        raise HistoryError(f"{path}由更新版本的 jieshui 创建（数据库版本{version}，本软件支持到"
                            f"{len(MIGRATIONS)}）：请升级 jieshui 后再使用")
     return version
 
@@ -323,7 +323,7 @@ def last_year(connection: sqlite3.Connection, path: Path, results: list[CountyRe
         latest[(record.name, record.province, record.year)] = record  # later runs win
     totals: dict[str, float] = {}
     changes: list[Change] = []
-    titles = {str(c.id): f"{c.id} {c.title}" for c in std.contents}
+    titles = {str(c.id): f"第{c.id}项{c.title}" for c in std.contents}
     for r in results:
         before = latest.get((r.name, r.province, _previous_year(r.year) or ""))
         if r.error or before is None:

@@ -157,7 +157,7 @@ class SummaryWriter:
         self.block(cities, city_top, "各市结论")
         loss = tables.indicator_loss(self.results, self.std)
         loss_top = city_top + len(cities) + 3
-        self.block(loss, loss_top, "各指标失分比例（全省）")
+        self.block(loss, loss_top, "各评价指标失分比例（全省）")
         ws.set_column(0, 0, 22, self.styles.line)
         ws.set_column(1, 5, 12, self.styles.center)
         self.charts(ws, len(BINS), (city_top, len(cities)), (loss_top, len(loss)))
@@ -189,7 +189,7 @@ class SummaryWriter:
         bars.add_series({"name": "失分比例", "categories": ["统计", top + 1, 0, top + max(count, 1), 0],
                          "values": ["统计", top + 1, 3, top + max(count, 1), 3], "fill": {"color": "#C55A11"},
                          "data_labels": {"value": True, "num_format": "0%", "font": CHART_FONT}})
-        self.finish(bars, "各指标失分比例（越长越需全省推动）", legend=False)
+        self.finish(bars, "各评价指标失分比例（越长越需全省推动）", legend=False)
         bars.set_x_axis({"num_format": "0%", "num_font": CHART_FONT})
         bars.set_y_axis({"reverse": True, "num_font": CHART_FONT})
         ws.insert_chart(35, 7, bars, {"x_scale": 1.3, "y_scale": 1.6})

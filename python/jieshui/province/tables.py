@@ -59,16 +59,20 @@ def _county_columns(with_history: bool) -> list[str]:
     return columns[:9] + ["上年总分", "较上年变化"] + columns[9:] if with_history else columns
 
 
+def _points_column(content_id: int, kind: str) -> str:
+    return f"第{content_id}项{kind}"
+
+
 def points_table(results: list[CountyResult], std: Standard) -> pd.DataFrame:
     """The claimed-versus-recomputed matrix: per county, each content's two numbers."""
     rows = []
     for r in ranked(results):
         row: dict[str, Any] = {"县（旗、区）": r.name, "市（盟、州）": r.city}
         for k, c in enumerate(std.contents):
-            row[f"{c.id}自评"] = _number(r.claimed_points[k]) if k < len(r.claimed_points) else None
-            row[f"{c.id}复算"] = r.points[k] if k < len(r.points) else None
+            row[_points_column(c.id, "自评")] = _number(r.claimed_points[k]) if k < len(r.claimed_points) else None
+            row[_points_column(c.id, "复算")] = r.points[k] if k < len(r.points) else None
         rows.append(row)
-    columns = ["县（旗、区）", "市（盟、州）"] + [f"{c.id} {kind}" for c in std.contents for kind in ("自评", "复算")]
+    columns = ["县（旗、区）", "市（盟、州）"] + [_points_column(c.id, kind) for c in std.contents for kind in ("自评", "复算")]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -113,8 +117,9 @@ def problem_table(results: list[CountyResult]) -> pd.DataFrame:
 
 
 def verdict_columns(std: Standard) -> list[tuple[str, str]]:
-    """(column heading, verdict): 合格 and 不合格 stand for the long pass and fail texts."""
-    v = std.verdicts
+    """(column heading, verdict) in the review's words: 合格 and 不合格 stand for the long pass
+    and fail texts."""
+    v = std.review_verdicts
     return [("合格", v["pass"]), ("不合格", v["fail"]), (v["veto"], v["veto"]), (v["incomplete"], v["incomplete"])]
 
 
@@ -137,12 +142,12 @@ def indicator_loss(results: list[CountyResult], std: Standard) -> pd.DataFrame:
         for r in ranked(results):
             points = r.points[k] if k < len(r.points) else None
             if points is not None and not c.is_bonus:
-                rows.append({"指标": c.indicator, "满分": c.max_points, "失分": c.max_points - points})
-    frame = pd.DataFrame(rows, columns=["指标", "满分", "失分"])
+                rows.append({"评价指标": c.indicator, "标准分": c.max_points, "失分": c.max_points - points})
+    frame = pd.DataFrame(rows, columns=["评价指标", "标准分", "失分"])
     order = list(dict.fromkeys(c.indicator for c in std.contents if not c.is_bonus))
-    table = frame.groupby("指标", sort=False)[["满分", "失分"]].sum().reindex(order).fillna(0)
-    table["失分比例"] = (table["失分"] / table["满分"].where(table["满分"] > 0)).fillna(0).round(4)
-    return table.rename_axis("指标").reset_index()
+    table = frame.groupby("评价指标", sort=False)[["标准分", "失分"]].sum().reindex(order).fillna(0)
+    table["失分比例"] = (table["失分"] / table["标准分"].where(table["标准分"] > 0)).fillna(0).round(4)
+    return table.rename_axis("评价指标").reset_index()
 
 
 @dataclass
