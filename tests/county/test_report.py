@@ -76,6 +76,10 @@ def test_the_sections_are_the_reports_in_order(example_report):
     assert any("城镇" in s for s in sectors) and any("非常规" in s for s in sectors)
     assert any("宣传" in s for s in sectors)
     assert "初稿" in document.paragraphs[1].text and "jieshui" not in text_of(document)
+    props = document.core_properties  # what Word's 文件 → 信息 shows
+    assert (props.title, props.author) == ("示例旗县域节水型社会达标建设复核自评报告",
+                                           "示例旗节水型社会达标建设复核工作领导小组办公室")
+    assert "docx" not in props.comments + props.author and props.created.date() == dt.date(2025, 7, 20)
 
 
 def style_xml(document, name):
@@ -127,7 +131,7 @@ def test_no_colour_no_rule_and_no_styles_with_effects(example_report):
     with zipfile.ZipFile(example_report) as z:
         names = z.namelist()
         parts = {n: z.read(n).decode() for n in names if n.startswith("word/") and n.endswith(".xml")}
-    assert not [n for n in names if "stylesWithEffects" in n]
+    assert not [n for n in names if "stylesWithEffects" in n or "thumbnail" in n]
     assert "stylesWithEffects" not in "".join(parts.values())
     for name in ("word/document.xml", "word/footer1.xml"):
         xml = parts[name]

@@ -69,6 +69,7 @@ class ReportWriter:
         doc.heading("六、自评结论")
         doc.body(f"经对照评价标准逐项自评，{facts.name}{self_conclusion(facts.assessment)}。")
         doc.signature(f"{facts.group}办公室", date(facts.day))
+        doc.describe(f"{facts.name}{TITLE}", f"{facts.group}办公室", facts.day)
         return doc.save()
 
     def basics(self) -> None:

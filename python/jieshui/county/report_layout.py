@@ -24,6 +24,7 @@ STYLES = (("公文标题", TITLE_FONT, TITLE_PT, False, None, 0, "center"),
 # What follows each element we add to w:tblPr, in the schema's order.
 TBL_PR_AFTER = {"tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
                 "tblCellMar": ("w:tblLook",)}
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
 STYLES_WITH_EFFECTS = ("http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects")
 
 
@@ -35,7 +36,7 @@ class Layout:
 
         self.docx = docx
         self.doc = doc = docx.Document()
-        _drop_styles_with_effects(doc)
+        _drop_template_parts(doc)
         _page(doc, docx.shared.Mm)
         self._styles()
         self._footer()
@@ -165,6 +166,15 @@ class Layout:
             _merge_runs(table, merge)
         return table
 
+    def describe(self, title: str, author: str, day: Any) -> None:
+        """The file's properties (Word's 文件 → 信息): the report's title and issuing body, dated
+        the report's day, instead of the template's "python-docx" of 2013."""
+        import datetime as dt
+
+        props = self.doc.core_properties
+        props.title, props.author, props.last_modified_by, props.comments = title, author, author, ""
+        props.created = props.modified = dt.datetime.combine(day, dt.time())
+
     def save(self) -> bytes:
         import io
 
@@ -181,12 +191,17 @@ def _page(doc: Any, Mm: Any) -> None:
         section.left_margin, section.right_margin = Mm(28), Mm(26)
 
 
-def _drop_styles_with_effects(doc: Any) -> None:
+def _drop_template_parts(doc: Any) -> None:
     """python-docx's template carries Word 2010's stylesWithEffects part, which the Open XML
-    schema does not know (validators reject the file); nothing refers to it but its relation."""
+    schema does not know (validators reject the file), and the thumbnail of the template's own
+    page (what a file browser would show for the report); nothing refers to either but its
+    relation."""
     for rid, rel in list(doc.part.rels.items()):
         if rel.reltype == STYLES_WITH_EFFECTS:
             doc.part.drop_rel(rid)
+    for rid, rel in list(doc.part.package.rels.items()):
+        if rel.reltype == THUMBNAIL:
+            doc.part.package.rels.pop(rid)
 
 
 def _type(style: Any, font: str, size: float, Pt: Any, bold: bool = False) -> None:
