@@ -3,6 +3,7 @@ evidence, each named by its cell; the index by content with page numbers, counte
 pages of each PDF (poppler's pdfinfo confirms what the test files hold), with 缺 and no page
 numbers for a file that is missing or is not the PDF its name says."""
 
+import datetime as dt
 import json
 import subprocess
 
@@ -10,7 +11,11 @@ import openpyxl
 import pypdf
 import pytest
 
-from helpers import named, planted, run
+from glossary import report, workbook_texts
+from helpers import EXAMPLE_WORKBOOK, named, planted, run
+from jieshui.county.evidence import check_evidence, index_workbook
+from jieshui.workbook.check import check
+from jieshui.workbook.readers import read_workbook
 
 LEDGER = "佐证台账"
 
@@ -67,9 +72,9 @@ def test_every_problem_is_named_by_its_cell(county, tmp_path):
     book = openpyxl.load_workbook(county)
     top = named(book, "in_ledger")
     assert f"{LEDGER}!F{top.row + 2}：佐证材料文件夹中没有文件“漏损/缺失.pdf”" in out.stdout
-    assert f"{LEDGER}!A{top.row + 5}：评价内容序号应为1～24，现为99" in out.stdout
+    assert f"{LEDGER}!A{top.row + 5}：应填评价内容序号1～24或必备条件1～4（如“必备条件1”），现为99" in out.stdout
     evidence = named(book, "in_evidence")
-    assert f"附件3技术评估指标!{evidence.column_letter}{evidence.row + 15}：评价内容16" in out.stdout
+    assert f"附件3技术评估指标!{evidence.column_letter}{evidence.row + 15}：第16项评价内容" in out.stdout
     assert "未登记的文件" in out.stdout and "没登记.pdf" in out.stdout
     assert "台账.pdf" not in out.stdout.split("未登记的文件")[-1]
 
@@ -83,7 +88,7 @@ def test_the_index_lists_documents_by_content_with_page_numbers(county, tmp_path
     # Real pages 12, 5 (typed 3), the two unusable files none, then 4: by hand 1–12, 13–17, 18–21.
     assert [r[7] for r in rows] == ["1–12", "13–17", "缺", "缺", "18–21"]
     assert [r[6] for r in rows] == [12, 5, None, None, 4]
-    assert rows[0][2].startswith("5 ") and rows[2][2].startswith("17 ")
+    assert rows[0][2] == "（5）农业灌溉用水计量率" and rows[2][2].startswith("（17）")
     assert index.with_suffix(".pdf").exists()
 
 
@@ -119,4 +124,30 @@ def test_ledger_rows_count_in_annex_3_and_stand_for_the_mark(county, std):
     assert sheet.cell(first + 4, header).value == 2 and sheet.cell(first + 16, header).value == 3
     problems = json.loads(run("check", county, "--json").stdout)
     unmarked = [p for p in problems if p["kind"] == "赋分无佐证"]
-    assert [p["message"][:7] for p in unmarked] == ["评价内容16"]  # 5 is unmarked too, but has rows
+    assert [p["message"][:8] for p in unmarked] == ["第16项评价内容"]  # 5 is unmarked too, but has rows
+
+
+def test_the_index_lists_prerequisites_under_their_names(tmp_path, std):
+    # Ledger rows as the readers give them: a content's id, or a prerequisite's key ("P1"); the
+    # sheet's own words (必备条件2) are taken too.
+    data = read_workbook(EXAMPLE_WORKBOOK, std)
+    data.inputs.ledger = [[5, "灌区计量设施台账", "示水发〔2025〕3号", dt.datetime(2025, 2, 1), 12, None],
+                          ["P1", "用水总量控制指标分解文件", "示政办发〔2021〕8号", dt.date(2021, 6, 30), 3, None],
+                          ["必备条件2", "年度考核结果通报", None, None, 2, None],
+                          ["P9", "不知哪一项", None, None, 1, None]]
+    folder = tmp_path / "佐证材料"
+    folder.mkdir()
+    found = check_evidence(data, check(data, std), std, folder)
+    top = named(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_ledger")
+    assert found.problems == [(f"{LEDGER}!A{top.row + 3}", "应填评价内容序号1～24或必备条件1～4（如“必备条件1”），现为“P9”")]
+    # The prerequisites come first (the gate a reviewer checks), then the contents; pages typed:
+    # 3 (1–3), 2 (4–5), 12 (6–17).
+    assert [row[1:4] + row[5:8] for row in found.index] == [
+        ["必备条件", f"必备条件1：{std.prerequisites[0].title}", "用水总量控制指标分解文件", "2021年6月30日", 3, "1–3"],
+        ["必备条件", f"必备条件2：{std.prerequisites[1].title}", "年度考核结果通报", "", 2, "4–5"],
+        ["用水计量", "（5）农业灌溉用水计量率", "灌区计量设施台账", "2025年2月1日", 12, "6–17"]]
+    path = tmp_path / "目录.xlsx"
+    path.write_bytes(index_workbook(data, found, dt.date(2025, 7, 20)))
+    cells = [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row]
+    assert "必备条件1" not in cells and not any(str(v).startswith("P1") for v in cells)
+    assert report(workbook_texts(path)) == []

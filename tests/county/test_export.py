@@ -13,7 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from glossary import report, workbook_texts
 from helpers import run_dated, EXAMPLE_WORKBOOK as EXAMPLE, JIESHUI, planted, run, set_named
+from jieshui.engine.words import DATE_FORMAT
 from jieshui.engine import assess
 from jieshui.workbook.check import check
 from jieshui.county.export import export
@@ -48,10 +50,37 @@ def test_export_of_the_example(tmp_path, std, example):
     assert points == [c.points for c in expected.contents]
     shown = read_workbook(EXAMPLE, std).claimed["out_points"]
     assert points == pytest.approx(shown)
-    totals = {r[0]: r[4] for r in rows if r[0] in ("基本分", "加分", "总分", "结论")}
-    assert totals == {"基本分": 91.5, "加分": 5.0, "总分": 96.5, "结论": "资料复核合格，进入现场复核"}
+    totals = {r[0]: r[4] for r in rows if r[0] in ("基本分", "加分", "自评总分")}
+    assert totals == {"基本分": 91.5, "加分": 5.0, "自评总分": 96.5}
+    # The county's own conclusion, by hand from examples/shiliqi.toml (96.5 = 91.5 + 5, the four
+    # prerequisites met), never the reviewer's 资料复核 decision.
+    (conclusion,) = [r[2] for r in rows if r[0] == "自评结论"]
+    assert conclusion == "自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足"
     assert not any(str(r[0]).startswith(("数据问题", "复核提示")) for r in rows)
     assert any(r[0] == "填报人：" for r in rows)
+    assert rows[2][3] == "填报日期：" and rows[2][4] == dt.datetime(2025, 7, 20)
+
+
+def test_export_figures_as_officials_write_them(tmp_path, std):
+    data = read_workbook(EXAMPLE, std)
+    result = export(check(data, std), data.inputs, tmp_path, dt.date(2025, 7, 20), make_pdf=False)
+    ws = openpyxl.load_workbook(result.xlsx)["报送表"]
+    header = next(row for row in ws.iter_rows() if row[0].value == "序号")
+    assert [c.value for c in header] == ["序号", "评价指标", "评价内容", "标准分", "自评得分", "完成值"]
+    by_id = {row[0].value: row for row in ws.iter_rows() if isinstance(row[0].value, int)}
+    # 标准分 4 and 得分 4 print as 4 (not 4.0); 9's 1.5 as 1.5.
+    assert by_id[1][3].value == 4 and by_id[1][3].number_format == "General"
+    assert by_id[9][4].value == 1.5 and by_id[9][4].number_format == "General"
+    # 完成值 one decimal, a whole rate bare: 118/120 = 98.33 % -> 98.3%; 1 -> 100%.
+    assert by_id[2][5].value == "98.3%" and by_id[1][5].value == "100%"
+    date_cell = next(row[4] for row in ws.iter_rows() if row[3].value == "填报日期：")
+    assert date_cell.number_format == DATE_FORMAT and date_cell.value == dt.datetime(2025, 7, 20)
+    # The prerequisites under their names, the conclusion the county's.
+    names = [row[0].value for row in ws.iter_rows() if str(row[0].value).startswith("必备条件")]
+    assert names == ["必备条件1", "必备条件2", "必备条件3", "必备条件4"]
+    text = "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
+    assert "自评" in text and "资料复核" not in text and "现场复核" not in text and "P1" not in text
+    assert report(workbook_texts(result.xlsx)) == []
 
 
 def test_export_is_values_only(tmp_path):
@@ -119,8 +148,8 @@ def test_review_hints_are_not_data_problems(tmp_path, std):
     flat = [str(r[0]) for r in rows]
     assert f"复核提示：{len(problems)}项（见表后清单）" in flat
     assert not any("数据问题" in line or "未通过" in line for line in flat)
-    assert any(line.startswith("1. [必备条件不满足] 必备条件 P4不满足") for line in flat)
-    assert {r[0]: r[4] for r in rows}["结论"] == "不具备达标条件"
+    assert any(line.startswith("1.【必备条件不满足】必备条件4不满足") for line in flat)
+    assert {r[0]: r[2] for r in rows}["自评结论"] == "自评总分96.5分（基本分91.5分，加分5分）；不满足必备条件（第4项）"
 
 
 def test_data_problems_come_first_and_say_to_correct_them(tmp_path, std):

@@ -214,7 +214,7 @@ def test_two_files_of_a_unit_that_disagree_outside_the_form_are_refused(split, t
     else:
         def change(value):
             return lambda b: setattr(mark_cell(b, "17"), "value", value)
-        values, label = ("提供", "缺"), "17佐证材料"
+        values, label = ("已提供", "未提供"), "第17项评价内容的佐证材料"
     files = [returned(split, "住建局", tmp_path / f"住建局_{n}.xlsx", change(v)) for n, v in enumerate(values)]
     before = county.read_bytes()
     out = run("merge", county, *files, "-o", tmp_path / "合并.xlsm")

@@ -48,8 +48,8 @@ def test_zero_denominators_are_told_by_check_and_score(tmp_path):
     assert scored["total"] == 98.5
     assert sorted(h["content"] for h in scored["hints"] if h["content"]) == [14, 16, 21]
     terminal = run("check", path, env=WIDE).stdout
-    assert "复核提示" in terminal and "内容16：分母为0" in terminal
-    assert f"[{cell_of(book, 'in_communities_total')}] 内容16：" in run("score", path, env=WIDE).stdout
+    assert "复核提示" in terminal and "第16项评价内容“节水型居民小区建成率”分母为0" in terminal
+    assert f"[{cell_of(book, 'in_communities_total')}] 第16项评价内容" in run("score", path, env=WIDE).stdout
 
 
 def test_export_lists_the_hints(tmp_path):
@@ -58,7 +58,7 @@ def test_export_lists_the_hints(tmp_path):
     assert out.returncode == 0, out.stderr
     sheet = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx"))).active
     texts = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
-    assert any("内容16：分母为0" in t for t in texts)
+    assert any("第16项评价内容“节水型居民小区建成率”分母为0" in t for t in texts)
     assert any("数据相互矛盾" in t and "居民小区总数0" in t for t in texts)
 
 
@@ -89,7 +89,9 @@ def test_each_plausibility_rule_fires_on_its_contradiction(tmp_path, rule):
     book = openpyxl.load_workbook(path)
     assert fired[0]["cell"] == cell_of(book, target)
     if rule in ("H1", "H2", "H6"):  # the public supply: the 供水单位 table's 供水总量 column
-        assert cell_of(book, "in_utilities", 0, 1) in fired[0]["message"]
+        sheet, ref = cell_of(book, "in_utilities", 0, 1).split("!")
+        first = int(ref.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        assert f"（“{sheet}”第{first}–{first + 9}行）" in fired[0]["message"]  # its ten rows, in words
 
 
 def test_no_hint_on_the_example():

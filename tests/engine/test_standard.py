@@ -75,7 +75,7 @@ def test_every_input_is_used_and_labelled(std):
     (lambda r: r["plausibility"][0]["when"][1].update(left="communities"), "合理性检查H1：引用的输入communities未在"),
     (lambda r: r["plausibility"][0]["when"][0].update(left="utilities.name"), "utilities.name应为 utilities. 加供水单位的数值字段"),
     (lambda r: r["plausibility"][3]["when"][0].update(left="market_inspection_done"), "输入market_inspection_done的类型应为数值"),
-    (lambda r: r["plausibility"][1].update(id="H1"), "[[plausibility]] 的编号 id 重复"),
+    (lambda r: r["plausibility"][1].update(id="H1"), "[[plausibility]] 的 id 重复"),
     (lambda r: r["plausibility"][1].update(text=" "), "合理性检查H2：text 应写明"),
     (lambda r: r["plausibility"][1].pop("when"), "缺少字段when"),
 ])

@@ -20,17 +20,35 @@ def ledger(*firsts):
     return [[first, f"材料{n}", f"示府发〔2024〕{n}号", None, 3, f"{n}.pdf"] for n, first in enumerate(firsts, 1)]
 
 
+def test_the_example_is_clean(std):
+    assert problems(EXAMPLE, std) == []
+    out = run("check", EXAMPLE)
+    assert out.returncode == 0 and "数据检查通过" in out.stdout
+
+
 def test_evidence_marked_given_but_not_in_the_ledger_is_a_reminder_per_content(std):
-    # The example marks all 24 contents' 佐证材料 已提供 and lists nothing in the 佐证台账
-    # (台账（份）0 on 附件3): check must not pass it silently.
-    found = problems(EXAMPLE, std)
+    # Every content's 佐证材料 marked 已提供 and nothing in the 佐证台账 (台账（份）0 on 附件3):
+    # check must not pass it silently.
+    data = read_workbook(EXAMPLE, std)
+    data.inputs.ledger = []
+    data.inputs.evidence = {n: "已提供" for n in range(1, 25)}
+    data.inputs.prereq_evidence = {key: "已提供" for key in ("P1", "P2", "P3", "P4")}
+    found = check(data, std).problems
     assert found and {p.kind for p in found} == {UNRECORDED} and all(p.is_hint for p in found)
     book = openpyxl.load_workbook(EXAMPLE)
     assert [p.cell for p in found] == [cell_of(book, "in_evidence", i) for i in range(24)]
     assert found[4].message.startswith("第5项评价内容“农业灌溉用水计量率”佐证材料标注为“已提供”")
     assert "“佐证台账”中没有该内容的材料" in found[4].message
-    out = run("check", EXAMPLE)
-    assert "数据检查通过" not in out.stdout and "第24项评价内容" in out.stdout
+
+
+def test_points_without_evidence_at_the_contents_cell(std):
+    data = read_workbook(EXAMPLE, std)
+    data.inputs.ledger = ledger(*[n for n in range(1, 25) if n != 5], "P1", "P2", "P3", "P4")
+    data.inputs.evidence[5] = "未提供"
+    found = check(data, std).problems
+    cell = cell_of(openpyxl.load_workbook(EXAMPLE), "in_evidence", 4)
+    assert [(p.cell, p.kind) for p in found] == [(cell, "赋分无佐证")]
+    assert found[0].message.startswith("第5项评价内容“农业灌溉用水计量率”自评得分4分")  # 5 scores 4
 
 
 def test_ledger_rows_back_the_evidence_in_either_shape(std):
@@ -51,8 +69,6 @@ def test_ledger_rows_back_the_evidence_in_either_shape(std):
     ("in_permits_total", 0, 0, "四十", "数据错误", "应为数字"),
     ("in_communities_certified", 0, 0, 90, "数据错误", "大于“居民小区总数”"),
     ("in_utilities", 0, 2, 1200, "数据错误", "注册用户用水量1200万立方米，大于供水总量1000万立方米"),
-    ("in_evidence", 4, 0, "缺", "赋分无佐证", "第5项评价内容“农业灌溉用水计量率”自评得分4分"),
-    ("in_prereq_evidence", 0, 0, None, "赋分无佐证", "必备条件1判定为满足"),
     ("tpl_version", 0, 0, "2024.9", "版本不符", "工作簿模板版本为2024.9"),
     ("std_version", 0, 0, "2019", "版本不符", "评价标准版本为2019"),
     ("std_table", 4, 5, 0.7, "评价标准被修改", "评价标准第5项“目标值”为70%，标准原值为80%"),  # as shown

@@ -15,10 +15,10 @@ from typing import Any
 
 from ..workbook.styles import plain_document, print_setup
 from ..engine import Standard
-from ..engine.words import shown
+from ..engine.words import date, shown
 from ..workbook.contract import EVIDENCE_CHOICES
 from ..workbook.readers import WorkbookData
-from ..workbook.check import CheckResult, outside_message
+from ..workbook.check import CheckResult, content_name, outside_message, prerequisite_name
 from .export import file_stem
 
 TITLE = "佐证材料目录"
@@ -81,9 +81,25 @@ def _examine(path: Path, file: str, typed: Any) -> _Found:
     return _Found(pages)
 
 
+def ledger_key(value: Any, std: Standard) -> int | str | None:
+    """What a 佐证台账 row's first column names: a content's id (1–24), a prerequisite's key
+    ("P1") whether the reader gives the key or the sheet's words (必备条件1), or None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if any(c.id == value for c in std.contents) else None
+    if isinstance(value, str):
+        text = value.strip()
+        keys = [p.id for p in std.prerequisites]
+        if text in keys:
+            return text
+        words = {prerequisite_name(i): key for i, key in enumerate(keys)}
+        return words.get(text.replace(" ", ""))
+    return None
+
+
 def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, folder: Path) -> EvidenceCheck:
     result, named, found = EvidenceCheck(), set(), {}
-    ids = {c.id for c in std.contents}
     has_folder = folder.is_dir()
     if not has_folder:  # said once, not once per listed file
         result.problems.append(("佐证材料文件夹", _no_folder(folder, data)))
@@ -92,8 +108,10 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
     for n, row in data.inputs.ledger_rows():
         content_id, name, _, _, pages, file = (list(row) + [None] * 6)[:6]
         where = data.cell("in_ledger", n)
-        if content_id not in ids:
-            result.problems.append((where, f"评价内容序号应为1～{len(std.contents)}，现为{shown(content_id)}"))
+        if ledger_key(content_id, std) is None:
+            last = prerequisite_name(len(std.prerequisites) - 1)
+            result.problems.append((where, f"应填评价内容序号1～{len(std.contents)}或必备条件1～"
+                                           f"{last.removeprefix('必备条件')}（如“必备条件1”），现为{shown(content_id)}"))
         if name in (None, ""):
             result.problems.append((data.cell("in_ledger", n, 1), "材料名称未填写"))
         if pages is not None and not (isinstance(pages, (int, float)) and pages >= 0 and float(pages).is_integer()):
@@ -114,10 +132,11 @@ def check_evidence(data: WorkbookData, checked: CheckResult, std: Standard, fold
             result.problems.append((data.cell("in_ledger", n, 5), found[n].problem))
         if found[n].pages_problem:
             result.problems.append((data.cell("in_ledger", n, 4), found[n].pages_problem))
+    listed = {ledger_key(row[0], std) for _, row in data.inputs.ledger_rows() if row}
     for i, content in enumerate(checked.assessment.contents):
         if content.points and data.inputs.evidence.get(content.id) != EVIDENCE_CHOICES[0] \
-                and not data.inputs.documents(content.id):
-            result.problems.append((data.cell("in_evidence", i), f"评价内容{content.id}“{content.title}”赋分 "
+                and content.id not in listed:
+            result.problems.append((data.cell("in_evidence", i), f"{content_name(content)}自评得分"
                                     f"{content.points:g}分，佐证台账中没有材料"))
     if has_folder:
         result.unlisted = sorted(p for p in folder.rglob("*") if p.is_file() and p.resolve() not in named
@@ -136,13 +155,15 @@ def _no_folder(folder: Path, data: WorkbookData) -> str:
 
 
 def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[list[Any]]:
-    """The 目录's rows: contents in the standard's order, each document with its page range; a
-    file that is missing or unreadable is marked 缺 and takes no pages from those after it."""
+    """The 目录's rows: the prerequisites (the gate a reviewer checks first) under their names
+    (必备条件1…), then the contents in the standard's order, each document with its page range;
+    a file that is missing or unreadable is marked 缺 and takes no pages from those after it."""
+    headings = [(p.id, "必备条件", f"{prerequisite_name(i)}：{p.title}") for i, p in enumerate(std.prerequisites)]
+    headings += [(c.id, c.indicator, f"（{c.id}）{c.title}") for c in std.contents]
+    ledger = [(n, ledger_key(row[0], std), (list(row) + [None] * 6)[:6]) for n, row in data.inputs.ledger_rows()]
     rows, page = [], 1
-    for content in std.contents:
-        for n, row in data.inputs.ledger_rows():
-            if row[0] != content.id:
-                continue
+    for key, indicator, title in headings:
+        for n, row in [(n, row) for n, listed, row in ledger if listed == key]:
             typed = int(row[4]) if isinstance(row[4], (int, float)) and row[4] >= 0 else 0
             pages = found[n].pages if n in found else typed
             if pages is None:
@@ -150,9 +171,10 @@ def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[
             else:
                 span = f"{page}–{page + pages - 1}" if pages > 0 else "—"
                 page += pages
-            date = row[3].isoformat() if hasattr(row[3], "isoformat") else (row[3] or "")
-            rows.append([len(rows) + 1, content.indicator, f"{content.id} {content.title}", row[1] or "",
-                         row[2] or "", date, pages or "", span, row[5] or ""])
+            # A printed index writes dates as officials do: 2025年7月20日.
+            day = date(row[3]) if hasattr(row[3], "year") else (row[3] or "")
+            rows.append([len(rows) + 1, indicator, title, row[1] or "", row[2] or "", day, pages or "",
+                         span, row[5] or ""])
     return rows
 
 

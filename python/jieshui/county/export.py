@@ -14,10 +14,11 @@ from typing import Any
 
 
 from ..workbook.styles import plain_document, print_setup
-from ..engine.words import BLANK, NOT_APPLICABLE, met_word
+from ..engine.conclusion import self_conclusion
+from ..engine.words import BLANK, DATE_FORMAT, NOT_APPLICABLE, TERMS, met_word, percent
 from ..files import claim, write_atomically, write_new
 from ..workbook.inputs import WorkbookInputs
-from ..workbook.check import CheckResult, Problem
+from ..workbook.check import CheckResult, Problem, cell_words
 from .office import PDF_TIMEOUT, OfficeRun
 
 TITLE = "节水型社会达标建设复核自评赋分表"
@@ -53,6 +54,7 @@ class SubmissionWriter:
         # Every text is quoted: "=..." typed by an official stays text when a cell is edited.
         book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''}{TITLE}",
                                                     "created": dt.datetime.combine(self.day, dt.time())})
+        self.own_formats(book)
         ws = book.add_worksheet("报送表")
         row = self.header(ws)
         row = self.contents(ws, row)
@@ -69,6 +71,17 @@ class SubmissionWriter:
         book.close()
         return stream.getvalue()
 
+    def own_formats(self, book: Any) -> None:
+        """Points as officials write them (4, 96.5: General on a value rounded to hundredths, not
+        4.0) and the 填报日期 as a Chinese date (2025年7月20日) on this signed form."""
+        body = {"font_name": "仿宋", "font_size": 11, "border": 1, "valign": "vcenter", "align": "center"}
+        self.points = book.add_format({**body, "num_format": "General"})
+        self.bold_points = book.add_format({**body, "bold": True, "num_format": "General"})
+        self.report_date = book.add_format({"font_name": "宋体", "font_size": 11, "align": "left",
+                                            "num_format": DATE_FORMAT})
+        self.conclusion = book.add_format({**body, "bold": True, "align": "left", "text_wrap": True,
+                                           "quote_prefix": True})
+
     def header(self, ws: Any) -> int:
         county = self.inputs.county
         name = county.get("name") or "（未填县名）"
@@ -83,11 +96,13 @@ class SubmissionWriter:
         ws.write(1, 3, "评价年度：", self.styles.plain)
         ws.write(1, 4, text(f"{year:g}" if isinstance(year, (int, float)) else year or BLANK), self.styles.plain)
         ws.write(2, 0, "联系人：", self.styles.plain)
-        contact = " ".join(str(county.get(k) or "") for k in ("contact", "phone")).strip()
+        contact = "，电话".join(str(county.get(k)) for k in ("contact", "phone") if county.get(k))
         ws.merge_range(2, 1, 2, 2, text(contact or BLANK), self.styles.plain)
         ws.write(2, 3, "填报日期：", self.styles.plain)
-        ws.write(2, 4, text(report_date.isoformat() if isinstance(report_date, dt.date) else report_date or BLANK),
-                 self.styles.plain)
+        if isinstance(report_date, dt.date):
+            ws.write_datetime(2, 4, dt.datetime.combine(report_date, dt.time()), self.report_date)
+        else:
+            ws.write(2, 4, text(report_date or BLANK), self.styles.plain)
         # Which rules scored it: a province's revision has a version of its own (issue 21).
         ws.write(3, 0, "评价标准：", self.styles.plain)
         ws.merge_range(3, 1, 3, 5, text(self.result.standard.version), self.styles.plain)
@@ -100,7 +115,7 @@ class SubmissionWriter:
             ws.merge_range(row, 0, row, 5, f"复核提示：{len(self.problems)}项（见表后清单）", self.styles.hint)
             row += 1
         self.header_row = row
-        ws.write_row(row, 0, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "计算值"], self.styles.header)
+        ws.write_row(row, 0, ["序号", TERMS["indicator"], "评价内容", TERMS["max_points"], "自评得分", TERMS["value"]], self.styles.header)
         return row + 1
 
     def contents(self, ws: Any, row: int) -> int:
@@ -108,19 +123,18 @@ class SubmissionWriter:
             ws.write(row, 0, c.id, self.styles.center)
             ws.write(row, 1, text(c.indicator), self.styles.text)
             ws.write(row, 2, text(c.title), self.styles.text)
-            ws.write(row, 3, c.max_points, self.styles.points)
+            ws.write_number(row, 3, round(c.max_points, 2), self.points)
             if c.points is None:  # 缺数据 or 错误, as the workbook's 得分 cell says
                 ws.write(row, 4, c.state or BLANK, self.styles.center)
             else:
-                ws.write_number(row, 4, c.points, self.styles.points)
-            if c.not_applicable:
-                ws.write(row, 5, NOT_APPLICABLE, self.styles.center)
-            else:
-                self.number_or_dash(ws, row, 5, c.value, self.styles.percent)
+                ws.write_number(row, 4, round(c.points, 2), self.points)
+            # The 完成值 as prose writes a rate (82.2%, 100%): one decimal, none when whole.
+            shown_value = NOT_APPLICABLE if c.not_applicable else BLANK if c.value is None else percent(c.value)
+            ws.write(row, 5, shown_value, self.styles.center)
             row += 1
-        for p in self.result.prerequisites:
-            ws.write(row, 0, p.id, self.styles.center)
-            ws.write(row, 1, "必备条件", self.styles.text)
+        for n, p in enumerate(self.result.prerequisites, start=1):
+            # 必备条件1…4, as the standard numbers them (the code's key is not a word).
+            ws.merge_range(row, 0, row, 1, f"必备条件{n}", self.styles.center)
             ws.write(row, 2, text(p.title), self.styles.text)
             ws.write(row, 3, BLANK, self.styles.center)
             ws.write(row, 4, met_word(p.met, p.invalid), self.styles.center)
@@ -129,21 +143,20 @@ class SubmissionWriter:
             row += 1
         return row
 
-    def number_or_dash(self, ws: Any, row: int, col: int, value: float | None, fmt: Any) -> None:
-        if value is None:
-            ws.write(row, col, BLANK, self.styles.center)
-        else:
-            ws.write_number(row, col, value, fmt)
-
     def totals(self, ws: Any, row: int) -> int:
         r = self.result
-        for label, value in (("基本分", r.base), ("加分", r.bonus), ("总分", r.total)):
+        for label, value in (("基本分", r.base), ("加分", r.bonus), ("自评总分", r.total)):
             ws.merge_range(row, 0, row, 3, label, self.styles.bold_text)
-            ws.merge_range(row, 4, row, 5, None, self.styles.bold_points)
-            self.number_or_dash(ws, row, 4, value, self.styles.bold_points)
+            if value is None:
+                ws.merge_range(row, 4, row, 5, BLANK, self.bold_points)
+            else:
+                ws.merge_range(row, 4, row, 5, None, self.bold_points)
+                ws.write_number(row, 4, round(value, 2), self.bold_points)
             row += 1
-        ws.merge_range(row, 0, row, 3, "结论", self.styles.bold_text)
-        ws.merge_range(row, 4, row, 5, r.verdict, self.styles.bold_text)
+        # The county's own conclusion; 资料复核 and 现场复核 are the province's decisions.
+        ws.merge_range(row, 0, row, 1, "自评结论", self.styles.bold_text)
+        ws.merge_range(row, 2, row, 5, self_conclusion(r), self.conclusion)
+        ws.set_row(row, 32)
         return row + 1
 
     def signatures(self, ws: Any, row: int) -> int:
@@ -164,8 +177,8 @@ class SubmissionWriter:
             ws.merge_range(row, 0, row, 5, title, style)
             row += 1
             for n, problem in enumerate(problems, start=1):
-                where = f"（{problem.cell}）" if problem.cell else ""
-                line = f"{n}. [{problem.kind}] {problem.message}{where}"
+                where = f"（{cell_words(problem.cell)}）" if problem.cell else ""
+                line = f"{n}.【{problem.kind}】{problem.message}{where}"
                 ws.merge_range(row, 0, row, 5, line, text_style)
                 ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
                 row += 1
@@ -192,7 +205,7 @@ def pdf_with_libreoffice(source: Path) -> tuple[Path | None, str]:
     plainly when it is not."""
     office = libreoffice()
     if office is None:
-        return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请用 Excel 或 Word、WPS 打开后另存为 PDF）"
+        return None, "未生成 PDF：本机没有 LibreOffice（Windows 上请用 Office 或 WPS 打开后另存为 PDF）"
     target = claim(source.with_suffix(".pdf"))
     try:
         with OfficeRun() as run:
@@ -205,7 +218,7 @@ def pdf_with_libreoffice(source: Path) -> tuple[Path | None, str]:
     finally:
         if not target.stat().st_size:  # stopped or failed: give the claimed name back
             target.unlink(missing_ok=True)
-    return None, f"未生成 PDF：{failure}（可在 Excel、Word 或 WPS 中打开{source.suffix}文件后打印为 PDF）"
+    return None, f"未生成 PDF：{failure}（可在 Office 或 WPS 中打开{source.suffix}文件后另存为 PDF）"
 
 
 def export(checked: CheckResult, inputs: WorkbookInputs, out_dir: Path, day: dt.date,

@@ -24,7 +24,7 @@ from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION,
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData, WorkbookError
 from .recalc import recalculated
-from .unit_files import checked_year, identity_cell
+from .unit_files import checked_year, identity_cell, item_label
 from .unit_returns import UnitReturn, distinct_files, read_unit_file
 
 KEPT = "保留原值（填报表中为空）"  # 填报记录's 新值 for a figure a blank did not clear
@@ -94,7 +94,7 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
     who = back.identity
     if plausible_year(who.get("year")) is None:  # split refuses such a year: this file was altered
         plan.problems.append(f"{back.path.name}：{identity_cell('year')}（隐藏的身份表）的{year_problem(who.get('year'))}，"
-                             "不能汇总，请使用县节水办分发的填报表")
+                             "不能汇总，请使用领导小组办公室分发的填报表")
         return False
     for theirs, ours, label in (k for k in COUNTY_KEYS if k[0] != "city"):  # a city may be blank
         if not _same(who.get(theirs), county.get(ours)):
@@ -140,7 +140,9 @@ def _fields(data: WorkbookData, back: UnitReturn, std: Standard) -> list[Field]:
                            old, value, where))
     for item_id, (mark, where) in back.evidence.items():
         name, index, old = _evidence_cell(inputs, std, item_id)
-        fields.append((data.cell(name, index), f"{item_id}佐证材料", old, mark, where))
+        shown = item_label(std, item_id)
+        label = f"{shown}的佐证材料" if shown != item_id else f"第{item_id}项评价内容的佐证材料"
+        fields.append((data.cell(name, index), label, old, mark, where))
     return fields
 
 
@@ -153,7 +155,7 @@ def plan_merge(data: WorkbookData, returns: list[UnitReturn], std: Standard,
     county, source = _county(data, returns)
     for theirs, ours, label in COUNTY_KEYS:  # a blank template takes the county from the files
         if source is not None and county.get(ours) not in (None, ""):
-            plan.changes.append(Change("县节水办", data.cell(county_name(ours)), label, None, county[ours], source))
+            plan.changes.append(Change("领导小组办公室", data.cell(county_name(ours)), label, None, county[ours], source))
     units: dict[str, list[UnitReturn]] = {}
     for back in returns:
         if _identity(plan, county, back):
@@ -216,8 +218,8 @@ def _older(plan: MergePlan, back: UnitReturn, last: Merged | None, changes: int)
     saved = back.saved.replace(second=0, microsecond=0)  # 填报记录 keeps minutes
     if last is None or saved >= last.saved:
         return
-    plan.problems.append(f"{back.path.name}：{back.unit}的这份填报表保存于{back.saved:{LOG_TIME}}，早于已汇总的 "
-                         f"{last.file}（保存于{last.saved:{LOG_TIME}}，见“填报记录”），汇总会用较早的数值改动 "
+    plan.problems.append(f"{back.path.name}：{back.unit}的这份填报表保存于{back.saved:{LOG_TIME}}，早于已汇总的"
+                         f"{last.file}（保存于{last.saved:{LOG_TIME}}，见“填报记录”），汇总会用较早的数值改动"
                          f"{changes}处；请改用该单位最新的填报表，如确要以这份为准，请加 --allow-older 重新汇总")
 
 

@@ -24,7 +24,9 @@ from ..workbook.readers import WorkbookData, WorkbookError
 
 SHEET_FORM, SHEET_UTILITIES, SHEET_EVIDENCE, SHEET_REPORT, SHEET_IDENTITY = (
     "填报", "供水单位", "佐证材料", "月报", "_identity")
-FORM_HEADERS = ("序号", "数据项", "单位", "数值", "说明", "用于", "键名")
+FORM_HEADERS = ("序号", "数据项", "单位", "数值", "说明", "用于")
+# KEY_COL: the hidden column where files split wrote before template 2025.5 named each
+# row's input (a key is no word for a unit to see); a return still holding it is checked.
 VALUE_COL, KEY_COL = 3, 6
 REPORT_FIELDS = ("进展情况", "存在问题", "下步打算", "报送日期")
 IDENTITY_FIELDS = ("county", "province", "city", "year", "unit", "template", "made")
@@ -36,14 +38,14 @@ UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')  # not allowed (or unwise) in a
 def unit_inputs(std: Standard, unit: str) -> list[tuple[str, str]]:
     """(input key, what it is used for) of every input the unit leads, in the standard's order."""
     uses: dict[str, list[str]] = {}
-    for prereq in std.prerequisites:
+    for n, prereq in enumerate(std.prerequisites, start=1):
         if prereq.lead == unit:
             for key in prereq.input_keys:
-                uses.setdefault(key, []).append(f"必备条件{prereq.id}")
+                uses.setdefault(key, []).append(f"必备条件{n}")
     for content in std.contents:
         if content.lead == unit and content.measure != "leakage":
             for key in dict.fromkeys(content.input_keys):
-                uses.setdefault(key, []).append(f"评价内容{content.id}")
+                uses.setdefault(key, []).append(f"第{content.id}项评价内容")
     order = list(std.inputs)
     return sorted(((k, "、".join(v)) for k, v in uses.items()), key=lambda kv: order.index(kv[0]))
 
@@ -56,6 +58,12 @@ def evidence_items(std: Standard, unit: str) -> list[tuple[str, str, str]]:
     """(id as in the workbook, title, evidence list) of what the unit leads."""
     items = [(p.id, p.title, "、".join(p.evidence)) for p in std.prerequisites if p.lead == unit]
     return items + [(str(c.id), c.title, "、".join(c.evidence)) for c in std.contents if c.lead == unit]
+
+
+def item_label(std: Standard, item_id: str) -> str:
+    """What the 佐证材料 sheet shows for an item: a content's number, 必备条件1 for P1."""
+    keys = [p.id for p in std.prerequisites]
+    return f"必备条件{keys.index(item_id) + 1}" if item_id in keys else item_id
 
 
 def file_part(text: Any, blank: str) -> str:
@@ -120,13 +128,13 @@ class UnitFileWriter:
         ws.merge_range(0, 0, 0, last_col, f"{head}{self.unit}{text}", self.styles.title)
 
     def form(self, ws: Any) -> None:
-        self._title(ws, " 填报表：请只填写黄色单元格，填好后交回县节水办", len(FORM_HEADERS) - 1)
+        self._title(ws, " 填报表：请只填写黄色单元格，填好后交回领导小组办公室", len(FORM_HEADERS) - 1)
         ws.write_row(1, 0, FORM_HEADERS, self.styles.header)
         for n, (key, use) in enumerate(unit_inputs(self.std, self.unit)):
             row, spec = FIRST_ROW + n, self.std.inputs[key]
             fmt, validation = validation_for(self.std, key, self.styles)
             ws.write_number(row, 0, n + 1, self.styles.center)
-            for col, text in ((1, spec.label), (2, spec.unit), (4, spec.definition), (5, use), (KEY_COL, key)):
+            for col, text in ((1, spec.label), (2, spec.unit), (4, spec.definition), (5, use)):
                 ws.write_string(row, col, text, self.styles.text)
             value = self.inputs.inputs.get(key)
             self._prefill(ws, row, VALUE_COL, value)
@@ -138,13 +146,13 @@ class UnitFileWriter:
                 ws.write_blank(row, VALUE_COL, None, fmt)
             ws.data_validation(row, VALUE_COL, row, VALUE_COL, validation)
             ws.set_row(row, text_height([(spec.label, 28), (spec.definition, 50)]))
-        for col, width in enumerate((5, 28, 8, 14, 50, 16, 0)):
-            ws.set_column(col, col, width, None, {"hidden": col == KEY_COL})
+        for col, width in enumerate((5, 28, 8, 14, 50, 16)):
+            ws.set_column(col, col, width)
         self._finish(ws)
 
     def utilities(self, ws: Any) -> None:
         fields = self.std.utility_fields
-        self._title(ws, " 城镇公共供水单位（评价内容17，CJJ 92-2016）", len(UTILITY_FIELDS))
+        self._title(ws, " 城镇公共供水单位（用于计算供水管网漏损率，CJJ 92-2016）", len(UTILITY_FIELDS))
         ws.write_row(1, 0, ["序号", *(f"{fields[k].label}（{fields[k].unit}）" if fields[k].unit else fields[k].label
                                    for k in UTILITY_FIELDS)], self.styles.header)
         for n, values in enumerate(self.inputs.utilities):
@@ -162,13 +170,14 @@ class UnitFileWriter:
         self._finish(ws)
 
     def evidence(self, ws: Any) -> None:
-        self._title(ws, " 佐证材料：材料齐全的标注“提供”", 3)
-        ws.write_row(1, 0, ["编号", "评价内容 / 必备条件", "佐证材料", "标注"], self.styles.header)
+        given, missing = EVIDENCE_CHOICES
+        self._title(ws, f" 佐证材料：材料已整理齐全的标注“{given}”", 3)
+        ws.write_row(1, 0, ["序号", "评价内容或必备条件", "佐证材料", "标注"], self.styles.header)
         marks = {**self.inputs.prereq_evidence, **{str(k): v for k, v in self.inputs.evidence.items()}}
         items = evidence_items(self.std, self.unit)
         for n, (item_id, title, evidence) in enumerate(items):
             row = FIRST_ROW + n
-            ws.write_string(row, 0, item_id, self.styles.center)
+            ws.write_string(row, 0, item_label(self.std, item_id), self.styles.center)
             ws.write_string(row, 1, title, self.styles.text)
             ws.write_string(row, 2, evidence, self.styles.text)
             ws.write(row, 3, marks.get(item_id), self.styles.input_center)
@@ -177,13 +186,13 @@ class UnitFileWriter:
         if items:
             ws.data_validation(FIRST_ROW, 3, FIRST_ROW + len(items) - 1, 3, {
                 "validate": "list", "source": list(EVIDENCE_CHOICES), "input_title": "佐证材料",
-                "input_message": "材料已整理齐全填“提供”，否则填“缺”"})
+                "input_message": f"材料已整理齐全填“{given}”，否则填“{missing}”"})
         for col, width in enumerate((6, 40, 40, 8)):
             ws.set_column(col, col, width)
         self._finish(ws)
 
     def report(self, ws: Any) -> None:
-        self._title(ws, f" 月报（每月{self.std.report_day}日前报县节水办）", 1)
+        self._title(ws, f" 月报（每月{self.std.report_day}日前报领导小组办公室）", 1)
         for n, label in enumerate(REPORT_FIELDS):
             row = FIRST_ROW + n
             ws.write_string(row, 0, label, self.styles.header)

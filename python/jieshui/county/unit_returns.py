@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import UTILITY_FIELDS, Standard
+from ..engine.words import EVIDENCE_GIVEN, EVIDENCE_MISSING
 from ..workbook.contract import UTILITY_ROWS
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookError, screen
 from ..workbook.readers.base import MAX_WORKBOOK_BYTES
 from .unit_files import (FIRST_ROW, FORM_HEADERS, IDENTITY_FIELDS, KEY_COL, PREFILL, REPORT_FIELDS, SHEET_EVIDENCE,
                          SHEET_FORM, SHEET_IDENTITY, SHEET_REPORT, SHEET_UTILITIES, VALUE_COL, evidence_items,
-                         leads_utilities, unit_file, unit_inputs)
+                         item_label, leads_utilities, unit_file, unit_inputs)
 
 
 @dataclass
@@ -57,8 +58,10 @@ def _expect(result: UnitReturn, ws: Any, row: int, col: int, expected: Any) -> N
 def _form(result: UnitReturn, ws: Any, std: Standard) -> None:
     for n, (key, use) in enumerate(unit_inputs(std, result.unit)):
         row, spec = FIRST_ROW + n, std.inputs[key]
-        for col, expected in ((1, spec.label), (2, spec.unit), (KEY_COL, key)):
+        for col, expected in ((1, spec.label), (2, spec.unit)):
             _expect(result, ws, row, col, expected)
+        if ws.cell(row + 1, KEY_COL + 1).value not in (None, ""):  # a file split wrote before 2025.5
+            _expect(result, ws, row, KEY_COL, key)
         cell = ws.cell(row + 1, VALUE_COL + 1)
         result.values[key] = (_blank(cell.value), f"{ws.title}!{cell.coordinate}")
 
@@ -80,12 +83,18 @@ def _utilities(result: UnitReturn, ws: Any) -> None:
                                f"（最多{UTILITY_ROWS}个供水单位）")
 
 
+# The marks of files split wrote before 2025.5, read as today's words.
+_EARLIER_MARKS = {"提供": EVIDENCE_GIVEN, "缺": EVIDENCE_MISSING}
+
+
 def _evidence(result: UnitReturn, ws: Any, std: Standard) -> None:
     for n, (item_id, title, _) in enumerate(evidence_items(std, result.unit)):
         row = FIRST_ROW + n
-        _expect(result, ws, row, 0, item_id)
+        if ws.cell(row + 1, 1).value != item_id:  # files split wrote before 2025.5 showed P1
+            _expect(result, ws, row, 0, item_label(std, item_id))
         cell = ws.cell(row + 1, 4)
-        result.evidence[item_id] = (_blank(cell.value), f"{ws.title}!{cell.coordinate}")
+        mark = _blank(cell.value)
+        result.evidence[item_id] = (_EARLIER_MARKS.get(mark, mark), f"{ws.title}!{cell.coordinate}")
 
 
 def _report(result: UnitReturn, ws: Any) -> None:
@@ -102,7 +111,7 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
     except Exception:  # openpyxl raises many kinds on a damaged part
         raise WorkbookError(f"文件{path.name}已损坏，无法作为填报表读取") from None
     if SHEET_IDENTITY not in book.sheetnames or SHEET_FORM not in book.sheetnames:
-        raise WorkbookError(f"文件{path.name}不是 jieshui split 生成的填报表（请用县节水办发出的文件填写）")
+        raise WorkbookError(f"文件{path.name}不是由 jieshui 生成的填报表（请用领导小组办公室发出的文件填写）")
     rows = list(book[SHEET_IDENTITY].iter_rows(max_col=2, values_only=True))
     identity = {str(k): v for k, v in rows if k in IDENTITY_FIELDS}
     prefilled = {str(k).removeprefix(PREFILL): _blank(v) for k, v in rows if str(k).startswith(PREFILL)}
@@ -122,7 +131,7 @@ def read_unit_file(path: Path, std: Standard) -> UnitReturn:
     _stray(result, book, std)
     if result.tampered:  # what to do, once, after the cells
         result.tampered.append("只能填写黄色单元格：请把上述单元格改回原样（表格外的内容移入黄色单元格或删除），"
-                               "或在县节水办分发的原表中重新填写后交回")
+                               "或在领导小组办公室分发的原表中重新填写后交回")
     return result
 
 
@@ -135,6 +144,8 @@ def _stray(result: UnitReturn, book: Any, std: Standard) -> None:
     template = openpyxl.load_workbook(io.BytesIO(unit_file(std, WorkbookInputs(), result.unit, dt.date.today())))
     read = {cell for _, cell in (*result.values.values(), *result.evidence.values())}
     read |= {f"{SHEET_REPORT}!B{FIRST_ROW + n + 1}" for n in range(len(REPORT_FIELDS))}
+    # The hidden key column of a file split wrote before 2025.5 (checked by _form).
+    read |= {f"{SHEET_FORM}!G{FIRST_ROW + n}" for n in range(len(unit_inputs(std, result.unit)) + 1)}
     for ws in book.worksheets:
         if ws.title not in template.sheetnames or ws.title == SHEET_IDENTITY:
             continue

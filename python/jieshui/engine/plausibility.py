@@ -63,7 +63,7 @@ def check_rules(rules: tuple[Plausibility, ...], inputs: Mapping[str, InputSpec]
     problems = []
     ids = [p.id for p in rules]
     if len(set(ids)) != len(ids):
-        problems.append(f"合理性检查 [[plausibility]] 的编号 id 重复：{'、'.join(ids)}")
+        problems.append(f"合理性检查 [[plausibility]] 的 id 重复：{'、'.join(ids)}")
     for rule in rules:
         where = f"合理性检查{rule.id}"
         if not rule.text.strip():

@@ -134,9 +134,21 @@ def _hints(data: WorkbookData, result: Assessment) -> list[Problem]:
     problems = []
     for hint in result.hints:
         first = hint.figures[0]
-        message = hint.located(lambda f, first=first: "" if f == first else _figure_cell(data, f, whole=True))
+        message = hint.located(lambda f, first=first: "" if f == first else
+                               cell_words(_figure_cell(data, f, whole=True)))
         problems.append(Problem(_figure_cell(data, first), "复核提示", message))
     return problems
+
+
+def cell_words(cell: str) -> str:
+    """Where a cell is, as a sentence says it: “基础数据”第40行 for 基础数据!C40, “供水单位”第5–14行
+    for a column's range (the figure's name is beside it; C40 is no word)."""
+    if "!" not in cell:
+        return cell
+    sheet, ref = cell.split("!", 1)
+    rows = [int("".join(ch for ch in part if ch.isdigit()) or 0) for part in ref.replace("$", "").split(":")]
+    span = f"{rows[0]}–{rows[-1]}" if rows[-1] != rows[0] else str(rows[0])
+    return f"“{sheet}”第{span}行"
 
 
 def _figure_cell(data: WorkbookData, figure: str, whole: bool = False) -> str:
