@@ -24,6 +24,8 @@ def unit_form(forms: Path, unit: str) -> Path:
 
 
 def value_cell(book, key: str):
-    """The 填报 sheet's value cell of input `key` (column G names the input of each row)."""
-    ws = book["填报"]
-    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
+    """The 填报 sheet's value cell of input `key`: the row whose 数据项 (column B) is its label."""
+    from jieshui.engine import default_standard
+
+    ws, label = book["填报"], default_standard().inputs[key].label
+    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 2).value == label)

@@ -32,8 +32,11 @@ def test_every_unit_gets_the_inputs_it_leads(split, std):
     day = names[0].rsplit("_", 1)[1]  # one split, one date
     assert re.fullmatch(r"\d{8}\.xlsx", day) and names == sorted(f"示例旗_{u}_填报表_{day}" for u in std.units)
     book = openpyxl.load_workbook(unit_form(files, "住建局"))
-    keys = [row[6] for row in book["填报"].iter_rows(min_row=3, values_only=True) if row[6]]
-    assert keys == [k for k, _ in unit_inputs(std, "住建局")] and "communities_certified" in keys
+    labels = [row[1] for row in book["填报"].iter_rows(min_row=3, values_only=True) if row[1]]
+    keys = [k for k, _ in unit_inputs(std, "住建局")]
+    assert labels == [std.inputs[k].label for k in keys] and "communities_certified" in keys
+    # No key on the sheet (a hidden column is still read by a curious unit): labels only.
+    assert book["填报"].max_column == 6
     assert "供水单位" in book.sheetnames and "月报" in book.sheetnames  # 住建局 leads content 17
     assert book["_identity"].sheet_state == "veryHidden" and book["填报"].protection.sheet
     assert value_cell(book, "communities_certified").value == 16  # pre-filled with today's value
@@ -193,3 +196,43 @@ def test_carry_next_years_stages_show_in_libreoffice(split, tmp_path, std):
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "next.pdf"), "-"], capture_output=True,
                           text=True, check=True).stdout
     assert "2026年2月1日至2月28日" in text and "2025年2月1日" not in text
+
+
+def test_unit_files_are_in_the_glossarys_words(split, std):
+    from glossary import report, workbook_texts
+
+    _, files = split
+    for path in sorted(files.iterdir()):
+        assert report(workbook_texts(path)) == [], path.name
+    unit = std.prerequisites[0].lead  # a unit that leads a prerequisite: its name, never P1
+    shown = [row[0] for row in openpyxl.load_workbook(unit_form(files, unit))["佐证材料"].iter_rows(
+        min_row=3, values_only=True) if row[0]]
+    assert shown == [f"必备条件{n}" for n, p in enumerate(std.prerequisites, 1) if p.lead == unit] + \
+        [str(c.id) for c in std.contents if c.lead == unit]
+
+
+def test_a_return_of_a_file_split_wrote_before_is_still_read(split, std, tmp_path):
+    # Files handed out under template 2025.4 named each row's input in a hidden column G,
+    # showed P1 on the 佐证材料 sheet and took the marks 提供/缺.
+    from jieshui.county.unit_returns import read_unit_file
+
+    _, files = split
+    unit = std.prerequisites[0].lead
+    keys = [k for k, _ in unit_inputs(std, unit)]
+
+    def older(book):
+        form = book["填报"]
+        form.cell(2, 7).value = "键名"
+        for n, key in enumerate(keys):
+            form.cell(3 + n, 7).value = key
+        sheet = book["佐证材料"]
+        for row in range(3, sheet.max_row + 1):
+            if str(sheet.cell(row, 1).value).startswith("必备条件"):
+                sheet.cell(row, 1).value = f"P{sheet.cell(row, 1).value.removeprefix('必备条件')}"
+            if sheet.cell(row, 1).value:
+                sheet.cell(row, 4).value = "提供"
+
+    back = read_unit_file(copy_of(files, unit, tmp_path, older), std)
+    assert back.tampered == []
+    assert back.evidence and {mark for mark, _ in back.evidence.values()} == {"已提供"}
+    assert "P1" in back.evidence
