@@ -14,14 +14,13 @@ import unicodedata
 from typing import Any
 
 import typer
+import typer.core
 from typer.core import TyperCommand, TyperGroup
 
-try:  # typer 0.2x carries its own copy of click
-    from typer._click.core import Context
-    from typer._click.formatting import HelpFormatter
-except ImportError:  # an earlier typer (pyproject allows 0.12) uses click itself
-    from click.core import Context
-    from click.formatting import HelpFormatter
+# click as typer uses it: its own copy (typer 0.2x), or click itself (earlier typer, which the
+# pyproject allows), never a second copy beside the one that parses the command line.
+_click = getattr(typer.core, "_click", None) or typer.core.click
+Context, HelpFormatter = _click.core.Context, _click.formatting.HelpFormatter
 
 HEADINGS = {"Arguments": "参数", "Options": "选项", "Commands": "命令"}
 HELP_OPTION = "显示本帮助并退出。"
