@@ -98,6 +98,8 @@ def test_a_usage_error_is_one_chinese_sentence(args, words):
     said = out.stdout + out.stderr
     assert out.returncode == 2, said
     assert said.startswith("错误：") and words in said and re.search(r"可运行“jieshui[a-z ]* --help”查看用法\n$", said), said
+    command = " ".join(a for a in args[:2] if a in NAMES)  # where the mistake was made
+    assert f"可运行“{' '.join(['jieshui', *command.split()])} --help”" in said, said
     assert said.count("\n") == 1 and problems_in(said, "", tuple(args)) == [] and not [w for w in ENGLISH if w in said], said
 
 

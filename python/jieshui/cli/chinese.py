@@ -155,6 +155,16 @@ class _Chinese:
     def get_short_help_str(self, limit: int = 45) -> str:
         return _short_help(self)
 
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        """click's parser raises some mistakes ("-o" without its value) without the command's
+        context; given it, the message can point at this command's --help."""
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except _click.exceptions.UsageError as exc:
+            if exc.ctx is None:
+                exc.ctx = ctx
+            raise
+
 
 class ChineseCommand(_Chinese, TyperCommand):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
