@@ -150,3 +150,17 @@ def test_score_concludes_the_county_self_assessment():
     assert problems_in(out.stdout, "score ") == []
     # figures as officials write them: no needless decimals, one decimal for a percentage
     assert not re.search(r"\b\d+\.0\b|\.\d\d%", out.stdout), out.stdout
+
+
+def test_the_reference_says_every_exit_code_and_format_for_it_staff():
+    from glossary import markdown_texts
+    from helpers import ROOT
+    from jieshui.cli import common
+
+    doc = ROOT / "docs" / "commands.md"
+    section = doc.read_text(encoding="utf-8").split("\n## 信息中心参考\n", 1)[1]
+    codes = {int(code) for code in re.findall(r"^\| `(\d+)` \|", section, re.M)}
+    assert codes == {value for name, value in vars(common).items() if name.startswith("EXIT_")}
+    for name in ("TOML", "SQLite", "SHA-256", "JSON", "UTF-8", ".xlsm", ".docx", ".csv"):
+        assert f"`{name}" in section or f"{name}`" in section, name
+    assert report(markdown_texts(doc)) == []
