@@ -76,7 +76,7 @@ def test_the_example_recalculated_without_python_equals_the_engine(recalculated,
     assert named(book, "out_total").value == 96.5
     assert named(book, "calc_python").value is False
     cover = [c.value for row in book["说明"].iter_rows() for c in row]
-    assert "内置公式（未连接 Python）" in cover
+    assert "由内置公式计算（未连接 Python）" in cover
 
 
 def test_generated_counties_recalculated_without_python_equal_the_engine(recalculated, std):
@@ -190,3 +190,31 @@ def test_typing_a_wrong_figure_in_libreoffice_shows_words_not_errors(std):
     shown = typed(EXAMPLE_WORKBOOK, "in_permits_total=四十", "in_groundwater_use=99999")
     assert shown["out_total"] == shown["out_verdict"] == std.verdicts["incomplete"]
     assert shown["errors"] == []
+
+
+def submission_conclusion(path):
+    """The 报送表's 自评结论 as the file shows it."""
+    ws = openpyxl.load_workbook(path, data_only=True)["报送表"]
+    row = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "自评结论")
+    return ws.cell(row, 5).value
+
+
+def test_the_conclusion_recalculated_without_python_is_the_engines_sentence(recalculated, std, example):
+    # The 报送表's sentence is a native formula over the totals and 附件2; LibreOffice computes
+    # it, engine.conclusion writes it: the same words, save the count of data problems that
+    # only the engine knows (the workbook says 数据尚不完整 without it).
+    from jieshui.builder.conclusion import INCOMPLETE
+    from jieshui.engine.conclusion import self_conclusion
+
+    wrong, kinds = [], set()
+    for raw, path in recalculated:
+        result = assess(example if raw is None else raw, std)
+        incomplete = result.verdict == std.verdicts["incomplete"] or result.total is None
+        expected = INCOMPLETE if incomplete else self_conclusion(result)
+        kinds.add(result.verdict)
+        if submission_conclusion(path) != expected:
+            wrong.append((path.name, submission_conclusion(path), expected))
+    assert not wrong, wrong[:5]
+    assert set(std.verdicts.values()) <= kinds  # every kind of conclusion was compared
+    assert submission_conclusion(recalculated[0][1]) == \
+        "自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足"

@@ -125,7 +125,7 @@ def test_filled_template_gives_the_engine_result(tmp_path, std, example):
     assert expected.errors == []
     assert points == pytest.approx([c.points for c in expected.contents])
     assert (base, bonus, total) == pytest.approx((expected.base, expected.bonus, expected.total))
-    assert verdict == expected.verdict == "不具备达标条件"
+    assert verdict == expected.verdict == std.verdicts["veto"] == "不满足必备条件"
 
 
 def test_bad_input_shows_a_chinese_message_not_an_error(tmp_path, std, example):

@@ -51,25 +51,25 @@ LADDER = {("评价内容", 21, "规则类型"): "分档得分（越高越好）"
 
 # (what the province typed, the cell that must be named, words the message must hold)
 CASES = {
-    "ladder out of order": ({**LADDER, ("评价内容", 21, "第1档界限"): 0.20, ("评价内容", 21, "第1档分值"): 1.0,
-                             ("评价内容", 21, "第2档界限"): 0.10, ("评价内容", 21, "第2档分值"): 5.0},
+    "ladder out of order": ({**LADDER, ("评价内容", 21, "第1档界限"): 0.20, ("评价内容", 21, "第1档得分"): 1.0,
+                             ("评价内容", 21, "第2档界限"): 0.10, ("评价内容", 21, "第2档得分"): 5.0},
                             ("评价内容", 21, "第1档界限"), "从差到好排列"),
-    "ladder above 100 %": ({**LADDER, ("评价内容", 21, "第1档界限"): 1.5, ("评价内容", 21, "第1档分值"): 5.0},
+    "ladder above 100 %": ({**LADDER, ("评价内容", 21, "第1档界限"): 1.5, ("评价内容", 21, "第1档得分"): 5.0},
                            ("评价内容", 21, "第1档界限"), "0%与100%之间"),
-    "ladder points": ({**LADDER, ("评价内容", 21, "第1档界限"): 0.1, ("评价内容", 21, "第1档分值"): 3.0},
-                      ("评价内容", 21, "第1档分值"), "最高一档等于分值"),
+    "ladder points": ({**LADDER, ("评价内容", 21, "第1档界限"): 0.1, ("评价内容", 21, "第1档得分"): 3.0},
+                      ("评价内容", 21, "第1档得分"), "最高一档等于分值"),
     "target": ({("评价内容", 5, "目标值"): 1.2}, ("评价内容", 5, "目标值"), "当前为120%"),
     "step": ({("评价内容", 5, "步长"): 0}, ("评价内容", 5, "步长"), "0%与100%之间"),
     "deduct": ({("评价内容", 5, "每步扣分"): 9}, ("评价内容", 5, "每步扣分"), "当前为9"),
     "cutoff": ({("评价内容", 5, "不得分界限"): 0.9}, ("评价内容", 5, "不得分界限"), "低于目标值80%"),
     "rule of 17": ({("评价内容", 17, "规则类型"): "越高越好"}, ("评价内容", 17, "规则类型"), "漏损率应越低越好"),
-    "points": ({("评价内容", 5, "分值"): 0}, ("评价内容", 5, "分值"), "分值应大于0"),
-    "items": ({("得分项", 8, "分值"): 0.5}, ("得分项", 8, "分值"), "各项分值之和2应等于分值3"),
+    "points": ({("评价内容", 5, "标准分"): 0}, ("评价内容", 5, "标准分"), "分值应大于0"),
+    "items": ({("得分项", 8, "标准分"): 0.5}, ("得分项", 8, "标准分"), "各项分值之和2应等于分值3"),
     "lead": ({("评价内容", 3, "牵头单位"): "外星局"}, ("评价内容", 3, "牵头单位"), "“外星局”不在“责任单位”表中"),
-    "prerequisite": ({("必备条件", "P2", "配合单位"): "外星局"}, ("必备条件", "P2", "配合单位"), "“外星局”"),
+    "prerequisite": ({("必备条件", "必备条件2", "配合单位"): "外星局"}, ("必备条件", "必备条件2", "配合单位"), "“外星局”"),
     "pass mark": ({("总体", "合格分", ""): 500}, ("总体", "合格分", ""), "合格分500应在0与总分之间"),
     "bonus cap": ({("总体", "加分上限", ""): 7}, ("总体", "加分上限", ""), "应等于加分上限7"),
-    "base sum": ({("评价内容", 5, "分值"): 6.0}, ("总体", "基本分", ""), "基本分各内容分值之和为101"),
+    "base sum": ({("评价内容", 5, "标准分"): 6.0}, ("总体", "基本分", ""), "基本分各内容分值之和为101"),
 }
 
 
@@ -80,7 +80,7 @@ def test_every_rule_error_names_its_cell_in_the_workbooks_words(exported, tmp_pa
     out = run("standard", "import", edited, "-o", tmp_path / "x.toml")
     assert out.returncode == 2 and not (tmp_path / "x.toml").exists(), out.stdout + out.stderr
     head, *lines = out.stderr.strip().splitlines()
-    assert head.startswith("错误：评价标准工作簿 省级细则.xlsx 有") and "评价标准文件" not in out.stderr
+    assert head.startswith("错误：评价标准工作簿省级细则.xlsx有") and "评价标准文件" not in out.stderr
     assert lines and all(PROBLEM_LINE.match(line) for line in lines), out.stderr  # every one at a cell
     named = [line for line in lines if line.startswith(cell(exported, *expected))]
     assert named and words in named[0], out.stderr
@@ -124,4 +124,4 @@ def test_diff_names_verdicts_carried_data_and_fields_by_their_labels_not_keys(tm
     assert len(lines) == 3 and not any(re.search(r"[a-z_]{4,}", line) for line in lines), out.stdout
     labels = {key: raw["inputs"][key]["label"] for key in ("nonconventional_use_last_year", "nonconventional_use")}
     assert f"“{labels['nonconventional_use_last_year']}←{labels['nonconventional_use']}”改为“（无）”" in out.stdout
-    assert raw["utility_fields"]["pipe_length_km"]["label"] in out.stdout and "合格分时的结论" in out.stdout
+    assert raw["utility_fields"]["pipe_length_km"]["label"] in out.stdout and "合格分时县区的自评结论" in out.stdout

@@ -91,9 +91,9 @@ def test_a_province_variant_made_in_the_workbook_equals_the_toml(exported, tmp_p
                ("评价内容", 21, "步长"): None, ("评价内容", 21, "每步扣分"): None,
                ("评价内容", 21, "部分得分"): None,
                **{("评价内容", 21, f"第{k}档界限"): limit for k, limit in enumerate((0.05, 0.10, 0.15, 0.20), 1)},
-               **{("评价内容", 21, f"第{k}档分值"): p for k, p in enumerate((1.0, 2.0, 3.0, 5.0), 1)}}
+               **{("评价内容", 21, f"第{k}档得分"): p for k, p in enumerate((1.0, 2.0, 3.0, 5.0), 1)}}
     variant = load_standard(VARIANT)
-    changes.update({("总体", "版本", "值"): variant.version, ("总体", "来源说明", "值"): variant.source})
+    changes.update({("总体", "版本", "值"): variant.version, ("总体", "依据", "值"): variant.source})
     edited = edit(exported, tmp_path / "示例省.xlsx", changes)
     out = run("standard", "diff", VARIANT, edited)
     assert out.returncode == 0 and "两个评价标准相同" in out.stdout, out.stdout
@@ -101,14 +101,14 @@ def test_a_province_variant_made_in_the_workbook_equals_the_toml(exported, tmp_p
 
 
 @pytest.mark.parametrize("change, fragment", [
-    ({("评价内容", 5, "目标值"): "八十"}, "评价内容!G7（目标值）应填不小于0的数字"),
-    ({("评价内容", 17, "规则类型"): "看情况"}, "评价内容!F19（规则类型）应为"),
-    ({("评价内容", 8, "规则类型"): "越高越好"}, "评价内容!F10（规则类型）应为“逐项得分”"),  # pasted: no list check
-    ({("评价内容", 24, "规则类型"): "看情况"}, "评价内容!F26（规则类型）应为“加分项”"),
-    ({("评价内容", 3, "牵头单位"): None}, "评价内容!W5（牵头单位）不能为空"),
-    ({("评价内容", 21, "规则类型"): "分档得分（越高越好）"}, "评价内容!M23：分档得分至少要填第1档"),
-    ({("必备条件", "P2", "必备条件"): ""}, "必备条件!B4（必备条件）不能为空"),
-    ({("评价内容", 5, "分值"): 6.0}, "基本分各内容分值之和为101"),
+    ({("评价内容", 5, "目标值"): "八十"}, "评价内容!F7（目标值）应填不小于0的数字"),
+    ({("评价内容", 17, "规则类型"): "看情况"}, "评价内容!E19（规则类型）应为"),
+    ({("评价内容", 8, "规则类型"): "越高越好"}, "评价内容!E10（规则类型）应为“逐项得分”"),  # pasted: no list check
+    ({("评价内容", 24, "规则类型"): "看情况"}, "评价内容!E26（规则类型）应为“加分项”"),
+    ({("评价内容", 3, "牵头单位"): None}, "评价内容!U5（牵头单位）不能为空"),
+    ({("评价内容", 21, "规则类型"): "分档得分（越高越好）"}, "评价内容!L23：分档得分至少要填第1档"),
+    ({("必备条件", "必备条件2", "必备条件"): ""}, "必备条件!B4（必备条件）不能为空"),
+    ({("评价内容", 5, "标准分"): 6.0}, "基本分各内容分值之和为101"),
 ])
 def test_each_wrong_cell_is_named(exported, tmp_path, change, fragment):
     edited = edit(exported, tmp_path / "改错.xlsx", change)
@@ -131,7 +131,7 @@ def test_a_workbook_that_is_not_a_standard_is_refused(tmp_path):
 #           the cut-off is 70 %, 77.06 % is above it, so still 4.
 #   内容 17: leakage R_BL 9.22 % > 9 %: the threshold gives 0 (the default steps gave 8 - 2 = 6).
 #   内容 21: reclaimed water 18.51 % reaches the 15 % band, not 20 %: 3 (the default gave 4).
-#   base 91.5 - 6 - 1 = 84.5, bonus 5, total 89.5 ≥ 85: 资料复核合格，进入现场复核.
+#   base 91.5 - 6 - 1 = 84.5, bonus 5, total 89.5 ≥ 85: the county's 自评总分达到合格线.
 VARIANT_POINTS = {5: 4.0, 17: 0.0, 21: 3.0}
 
 
@@ -139,7 +139,7 @@ def test_the_variant_scores_as_derived_through_the_cli():
     doc = json.loads(run("score", EXAMPLE, "--json", "--standard", VARIANT).stdout)
     assert {c["id"]: c["points"] for c in doc["contents"] if c["id"] in VARIANT_POINTS} == VARIANT_POINTS
     assert (doc["base"], doc["bonus"], doc["total"]) == (84.5, 5.0, 89.5)
-    assert doc["verdict"] == "资料复核合格，进入现场复核"
+    assert doc["verdict"] == "自评总分达到合格线"
 
 
 def test_the_cutoff_takes_a_county_below_it_to_zero(tmp_path, example):
@@ -162,7 +162,7 @@ def test_the_udf_reads_the_new_rules_from_the_row(content_id, value, expected):
 def test_the_udf_gap_of_a_ladder_aims_at_its_best_band():
     # 18.51 % of 1,340 万m³ treated is 248; the 20 % band needs 268: 20 万m³ more.
     gap = udf("JS_GAP", variant_row(21), 248 / 1340, 248.0, 1340.0)
-    assert "距目标20%差1.5个百分点" in gap and "还需新增再生水利用量20万m³" in gap
+    assert "距目标20%差1.5个百分点" in gap and "再生水利用量较目标少20万立方米" in gap
 
 
 UDFS = load_udfs()
@@ -207,7 +207,7 @@ def test_libreoffice_recalculates_the_variant_as_derived(variant_workbook, tmp_p
     shown = {k: sheet.cell(first + k - 1, col).value for k in VARIANT_POINTS}
     assert shown == VARIANT_POINTS
     assert named(book, "out_total").value == 89.5
-    assert named(book, "out_verdict").value == "资料复核合格，进入现场复核"
+    assert named(book, "out_verdict").value == "自评总分达到合格线"
     assert not visible_errors(result)
 
 
@@ -238,20 +238,24 @@ def test_diff_names_every_kind_of_change(tmp_path):
     out = run("standard", "diff", "默认", changed)
     assert out.returncode == 1
     assert "总体：合格分由“85”改为“80”" in out.stdout
-    assert "必备条件 P2：内容由“用水强度符合控制指标" in out.stdout
-    assert "评价内容4“公共供水管网内非居民用水大户计划用水管理覆盖率”：牵头单位由“住建局”改为“水利局”" in out.stdout
-    assert "合理性检查 H5：删除“再生水利用量 > 非常规水源利用量" in out.stdout
-    assert "合理性检查 H8：新增“再生水利用量 > 非常规水源利用量" in out.stdout
+    assert "必备条件2：内容由“用水强度符合控制指标" in out.stdout
+    assert "第4项评价内容“公共供水管网内非居民用水大户计划用水管理覆盖率”：牵头单位由“住建局”改为“水利局”" in out.stdout
+    assert "合理性检查H5：删除“再生水利用量 > 非常规水源利用量" in out.stdout
+    assert "合理性检查H8：新增“再生水利用量 > 非常规水源利用量" in out.stdout
 
 
-def test_sources_are_shown_to_the_official(std):
-    out = run("standard")
-    assert "来源" in out.stdout and "复核公开报道" in out.stdout and "本软件默认" in out.stdout
+def test_sources_are_shown_in_official_words(std):
+    # The standard file says where each content came from (实施方案, 本软件默认 …); the county
+    # reads the standard's own words: 评价标准 for the content, 通用设置 for its points.
     data = read_workbook(EXAMPLE_WORKBOOK, std)
-    assert {row[Param.SOURCE] for row in data.standard_table} == {"实施方案／本软件默认"}
+    assert {row[Param.SOURCE] for row in data.standard_table} == {"评价标准／通用设置"}
     book = openpyxl.load_workbook(EXAMPLE_WORKBOOK)
     texts = [c.value for row in book["评价标准"].iter_rows() for c in row if isinstance(c.value, str)]
-    assert any("必备条件的来源" in text for text in texts)
-    assert "本软件默认" in texts[texts.index(next(t for t in texts if t.startswith("地下水管控"))) + 1]
+    assert texts[1] == ("依据：水利部《节水型社会评价标准》（2023年修订）；各评价内容标准分及评分方法为通用设置，"
+                        "请以省级水行政主管部门印发的赋分细则为准。本表参数由各评分公式直接读取，修改须依据"
+                        "省级水行政主管部门印发的赋分细则，修改后请点“检查数据”比对。")
+    assert any(text.startswith("必备条件及其依据") for text in texts)
+    assert texts[texts.index(next(t for t in texts if t.startswith("地下水管控"))) + 1] == "通用设置"
+    assert not any(word in text for text in texts for word in ("本软件默认", "实施方案", "复核公开报道", "达拉特旗"))
     doc = (ROOT / "docs" / "standard.md").read_text(encoding="utf-8")
-    assert "| 来源 |" in doc and "复核公开报道" in doc
+    assert "| 依据 |" in doc and "通用设置" in doc and "本软件默认" not in doc and "达拉特旗" not in doc

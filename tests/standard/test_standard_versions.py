@@ -44,7 +44,7 @@ def revision(tmp_path_factory):
     folder = tmp_path_factory.mktemp("revision")
     exported = folder / "评价标准.xlsx"
     assert run("standard", "export", "-o", exported).returncode == 0
-    edited = edit(exported, folder / "省级.xlsx", {("评价内容", "G7"): 0.85})
+    edited = edit(exported, folder / "省级.xlsx", {("评价内容", "F7"): 0.85})
     toml = folder / "省级.toml"
     out = run("standard", "import", edited, "-o", toml)
     assert out.returncode == 0, out.stderr
@@ -73,7 +73,7 @@ def test_an_unchanged_round_trip_keeps_its_version(revision, tmp_path):
     plain = run("standard", "import", exported, "-o", tmp_path / "plain.toml")  # nothing edited
     assert plain.returncode == 0 and load_standard(tmp_path / "plain.toml").version == DEFAULT_VERSION
     # Edited again: a new revision of the official version, not a revision of a revision.
-    edited = edit(again, tmp_path / "再改.xlsx", {("评价内容", "G8"): 0.95})
+    edited = edit(again, tmp_path / "再改.xlsx", {("评价内容", "F8"): 0.95})
     assert run("standard", "import", edited, "-o", tmp_path / "再改.toml").returncode == 0
     version = load_standard(tmp_path / "再改.toml").version
     assert version == f"{DEFAULT_VERSION}省级修订（{saved_day(edited)}保存）"
@@ -81,7 +81,7 @@ def test_an_unchanged_round_trip_keeps_its_version(revision, tmp_path):
 
 def test_a_version_typed_by_the_official_is_kept(revision, tmp_path):
     _, exported, _, _, _ = revision
-    edited = edit(exported, tmp_path / "某省.xlsx", {("评价内容", "G7"): 0.85, ("总体", "B3"): "2025.1-某某省.1"})
+    edited = edit(exported, tmp_path / "某省.xlsx", {("评价内容", "F7"): 0.85, ("总体", "B3"): "2025.1-某某省.1"})
     assert run("standard", "import", edited, "-o", tmp_path / "某省.toml").returncode == 0
     assert load_standard(tmp_path / "某省.toml").version == "2025.1-某某省.1"
 
@@ -94,7 +94,7 @@ def test_sections_the_workbook_does_not_show_survive(tmp_path):
     source.write_text(text, encoding="utf-8")
     book = tmp_path / "带附加.xlsx"
     assert run("standard", "export", "-o", book, "--standard", source).returncode == 0
-    edited = edit(book, tmp_path / "改.xlsx", {("评价内容", "G7"): 0.85})
+    edited = edit(book, tmp_path / "改.xlsx", {("评价内容", "F7"): 0.85})
     assert run("standard", "import", edited, "-o", tmp_path / "out.toml").returncode == 0
     before = tomllib.loads(text)
     after = tomllib.loads((tmp_path / "out.toml").read_text(encoding="utf-8"))
@@ -108,15 +108,15 @@ def test_sections_the_workbook_does_not_show_survive(tmp_path):
 def test_the_rule_text_follows_the_row_in_libreoffice(revision, tmp_path):
     # Edits typed through openpyxl leave no cached values: LibreOffice computes every text.
     _, exported, _, _, _ = revision
-    changes = {("评价内容", "G7"): 0.85, ("评价内容", "L7"): 0.7,                    # 内容 5: target, cut-off
-               ("评价内容", "F19"): "达标得分（越低越好）", ("评价内容", "H19"): None,  # 内容 17: threshold
-               ("评价内容", "I19"): None, ("评价内容", "J19"): None,
-               ("评价内容", "F23"): "分档得分（越高越好）", ("评价内容", "G23"): None,  # 内容 21: ladder
-               ("评价内容", "H23"): None, ("评价内容", "I23"): None, ("评价内容", "J23"): None,
-               ("评价内容", "M23"): 0.05, ("评价内容", "N23"): 0.1, ("评价内容", "O23"): 0.15,
-               ("评价内容", "P23"): 0.2, ("评价内容", "Q23"): 1, ("评价内容", "R23"): 2,
-               ("评价内容", "S23"): 3, ("评价内容", "T23"): 5,
-               ("评价内容", "J4"): "按比例", ("评价内容", "K4"): "零分"}               # 内容 2
+    changes = {("评价内容", "F7"): 0.85, ("评价内容", "K7"): 0.7,                    # 内容 5: target, cut-off
+               ("评价内容", "E19"): "达标得分（越低越好）", ("评价内容", "G19"): None,  # 内容 17: threshold
+               ("评价内容", "H19"): None, ("评价内容", "I19"): None,
+               ("评价内容", "E23"): "分档得分（越高越好）", ("评价内容", "F23"): None,  # 内容 21: ladder
+               ("评价内容", "G23"): None, ("评价内容", "H23"): None, ("评价内容", "I23"): None,
+               ("评价内容", "L23"): 0.05, ("评价内容", "M23"): 0.1, ("评价内容", "N23"): 0.15,
+               ("评价内容", "O23"): 0.2, ("评价内容", "P23"): 1, ("评价内容", "Q23"): 2,
+               ("评价内容", "R23"): 3, ("评价内容", "S23"): 5,
+               ("评价内容", "I4"): "按比例", ("评价内容", "J4"): "得0分"}              # 内容 2
     edited = edit(exported, tmp_path / "改规则.xlsx", changes)
     imported = tmp_path / "改规则.toml"
     assert run("standard", "import", edited, "-o", imported).returncode == 0
@@ -124,7 +124,7 @@ def test_the_rule_text_follows_the_row_in_libreoffice(revision, tmp_path):
     result = recalculate([edited], tmp_path / "lo", batches=1)[edited]
     ws = openpyxl.load_workbook(result, data_only=True)["评价内容"]
     texts = {ws.cell(r, 1).value: ws.cell(r, ws.max_column).value for r in range(3, 3 + len(std.contents))}
-    assert texts == {c.id: describe_rule(c.rule) for c in std.contents}
+    assert texts == {c.id: describe_rule(c.rule, na_note=False) for c in std.contents}
     assert "≤9%得满分，否则不得分" in texts[17] and "达到15%得3分" in texts[21]
 
 

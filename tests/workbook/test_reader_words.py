@@ -57,7 +57,7 @@ def test_a_name_pointing_at_deleted_cells_is_named(tmp_path, std, text):
         with pytest.raises(WorkbookError) as info:
             read(path, std)
         message = str(info.value)
-        assert f"定义名称 in_permits_total（{label}）指向已删除的单元格（#REF!）" in message
+        assert f"定义名称in_permits_total（{label}）指向已删除的单元格（#REF!）" in message
         assert "缺少工作表" not in message and "“#REF" not in message
     out = run("check", path)
     assert out.returncode == 2

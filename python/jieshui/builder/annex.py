@@ -8,7 +8,7 @@ from typing import Any
 
 from ..workbook.contract import COUNTY_FIELDS, EVIDENCE_CHOICES
 from ..workbook.inputs import WorkbookInputs
-from .book import Book, as_number
+from .book import Book, as_number, cell
 
 NO_COUNTY = "（请在“说明”页填写县名）"
 COUNTY_LINE = (f'IF(in_county_name="","{NO_COUNTY}",'
@@ -46,7 +46,16 @@ def responsibility(book: Book, ws: Any, row: int, col: int, item: Any, evidence:
     ws.write(row, col, item.lead, styles.center)
     ws.write(row, col + 1, "、".join(item.coop), styles.center)
     ws.write(row, col + 2, "、".join(item.evidence), styles.text)
+    given, missing = EVIDENCE_CHOICES
     book.input_cell(ws, row, col + 3, evidence, styles.input_center, {
-        "validate": "list", "source": list(EVIDENCE_CHOICES),
-        "input_title": "佐证材料", "input_message": "佐证材料已整理归档选“提供”，否则选“缺”。",
-        "error_title": "填报有误", "error_message": "请从下拉列表选择“提供”或“缺”。"})
+        "validate": "list", "source": list(EVIDENCE_CHOICES), "input_title": "佐证材料",
+        "input_message": f"佐证材料已登记在“佐证台账”（台账份数大于0）时选“{given}”，否则选“{missing}”。",
+        "error_title": "填报有误", "error_message": f"请从下拉列表选择“{given}”或“{missing}”。"})
+
+
+def evidence_warning(book: Book, ws: Any, first: int, last: int, col: int, count_col: int) -> None:
+    """Mark 已提供 red where the ledger holds no document for the row (台账（份）is 0)."""
+    mark, count = cell(first, col), cell(first, count_col)
+    ws.conditional_format(first, col, last, col, {
+        "type": "formula", "criteria": f'=AND({mark}="{EVIDENCE_CHOICES[0]}",{count}=0)',
+        "format": book.styles.bad})

@@ -9,7 +9,7 @@ from typing import Any
 
 from ..engine import UTILITY_FIELDS, Standard
 from ..engine.words import NO, YES
-from ..workbook.contract import LEAK_PARTS, SHEET_INPUTS, UTILITY_ROWS
+from ..workbook.contract import LEAK_PARTS, SHEET_INPUTS, UTILITY_ROWS, prereq_name
 from ..workbook.functions import JS_LEAK_PART
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, as_number, numeral, protect, ref
@@ -51,11 +51,11 @@ def input_groups(std: Standard) -> list[tuple[str, list[tuple[str, str]]]]:
     input appears once, in the first group that uses it."""
     groups: list[tuple[str, list[tuple[str, str]]]] = [("必备条件", [])]
     for prereq in std.prerequisites:
-        groups[0][1].extend((k, prereq.id) for k in prereq.input_keys)
+        groups[0][1].extend((k, prereq_name(prereq.id)) for k in prereq.input_keys)
     by_indicator: dict[str, list[tuple[str, str]]] = {}
     for content in std.contents:
         keys = by_indicator.setdefault(content.indicator, [])
-        keys.extend((k, f"内容{content.id}") for k in content.input_keys if k)
+        keys.extend((k, f"第{content.id}项") for k in content.input_keys if k)
     groups += [(name, keys) for name, keys in by_indicator.items() if keys]
     seen: set[str] = set()
     return [(title, [(k, use) for k, use in keys if not (k in seen or seen.add(k))])
@@ -136,11 +136,12 @@ def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
                      calc: Calc, twins: Twins) -> tuple[list[list[Any]], list[X], list[X], Range]:
     styles = book.styles
     last_col = FIRST_LEAK_COL + len(LEAK_PARTS) - 1
-    ws.merge_range(top, 0, top, last_col, "供水单位漏损数据（评价内容17，按 CJJ 92-2016计算；"
+    leakage = next(c.id for c in std.contents if c.measure == "leakage")
+    ws.merge_range(top, 0, top, last_col, f"供水单位漏损数据（第{leakage}项评价内容，按 CJJ 92-2016计算；"
                    "每个城镇公共供水单位填一行）", styles.group)
     fields = [std.utility_fields[k] for k in UTILITY_FIELDS]
     heads = ["序号"] + [s.label + (f"（{s.unit}）" if s.unit else "") for s in fields]
-    heads += ["综合漏损率 R_WL", "修正 R1", "修正 R2", "修正 R3", "修正 R4", "漏损率 R_BL"]
+    heads += ["综合漏损率 RWL", "修正值 R1", "修正值 R2", "修正值 R3", "修正值 R4", "漏损率 RBL"]
     book.headers(ws, top + 1, heads)
     first = top + 2
     values = [[as_number(v) for v in row] for row in inputs.utilities]

@@ -9,10 +9,10 @@ from typing import Any, Callable
 
 from ..engine import Content, Standard, describe_rule
 from ..engine.words import BLANK, MISSING
-from ..workbook.contract import RULE_NAMES, SHEET_CONTENTS, Param
+from ..workbook.contract import NA_NOTE, RULE_NAMES, SHEET_CONTENTS, Param
 from ..workbook.functions import JS_GAP, JS_LEAK_RATE, JS_RATE, JS_SCORE, JS_TOTAL, JS_VERDICT
 from ..workbook.inputs import WorkbookInputs
-from .annex import County, county_line, responsibility
+from .annex import County, county_line, evidence_warning, responsibility
 from .basic_data import InputCells
 from .book import Book, area, cell, protect, ref
 from .calc import Calc
@@ -46,8 +46,8 @@ class Col(IntEnum):
     LEDGER = 14
 
 
-HEADERS = ("序号", "评价指标", "评价内容", "标准分", "评分规则", "目标值", "计算值", "得分", "失分",
-           "差距分析", "牵头单位", "配合单位", "佐证材料", "佐证状态", "台账（份）")
+HEADERS = ("序号", "评价指标", "评价内容", "标准分", "评分方法", "目标值", "完成值", "得分", "失分",
+           "差距分析", "牵头单位", "配合单位", "应提供的佐证材料", "佐证材料", "台账（份）")
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,8 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
     book.name("out_points", area(SHEET_CONTENTS, FIRST_ROW, Col.POINTS, last, Col.POINTS))
     book.name("in_evidence", area(SHEET_CONTENTS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
     outputs = _totals(book, ws, std, last + 1, scored, params, prereqs, calc, twins)
+    ws.merge_range(last + len(TOTALS) + 2, 0, last + len(TOTALS) + 2, len(Col) - 1, NA_NOTE, styles.note)
+    evidence_warning(book, ws, FIRST_ROW, last, Col.EVIDENCE, Col.LEDGER)
     ws.conditional_format(FIRST_ROW, Col.LOST, last, Col.LOST, {
         "type": "cell", "criteria": ">", "value": 0, "format": styles.lost})
     ws.conditional_format(FIRST_ROW, Col.POINTS, last, Col.POINTS, {
@@ -141,7 +143,7 @@ def _content_row(book: Book, ws: Any, content: Content, params: Params, data: In
     ws.write(row, Col.TITLE, content.title, styles.text)
     max_points = book.formula(ws, row, Col.MAX_POINTS, params.ref(content.id, Param.MAX_POINTS),
                               lambda: prow[0][Param.MAX_POINTS], styles.points)
-    ws.write(row, Col.RULE, describe_rule(content.rule), styles.text)
+    ws.write(row, Col.RULE, describe_rule(content.rule, na_note=False), styles.text)
     ws.write(row, Col.TARGET, target_text(content), styles.center)
     args = _arguments(content, data, twins)
     if args.value_twin is not None:
@@ -164,7 +166,7 @@ def _content_row(book: Book, ws: Any, content: Content, params: Params, data: In
     calc.pair(ws, row, Col.GAP, f"JS_GAP({udf_args})", lambda: JS_GAP(prow, value, *args.input_values),
               twins.gap(content, value_twin, point_twin, call("SUM", data.supply_column)),
               styles.text, "none")
-    mark, documents = evidence  # the 提供/缺 mark, and the ledger's rows for this content
+    mark, documents = evidence  # the 已提供/未提供 mark, and the ledger's rows for this content
     responsibility(book, ws, row, Col.LEAD, content, mark)
     book.formula(ws, row, Col.LEDGER, f"COUNTIF({ledger.ids_range()},{cell(row, Col.ID)})",
                  lambda: float(documents), styles.center)

@@ -24,12 +24,12 @@ WIDTHS = (10, 14, 16, 22, 4, 22, 4, 4)
 CHART_ROWS = 23  # the chart is 430 px tall, about 22 rows; its data table starts below it
 STEPS = (
     "使用步骤：",
-    "1. 在本页填写基本信息，在“基础数据”页填写黄色单元格；各表的计算值、得分、总分随填随算。",
+    "1. 在本页填写基本信息，在“基础数据”页填写黄色单元格；各表的完成值、得分、总分随填随算。",
     "   Windows Excel、WPS、信创电脑和 LibreOffice 中均由内置公式实时计算，不需要 Python；“计算方式”一栏显示当前由谁计算。",
-    "2. 在“附件1”“附件2”“附件3”页查看各单位责任、必备条件和各项得分，按“差距分析”查漏补缺，标注佐证材料是否提供。",
+    "2. 在“附件1”“附件2”“附件3”页查看各单位责任、必备条件和各项得分，按“差距分析”查漏补缺；佐证材料在“佐证台账”逐份登记后，“佐证材料”一栏选“已提供”。",
     "3. 装有 Python 和 jieshui 的 Windows Excel 中启用宏（文件来自邮件或网页时，先在文件“属性”中勾选“解除锁定”），",
     "   结果改由 Python 计算并与内置公式逐项核对（不一致处标红）；可点击“检查数据”核对问题、“导出报送表”生成报送文件。",
-    "4. 没有 Python 的电脑：填好后交给装有 jieshui 的电脑执行“检查数据”“导出报送表”（或命令 jieshui check / export）。",
+    "4. 没有 Python 的电脑：填好后交给装有 jieshui 的电脑执行“检查数据”“导出报送表”。",
     "5. 成员单位：点“分发填报表”为各单位生成只含其牵头数据的填报表，各单位每月{day}日前交回后点“汇总填报表”，",
     "   检查无误后汇总到新的工作簿，改动记入“填报记录”表。",
 )
@@ -75,9 +75,9 @@ def _engine_rows(book: Book, ws: Any, row: int, calc: Calc) -> int:
     """计算方式 (which engine the shown results come from) and 结果核对 (whether Python and the
     built-in formulas agree where both ran); returns the row after them."""
     differing = calc.disagreements()
-    agreement = if_(differing.gt(0), "Python 与内置公式结果不一致：" & differing & " 处（已标红）",
+    agreement = if_(differing.gt(0), "Python 与内置公式结果不一致：" & differing & "处（已标红）",
                     "Python 与内置公式结果一致")
-    shown = (("计算方式", if_(calc.python, "Python（" & calc.version & "）", "内置公式（未连接 Python）")),
+    shown = (("计算方式", if_(calc.python, "由 Python 计算（" & calc.version & "）", "由内置公式计算（未连接 Python）")),
              ("结果核对", if_(calc.python, agreement, "—")))
     for label, expression in shown:
         _pair(ws, row, label, None, book.styles.text)
@@ -102,7 +102,7 @@ def _field(book: Book, ws: Any, row: int, key: str, label: str, value: Any) -> N
     elif key == "report_date":
         fmt = styles.input_date
         validation.update(validate="date", criteria=">=", value=dt.date(2000, 1, 1),
-                          error_title="填报有误", error_message="请填写日期，如2025-07-20。")
+                          error_title="填报有误", error_message="请填写日期，如2025年7月20日。")
     ws.merge_range(row, LABEL, row, LABEL + 1, label, styles.text)
     ws.merge_range(row, VALUE, row, VALUE + 1, None, fmt)
     book.input_cell(ws, row, VALUE, value, fmt, validation)
@@ -130,7 +130,7 @@ def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: Con
     styles = book.styles
     table = top + CHART_ROWS
     ws.merge_range(table, 0, table, 1, "评价指标", styles.header)
-    ws.write_row(table, 2, ["满分", "得分"], styles.header)
+    ws.write_row(table, 2, ["标准分", "得分"], styles.header)
     indicators = contents.column(ContentCol.INDICATOR)
     for row, indicator in enumerate(std.indicators, start=table + 1):
         ws.merge_range(row, 0, row, 1, indicator, styles.text)
@@ -140,12 +140,12 @@ def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: Con
                          styles.points)
     chart = book.xl.add_chart({"type": "bar"})
     first, last = table + 1, table + len(std.indicators)
-    for col, label, colour in ((2, "满分", "#BFBFBF"), (3, "得分", "#2F75B5")):
+    for col, label, colour in ((2, "标准分", "#BFBFBF"), (3, "得分", "#2F75B5")):
         chart.add_series({"name": label,
                           "categories": "=" + area(ws.name, first, 0, last, 0),
                           "values": "=" + area(ws.name, first, col, last, col),
                           "fill": {"color": colour}, "gap": 60})
-    chart.set_title({"name": "各指标得分与满分", "name_font": {"name": "宋体", "size": 12}})
+    chart.set_title({"name": "各评价指标得分与标准分", "name_font": {"name": "宋体", "size": 12}})
     chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}, "min": 0})
     chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 9}})
     chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})

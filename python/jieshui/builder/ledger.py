@@ -5,20 +5,57 @@ relative to a 佐证材料 folder beside the workbook). 附件3 counts each cont
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ..engine import Standard
-from ..workbook.contract import LEDGER_HEADERS, LEDGER_ROWS, SHEET_LEDGER
+from ..workbook.contract import LEDGER_HEADERS, LEDGER_ROWS, SHEET_LEDGER, prereq_name
 from ..workbook.inputs import WorkbookInputs
-from .book import Book, area, protect
+from .book import Book, area, cell, protect
 from ..workbook.styles import print_setup
 
 FIRST_ROW = 3
-WIDTHS = (12, 40, 22, 12, 8, 50)
+WIDTHS = (14, 40, 22, 14, 8, 50)
 
 
 def ids_range() -> str:
-    """The 评价内容序号 column (what 附件3 counts)."""
+    """The first column (what 附件3 and 附件2 count)."""
     return area(SHEET_LEDGER, FIRST_ROW, 0, FIRST_ROW + LEDGER_ROWS - 1, 0)
+
+
+def _first_column(std: Standard) -> dict:
+    """评价内容 1–24 as a whole number, or 必备条件1…必备条件4 as text."""
+    a = cell(FIRST_ROW, 0)
+    names = ",".join(f'{a}="{prereq_name(p.id)}"' for p in std.prerequisites)
+    return {"validate": "custom",
+            "value": f"=OR(AND(ISNUMBER({a}),{a}=INT({a}),{a}>=1,{a}<={len(std.contents)}),{names})",
+            "error_title": "填报有误",
+            "error_message": f"请填评价内容序号1～{len(std.contents)}，或“{prereq_name(std.prerequisites[0].id)}”～"
+                             f"“{prereq_name(std.prerequisites[-1].id)}”"}
+
+
+def _helps(std: Standard) -> tuple[tuple[str, str, dict], ...]:
+    """(prompt title, prompt, validation) of each column: what the field is and how to fill it."""
+    first, last = prereq_name(std.prerequisites[0].id), prereq_name(std.prerequisites[-1].id)
+    return (
+        ("证明的事项", f"这份材料证明的评价内容，填序号1～{len(std.contents)}（见附件3）；证明必备条件的，"
+                  f"填“{first}”～“{last}”（见附件2）。", _first_column(std)),
+        ("材料名称", "材料的标题，如“关于下达2024年度计划用水指标的通知”；台账、照片等写明内容和年度。",
+         {"validate": "length", "criteria": "<=", "value": 200}),
+        ("文号", "发文机关的发文字号，如“×水发〔2024〕12号”；没有文号的材料不填。",
+         {"validate": "length", "criteria": "<=", "value": 100}),
+        ("日期", "材料印发或形成的日期，如2024年3月15日。",
+         {"validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1), "error_title": "填报有误",
+          "error_message": "请填日期，如2024年3月15日"}),
+        ("页数", "材料的页数（整数）；PDF 文件由“整理佐证目录”按实际页数核对。",
+         {"validate": "integer", "criteria": ">=", "value": 0, "error_title": "填报有误",
+          "error_message": "请填页数（整数）"}),
+        ("文件", "材料电子文件在“佐证材料”文件夹中的位置，如“用水计量/计量台账.pdf”；只有纸质材料的不填。",
+         {"validate": "length", "criteria": "<=", "value": 250}))
+
+
+def shown_id(value: Any) -> Any:
+    """The first column as the sheet shows it: 必备条件1 for the readers' "P1"."""
+    return prereq_name(value) if isinstance(value, str) and value.startswith("P") else value
 
 
 def write(book: Book, std: Standard, inputs: WorkbookInputs) -> None:
@@ -26,23 +63,15 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs) -> None:
     ws, styles = book.sheets[SHEET_LEDGER], book.styles
     book.title(ws, "佐证材料台账（每份材料一行；文件放在工作簿旁的“佐证材料”文件夹中）", len(LEDGER_HEADERS) - 1)
     book.headers(ws, 2, list(LEDGER_HEADERS))
-    helps = (("评价内容", {"validate": "integer", "criteria": "between", "minimum": 1,
-                         "maximum": len(std.contents), "error_message": f"请填1～{len(std.contents)}的评价内容序号"}),
-             ("材料名称", {"validate": "length", "criteria": "<=", "value": 200}),
-             ("文号", {"validate": "length", "criteria": "<=", "value": 100}),
-             ("日期", {"validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1),
-                      "error_message": "请填日期，如2025-06-30"}),
-             ("页数", {"validate": "integer", "criteria": ">=", "value": 0, "error_message": "请填页数（整数）"}),
-             ("文件", {"validate": "length", "criteria": "<=", "value": 250}))
     formats = (styles.input_center, styles.input_text, styles.input_text, styles.input_date,
                styles.input_count, styles.input_text)
     last = FIRST_ROW + LEDGER_ROWS - 1
-    for col, ((title, check), fmt) in enumerate(zip(helps, formats)):
-        message = f"{LEDGER_HEADERS[col]}：每份佐证材料一行" if col else "这份材料证明的评价内容序号（见附件3）"
+    for col, ((title, message, check), fmt) in enumerate(zip(_helps(std), formats)):
         ws.data_validation(FIRST_ROW, col, last, col, {**check, "input_title": title, "input_message": message})
         for n in range(LEDGER_ROWS):
             row = inputs.ledger[n] if n < len(inputs.ledger) else []
-            book.input_cell(ws, FIRST_ROW + n, col, row[col] if col < len(row) else None, fmt)
+            value = row[col] if col < len(row) else None
+            book.input_cell(ws, FIRST_ROW + n, col, shown_id(value) if col == 0 else value, fmt)
     book.name("in_ledger", area(SHEET_LEDGER, FIRST_ROW, 0, last, len(LEDGER_HEADERS) - 1))
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, 0)

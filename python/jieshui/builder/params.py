@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..engine import Standard
-from ..workbook.contract import BAND_COLUMNS, PARAM_HEADERS, SHEET_PARAMS, Param, param_row
+from ..workbook.contract import BAND_COLUMNS, NA_NOTE, PARAM_HEADERS, SHEET_PARAMS, Param, param_row, source_words
 from .book import Book, area, as_number, protect, ref
 from .native import X, cell
 from ..workbook.styles import print_setup, text_height
@@ -49,8 +49,8 @@ def write(book: Book, std: Standard) -> Params:
     ws, styles = book.sheets[SHEET_PARAMS], book.styles
     last = len(Param) - 1
     book.title(ws, "评价标准（评分参数）", last)
-    ws.merge_range(1, 0, 1, last, f"版本：{std.version}。来源：{std.source}。本表参数由"
-                   "各评分公式直接读取；修改须依据省级发布的赋分细则，并经复核检查比对。", styles.note)
+    ws.merge_range(1, 0, 1, last, f"{std.source.rstrip('。')}。本表参数由各评分公式直接读取，修改须依据"
+                   "省级水行政主管部门印发的赋分细则，修改后请点“检查数据”比对。", styles.note)
     ws.set_row(1, 48)
     book.headers(ws, 2, PARAM_HEADERS)
     rows: dict[int, list[Any]] = {}
@@ -63,7 +63,8 @@ def write(book: Book, std: Standard) -> Params:
             book.write(ws, row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
         ws.set_row(row, text_height([(values[col], WIDTHS[col]) for col in TEXT_COLUMNS]))
     params = Params(rows, FIRST_ROW + len(std.contents) - 1, book.value_at)
-    _prerequisite_sources(book, ws, std, params.last_row + 2)
+    ws.merge_range(params.last_row + 1, 0, params.last_row + 1, last, NA_NOTE, styles.note)
+    _prerequisite_sources(book, ws, std, params.last_row + 3)
     book.name("std_table", params.table_ref())
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, Param.TITLE + 1)
@@ -75,11 +76,10 @@ def write(book: Book, std: Standard) -> Params:
 def _prerequisite_sources(book: Book, ws: Any, std: Standard, top: int) -> None:
     """Where each prerequisite's wording comes from, below the table (it has no rule numbers)."""
     styles = book.styles
-    ws.merge_range(top, 0, top, Param.TEXT, "必备条件的来源（附件2；实施方案、评价标准原文、复核公开报道"
-                   "或本软件默认，本软件默认的须按省级细则核对）", styles.group)
+    ws.merge_range(top, 0, top, Param.TEXT, "必备条件及其依据（附件2；通用设置须按省级赋分细则核对）", styles.group)
     for n, prereq in enumerate(std.prerequisites, start=1):
-        ws.write(top + n, 0, prereq.id, styles.center)
+        ws.write(top + n, 0, n, styles.center)
         ws.merge_range(top + n, 1, top + n, Param.TEXT, prereq.title, styles.text)
-        ws.write(top + n, Param.SOURCE, prereq.source, styles.center)
+        ws.write(top + n, Param.SOURCE, source_words(prereq.source), styles.center)
         width = sum(WIDTHS[1:Param.TEXT + 1])
         ws.set_row(top + n, text_height([(prereq.title, width)]))

@@ -9,10 +9,11 @@ from typing import Any
 
 from ..engine import Standard
 from ..engine.words import UNMET
-from ..workbook.contract import SHEET_PREREQS
+from ..workbook.contract import SHEET_PREREQS, prereq_name
 from ..workbook.functions import JS_PREREQ
 from ..workbook.inputs import WorkbookInputs
-from .annex import County, county_line, responsibility
+from . import ledger
+from .annex import County, county_line, evidence_warning, responsibility
 from .basic_data import InputCells
 from .book import Book, area, protect, ref
 from .calc import Calc
@@ -21,7 +22,7 @@ from ..workbook.styles import print_setup
 from .twins import Twins
 
 FIRST_ROW = 3
-WIDTHS = (6, 36, 30, 28, 10, 10, 12, 28, 9)
+WIDTHS = (6, 36, 30, 28, 10, 10, 12, 28, 9, 9)
 
 
 class Col(IntEnum):
@@ -34,10 +35,11 @@ class Col(IntEnum):
     COOP = 6
     EVIDENCE_LIST = 7
     EVIDENCE = 8
+    LEDGER = 9
 
 
-HEADERS = ("序号", "必备条件", "判定依据", "填报数据", "是否满足", "牵头单位", "配合单位", "佐证材料",
-           "佐证状态")
+HEADERS = ("序号", "必备条件", "判定依据", "填报数据", "是否满足", "牵头单位", "配合单位", "应提供的佐证材料",
+           "佐证材料", "台账（份）")
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, dat
     met, twin_refs = [], []
     for i, prereq in enumerate(std.prerequisites):
         row = FIRST_ROW + i
-        ws.write(row, Col.ID, prereq.id, styles.center)
+        ws.write(row, Col.ID, i + 1, styles.center)
         ws.write(row, Col.TITLE, prereq.title, styles.text)
         ws.write(row, Col.BASIS, "；".join(c.label for c in prereq.conditions), styles.text)
         ws.write(row, Col.INPUTS, "、".join(std.inputs[k].label for k in dict.fromkeys(prereq.input_keys)),
@@ -78,11 +80,15 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, dat
             twins.prerequisite(prereq.input_keys, prereq.conditions), styles.center, "state"))
         met.append(book.value_at(SHEET_PREREQS, row, Col.MET))
         responsibility(book, ws, row, Col.LEAD, prereq, inputs.prereq_evidence.get(prereq.id))
+        name = prereq_name(prereq.id)
+        book.formula(ws, row, Col.LEDGER, f'COUNTIF({ledger.ids_range()},"{name}")',
+                     lambda p=prereq.id: float(inputs.documents(p)), styles.center)
         ws.set_row(row, 48)
     cells = PrereqCells([p.id for p in std.prerequisites], met, twin_refs)
     last = FIRST_ROW + len(std.prerequisites) - 1
     book.name("in_prereq_evidence", area(SHEET_PREREQS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
     book.name("out_prereqs", cells.met_area())
+    evidence_warning(book, ws, FIRST_ROW, last, Col.EVIDENCE, Col.LEDGER)
     ws.conditional_format(FIRST_ROW, Col.MET, last, Col.MET, {
         "type": "cell", "criteria": "==", "value": f'"{UNMET}"', "format": styles.bad})
     book.widths(ws, WIDTHS)

@@ -189,7 +189,7 @@ def _reports_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs,
         counts[unit] = (ref(SHEET_PROGRESS, row, COUNT_COL), count)
         returned = inputs.returns.get(unit)
         book.input_cell(ws, row, RETURN_COL, returned, styles.input_center,
-                        {"validate": "any", "input_title": "填报表", "input_message": "jieshui merge 汇总该单位填报表时写入日期"})
+                        {"validate": "any", "input_title": "填报表", "input_message": "点“汇总填报表”汇总该单位交回的填报表时自动写入日期，无须手填。"})
         returns[unit] = (ref(SHEET_PROGRESS, row, RETURN_COL), returned)
     last = first + len(std.units) - 1
     book.name("in_reports", area(SHEET_PROGRESS, first, FIRST_MONTH_COL, last, COUNT_COL - 1))

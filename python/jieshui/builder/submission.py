@@ -7,7 +7,8 @@ from typing import Any
 
 from ..engine import Standard
 from ..engine.words import BLANK
-from ..workbook.contract import SHEET_SUBMISSION
+from ..workbook.contract import SHEET_SUBMISSION, prereq_name
+from . import conclusion
 from .annex import County
 from .book import Book, protect
 from .contents import Col as ContentCol, ContentCells
@@ -19,7 +20,7 @@ WIDTHS = (7, 16, 62, 9, 11, 12)
 LAST_COL = len(WIDTHS) - 1
 TITLE = "县域节水型社会达标建设复核自评赋分表"
 RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
-           ("结论", "out_verdict"))
+           ("自评结论", "out_verdict"))
 SIGNATURES = ((0, "填报人："), (2, "审核人："), (3, "单位（盖章）："), (5, "日期："))
 
 
@@ -32,7 +33,7 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
     book.formula(ws, 0, 0, f'IF(in_county_name="","（县名）",in_county_name)&"{TITLE}"',
                  lambda: f"{name or '（县名）'}{TITLE}", styles.title)
     _info(book, ws, county)
-    book.headers(ws, HEADER_ROW, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "计算值"])
+    book.headers(ws, HEADER_ROW, ["序号", "评价指标", "评价内容", "标准分", "自评得分", "完成值"])
     row = HEADER_ROW + 1
     for content in std.contents:
         ws.write(row, 0, content.id, styles.center)
@@ -45,8 +46,8 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
                          lambda c=content.id, s=source: contents.value(c, s), fmt)
         row += 1
     for prereq, met in zip(std.prerequisites, prereqs.met):
-        ws.write(row, 0, prereq.id, styles.center)
-        ws.write(row, 1, "必备条件", styles.text)
+        ws.write(row, 0, "", styles.center)
+        ws.write(row, 1, prereq_name(prereq.id), styles.text)
         ws.write(row, 2, prereq.title, styles.text)
         ws.write(row, 3, BLANK, styles.center)
         book.formula(ws, row, 4, prereqs.ref(prereq.id, PrereqCol.MET), lambda v=met: v,
@@ -54,7 +55,7 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
         ws.write(row, 5, "", styles.center)
         ws.set_row(row, 30)
         row += 1
-    row = _results(book, ws, row, contents)
+    row = _results(book, ws, std, row, contents, prereqs)
     for col, text in SIGNATURES:
         ws.write(row + 1, col, text, styles.signature)
     ws.set_row(row + 1, 36)
@@ -64,13 +65,20 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
     protect(ws)
 
 
-def _results(book: Book, ws: Any, row: int, contents: ContentCells) -> int:
+def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCells,
+             prereqs: PrereqCells) -> int:
+    """The totals, and the county's conclusion as a sentence (builder.conclusion)."""
     styles = book.styles
     for label, name in RESULTS:
         ws.merge_range(row, 0, row, 3, label, styles.bold_text)
         fmt = styles.bold_text if name == "out_verdict" else styles.bold_points
         ws.merge_range(row, 4, row, LAST_COL, None, fmt)
-        book.formula(ws, row, 4, name, lambda n=name: contents.outputs[n], fmt)
+        if name == "out_verdict":
+            book.formula(ws, row, 4, conclusion.formula(std, prereqs.met_area()),
+                         lambda: conclusion.value(std, contents.outputs, prereqs.met), fmt)
+            ws.set_row(row, 30)
+        else:
+            book.formula(ws, row, 4, name, lambda n=name: contents.outputs[n], fmt)
         row += 1
     return row
 

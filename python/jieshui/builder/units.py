@@ -8,7 +8,7 @@ from typing import Any
 
 from ..engine import Prerequisite, Standard
 from ..engine.words import BLANK
-from ..workbook.contract import EVIDENCE_CHOICES, SHEET_UNITS
+from ..workbook.contract import EVIDENCE_CHOICES, SHEET_UNITS, prereq_name
 from ..workbook.inputs import WorkbookInputs
 from .annex import County, county_line
 from .book import Book, cell, numeral, protect
@@ -19,7 +19,7 @@ from ..workbook.styles import print_setup, text_height
 
 FIRST_ROW = 3
 WIDTHS = (6, 10, 40, 7, 8, 8, 30, 10)
-# This sheet's columns: 序号, 类别, 评价内容/必备条件, 职责, 标准分, 得分, 佐证材料, 佐证状态.
+# This sheet's columns: 序号, 类别, 评价内容/必备条件, 职责, 标准分, 得分, 应提供的佐证材料, 佐证材料.
 ROLE, MAX_POINTS, POINTS, EVIDENCE_LIST, EVIDENCE = 3, 4, 5, 6, 7
 LEAD, COOP = "牵头", "配合"
 UNMARKED = "未标注"
@@ -39,14 +39,14 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
     ws, styles = book.sheets[SHEET_UNITS], book.styles
     book.title(ws, "附件1县域节水型社会达标建设评估各单位责任分工表（按单位）", EVIDENCE)
     county_line(book, ws, county, EVIDENCE)
-    book.headers(ws, 2, ["序号", "类别", "评价内容 / 必备条件", "职责", "标准分", "得分",
-                         "佐证材料", "佐证状态"])
+    book.headers(ws, 2, ["序号", "类别", "评价内容／必备条件", "职责", "标准分", "得分",
+                         "应提供的佐证材料", "佐证材料"])
     row = FIRST_ROW
     sources = _Sources(inputs, contents, prereqs)
     for u, unit in enumerate(std.units, start=1):
         items = unit_items(std, unit)
         leads = sum(1 for _, role in items if role == LEAD)
-        ws.merge_range(row, 0, row, EVIDENCE, f"{numeral(u)}、{unit}（牵头{leads}项，配合 "
+        ws.merge_range(row, 0, row, EVIDENCE, f"{numeral(u)}、{unit}（牵头{leads}项，配合"
                                               f"{len(items) - leads}项）", styles.group)
         first, lead_rows = row + 1, []
         for n, (item, role) in enumerate(items, start=1):
@@ -77,14 +77,14 @@ class _Sources:
         ws.write(row, EVIDENCE_LIST, "、".join(item.evidence), styles.text)
         if isinstance(item, Prerequisite):
             ws.write(row, 1, "必备条件", styles.center)
-            ws.write(row, 2, f"{item.id} {item.title}", styles.text)
+            ws.write(row, 2, f"{prereq_name(item.id)}：{item.title}", styles.text)
             ws.write(row, MAX_POINTS, BLANK, styles.center)
             self._copy(book, ws, row, POINTS, self.prereqs.ref(item.id, PrereqCol.MET),
                        lambda i=item: self.prereqs.met[self.prereqs.ids.index(i.id)])
             evidence = (self.prereqs.ref(item.id, PrereqCol.EVIDENCE),
                         self.inputs.prereq_evidence.get(item.id))
         else:
-            ws.write(row, 1, f"内容{item.id}", styles.center)
+            ws.write(row, 1, f"第{item.id}项", styles.center)
             ws.write(row, 2, f"{item.indicator}：{item.title}", styles.text)
             for col, source in ((MAX_POINTS, ContentCol.MAX_POINTS), (POINTS, ContentCol.POINTS)):
                 self._copy(book, ws, row, col, self.contents.ref(item.id, source),
@@ -94,7 +94,7 @@ class _Sources:
         source, value = evidence
         book.formula(ws, row, EVIDENCE, f'IF({source}="","{UNMARKED}",{source})',
                      lambda: UNMARKED if value is None else value, styles.center)
-        title = f"{item.id} {item.title}" if isinstance(item, Prerequisite) else f"{item.indicator}：{item.title}"
+        title = f"{prereq_name(item.id)}：{item.title}" if isinstance(item, Prerequisite) else f"{item.indicator}：{item.title}"
         ws.set_row(row, text_height([(title, WIDTHS[2]), ("、".join(item.evidence), WIDTHS[EVIDENCE_LIST])]))
 
     @staticmethod
@@ -106,7 +106,7 @@ def _returned(book: Book, ws: Any, row: int, returned: tuple[str, Any]) -> None:
     """The subtotal row's label says whether the unit's 填报表 came back, and when."""
     source, value = returned
     text = f"已交回{value}" if value not in (None, "") else "未交回"
-    book.formula(ws, row, 1, f'"牵头内容小计（填报表"&IF({source}="","未交回","已交回 "&{source})&"）"',
+    book.formula(ws, row, 1, f'"牵头内容小计（填报表"&IF({source}="","未交回","已交回"&{source})&"）"',
                  lambda: f"牵头内容小计（填报表{text}）", book.styles.bold_text)
 
 
@@ -134,9 +134,9 @@ def _subtotal(book: Book, ws: Any, std: Standard, row: int, first: int, last: in
     provided = [book.value_at(ws.name, r, EVIDENCE) for r in range(first, last + 1)]
     count = last - first + 1
     book.formula(ws, row, EVIDENCE_LIST,
-                 f'"佐证已提供 "&COUNTIF({span},"{EVIDENCE_CHOICES[0]}")&" / {count}项"',
-                 lambda: f"佐证已提供{sum(v == EVIDENCE_CHOICES[0] for v in provided)} / {count}项",
+                 f'"佐证材料已提供"&COUNTIF({span},"{EVIDENCE_CHOICES[0]}")&"项（共{count}项）"',
+                 lambda: f"佐证材料已提供{sum(v == EVIDENCE_CHOICES[0] for v in provided)}项（共{count}项）",
                  styles.text)
     count_ref, reports = report
-    book.formula(ws, row, EVIDENCE, f'"月报 "&{count_ref}&" 次"', lambda: f"月报{reports:g}次",
+    book.formula(ws, row, EVIDENCE, f'"月报"&{count_ref}&"次"', lambda: f"月报{reports:g}次",
                  styles.center)

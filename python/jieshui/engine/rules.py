@@ -61,13 +61,14 @@ def item_points(points: Iterable[float], met: Iterable[bool], cap: float | None 
     return min(total, cap) if cap is not None else total
 
 
-def describe_rule(rule: Rule) -> str:
-    """The rule as an official reads it in the annex, e.g. ≥80%，每低5个百分点扣1分."""
+def describe_rule(rule: Rule, na_note: bool = True) -> str:
+    """The rule as an official reads it in the annex, e.g. ≥80%，每低5个百分点扣1分; a table
+    that says the 0/0 rule once in a note under it passes na_note=False."""
     if rule.is_rate:
         relation, worse = ("≥", "低") if rule.higher else ("≤", "高")
         return _rate_text(rule, relation, worse) + (
-            f"；分母为0时不适用，{'得满分' if rule.not_applicable == 'full' else '得0分'}")
-    items = "；".join(f"{i.label} {i.points:g}分" for i in rule.items)
+            f"；分母为0时不适用，{'得满分' if rule.not_applicable == 'full' else '得0分'}" if na_note else "")
+    items = "；".join(f"{i.label}（{i.points:g}分）" for i in rule.items)
     if rule.type == "bonus":
         return f"{items}；累计不超过{rule.cap:g}分"
     return items

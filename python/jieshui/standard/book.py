@@ -14,8 +14,8 @@ from xlsxwriter.utility import xl_col_to_name
 
 from ..workbook.styles import plain_document, print_setup
 from ..engine import Content, Standard, describe_rule
-from ..engine.standard import MAX_BANDS, SOURCES
-from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, rule_key
+from ..engine.standard import MAX_BANDS
+from ..workbook.contract import NA_NAMES, NA_NOTE, PARTIAL_NAMES, RULE_NAMES, prereq_name, rule_key
 from .layout import (BASE_SHEET, CHUNK, CONTENT_COLUMNS, GENERAL, LIST_SEPARATOR, PERCENT_HEADERS,
                      RATE_RULE_NAMES, SHEET_CONTENTS, SHEET_GENERAL, SHEET_GUIDE, SHEET_ITEMS,
                      SHEET_PREREQS, SHEET_UNITS, YELLOW)
@@ -26,14 +26,14 @@ def content_values(c: Content) -> list[Any]:
     step_rule = rule.type in ("higher_better", "lower_better")
     limits = [b[0] for b in rule.bands] + [None] * (MAX_BANDS - len(rule.bands))
     points = [b[1] for b in rule.bands] + [None] * (MAX_BANDS - len(rule.bands))
-    return [c.id, c.indicator, c.title, c.source, c.max_points, RULE_NAMES[rule_key(rule)],
+    return [c.id, c.indicator, c.title, c.max_points, RULE_NAMES[rule_key(rule)],
             rule.target if rule.type in ("higher_better", "lower_better", "threshold") else None,
             rule.step if step_rule else None, rule.deduct if step_rule else None,
             PARTIAL_NAMES[rule.partial] if step_rule else None,
             NA_NAMES[rule.not_applicable] if rule.is_rate else None,
             rule.cutoff if step_rule else None, *limits, *points,
-            rule.cap if c.is_bonus else None, c.rule_source, c.lead, LIST_SEPARATOR.join(c.coop),
-            LIST_SEPARATOR.join(c.evidence), c.gap_action, describe_rule(rule)]
+            rule.cap if c.is_bonus else None, c.lead, LIST_SEPARATOR.join(c.coop),
+            LIST_SEPARATOR.join(c.evidence), c.gap_action, describe_rule(rule, na_note=False)]
 
 
 def _columns() -> dict[str, str]:
@@ -52,7 +52,7 @@ def rule_text_formula(content: Content, row: int, item_row: int) -> str:
         return f'ROUND({at(header)}*100,6)&""'
 
     if not content.rule.is_rate:
-        items = [f"'{SHEET_ITEMS}'!D{item_row + 1 + k}&\" \"&'{SHEET_ITEMS}'!E{item_row + 1 + k}&\"分\""
+        items = [f"'{SHEET_ITEMS}'!D{item_row + 1 + k}&\"（\"&'{SHEET_ITEMS}'!E{item_row + 1 + k}&\"分）\""
                  for k in range(len(content.rule.items))]
         text = '&"；"&'.join(items) or '""'
         if content.is_bonus:
@@ -69,9 +69,8 @@ def rule_text_formula(content: Content, row: int, item_row: int) -> str:
              f'&IF({at("不得分界限")}="","","；"&{worse}&"于"&{pp("不得分界限")}&"%不得分")')
     threshold = f'{relation}&{pp("目标值")}&"%得满分，否则不得分"'
     bands = "&".join(f'IF({at(f"第{k}档界限")}="","","{"；" if k > 1 else ""}"&{reach}&{pp(f"第{k}档界限")}'
-                     f'&"%得"&{at(f"第{k}档分值")}&"分")' for k in range(1, MAX_BANDS + 1))
-    text = (f'IF(LEFT({rule},2)="达标",{threshold},IF(LEFT({rule},2)="分档",{bands}&"；其余不得分",{steps}))'
-            f'&"；分母为0时不适用，"&IF({at("分母为0时")}="{NA_NAMES["zero"]}","得0分","得满分")')
+                     f'&"%得"&{at(f"第{k}档得分")}&"分")' for k in range(1, MAX_BANDS + 1))
+    text = f'IF(LEFT({rule},2)="达标",{threshold},IF(LEFT({rule},2)="分档",{bands}&"；其余不得分",{steps}))'
     return f'=IFERROR({text},"（本行参数有误）")'
 
 
@@ -103,13 +102,14 @@ class StandardBookWriter:
                  "1. 只需修改黄色单元格；其余内容（各项读取哪些数据）由软件确定，已锁定。",
                  "2. “评价内容”表每行一项：规则类型决定填写哪些参数，鼠标停在列标题上可看说明。",
                  "3. 百分比直接按百分数填写（如80%），分档从最差一档填起，不用的档留空。",
-                 "4. “得分项”表为逐项得分和加分项的各项分值，“必备条件”表为附件2的文字、来源和责任单位。",
-                 "5. 改完保存后运行：jieshui standard import 本文件.xlsx -o 省级细则.toml",
+                 "4. “得分项”表为逐项得分和加分项的各项标准分，“必备条件”表为附件2的文字和责任单位。",
+                 f"5. {NA_NOTE}",
+                 "6. 改完保存后运行：jieshui standard import 本文件.xlsx -o 省级细则.toml",
                  "   也可直接使用：jieshui score 县.xlsm --standard 本文件.xlsx",
-                 "6. 核对改动：jieshui standard diff 默认 本文件.xlsx",
-                 "7. 版本：修改了评分规则而未改“总体”表中的版本的，导入时自动记为“省级修订（本文件保存时间）”。"
+                 "7. 核对改动：jieshui standard diff 默认 本文件.xlsx",
+                 "8. 版本：修改了标准分或评分方法而未改“总体”表中的版本的，导入时自动记为“省级修订（本文件保存时间）”。"
                  "请导入一次，县区模板和省级复核共用导入得到的 .toml 文件",
-                 f"来源：{self.std.source}"]
+                 self.std.source]
         ws.set_column(0, 0, 110)
         for row, text in enumerate(lines):
             ws.write_string(row, 0, text, self.styles.title if row == 0 else self.styles.plain)
@@ -128,7 +128,7 @@ class StandardBookWriter:
                 ws.write_number(row, 1, value, self.edit)
                 ws.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": "between",
                                                     "minimum": 0, "maximum": 1000,
-                                                    "error_message": "请填写不小于0的分值"})
+                                                    "error_message": "请填写不小于0的分数"})
             else:
                 ws.write_string(row, 1, str(value), self.edit)
                 self._text_check(ws, (row, row), 1, 500)
@@ -137,14 +137,14 @@ class StandardBookWriter:
 
     def contents(self, ws: Any) -> None:
         headers = [h for h, _ in CONTENT_COLUMNS]
-        widths = [5, 12, 30, 11, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 12, 10, 16, 24, 18, 40]
-        self._header(ws, "评价内容（附件3）：分值与评分规则", headers, widths)
+        widths = [5, 12, 30, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 10, 16, 24, 18, 40]
+        self._header(ws, "评价内容（附件3）：标准分与评分方法", headers, widths)
         locked = {0, 1, len(headers) - 1}
         item_row = 2  # where the content's items start in 得分项
         for row, content in enumerate(self.std.contents, start=2):
             values = content_values(content)
             for col, value in enumerate(values[:-1]):
-                editable = col not in locked and not (col == 5 and not content.rule.is_rate)
+                editable = col not in locked and not (headers[col] == "规则类型" and not content.rule.is_rate)
                 self._cell(ws, row, col, value, headers[col], editable)
             ws.write_formula(row, len(headers) - 1, rule_text_formula(content, row, item_row),
                              self.styles.text, values[-1])
@@ -161,7 +161,7 @@ class StandardBookWriter:
 
     def _validation(self, header: str) -> dict[str, Any]:
         """The check of a 评价内容 column (one per column: Excel allows one per cell)."""
-        lists = {"内容来源": SOURCES, "分值与规则来源": SOURCES, "规则类型": RATE_RULE_NAMES,
+        lists = {"规则类型": RATE_RULE_NAMES,
                  "部分得分": tuple(PARTIAL_NAMES.values()), "分母为0时": tuple(NA_NAMES.values()),
                  "牵头单位": tuple(self.std.units)}
         if header in lists:
@@ -169,13 +169,13 @@ class StandardBookWriter:
         if header in PERCENT_HEADERS:
             return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 1,
                     "ignore_blank": True, "error_message": "请填0%～100%之间的百分比"}
-        if header in ("分值", "每步扣分", "加分上限") or header.endswith("档分值"):
+        if header in ("标准分", "每步扣分", "加分上限") or header.endswith("档得分"):
             return {"validate": "decimal", "criteria": "between", "minimum": 0, "maximum": 110,
-                    "ignore_blank": True, "error_message": "请填0～110之间的分值"}
+                    "ignore_blank": True, "error_message": "请填0～110之间的分数"}
         return {"validate": "length", "criteria": "<=", "value": 500, "error_message": "文字不超过500字"}
 
     def items(self, ws: Any) -> None:
-        self._header(ws, "逐项得分与加分项的各项分值", ["序号", "评价内容", "第几项", "得分项", "分值"], (6, 30, 7, 50, 8))
+        self._header(ws, "逐项得分与加分项的各项标准分", ["序号", "评价内容", "第几项", "得分项", "标准分"], (6, 30, 7, 50, 8))
         row = 2
         for content in self.std.contents:
             for n, item in enumerate(content.rule.items, start=1):
@@ -185,21 +185,20 @@ class StandardBookWriter:
                 self._cell(ws, row, 4, item.points, "", True)
                 row += 1
         ws.data_validation(2, 4, max(row - 1, 2), 4, {"validate": "decimal", "criteria": ">", "value": 0,
-                                                      "error_message": "每项分值应大于0"})
+                                                      "error_message": "每项标准分应大于0"})
         self._text_check(ws, (2, max(row - 1, 2)), 3, 200)
         self._finish(ws, repeat=1)
 
     def prerequisites(self, ws: Any) -> None:
-        headers = ["编号", "必备条件", "来源", "牵头单位", "配合单位", "佐证材料"]
-        self._header(ws, "必备条件（附件2，一票否决）", headers, (6, 60, 12, 10, 18, 40))
+        headers = ["序号", "必备条件", "牵头单位", "配合单位", "佐证材料"]
+        self._header(ws, "必备条件（附件2，一票否决）", headers, (10, 60, 10, 18, 40))
         for row, p in enumerate(self.std.prerequisites, start=2):
-            values = (p.id, p.title, p.source, p.lead, LIST_SEPARATOR.join(p.coop), LIST_SEPARATOR.join(p.evidence))
+            values = (prereq_name(p.id), p.title, p.lead, LIST_SEPARATOR.join(p.coop), LIST_SEPARATOR.join(p.evidence))
             for col, value in enumerate(values):
                 self._cell(ws, row, col, value, "", col > 0)
         last = 1 + len(self.std.prerequisites)
-        self._choices(ws, (2, last), 2, SOURCES)
-        self._choices(ws, (2, last), 3, tuple(self.std.units))
-        for col in (1, 4, 5):
+        self._choices(ws, (2, last), 2, tuple(self.std.units))
+        for col in (1, 3, 4):
             self._text_check(ws, (2, last), col, 500)
         self._finish(ws, repeat=1)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Condition, Standard, describe_plausibility, describe_rule
+from ..workbook.contract import prereq_name, source_words
 from .layout import GENERAL
 
 # A verdict's text by when it is given (the standard workbook's notes), not by its key.
@@ -38,7 +39,7 @@ def _general(a: Standard, b: Standard) -> list[str]:
     lines = []
     carried = [[f"{t}←{s}" for t, s in zip(_labels(std, std, (t for t, _ in std.carry_inputs)),
                                            _labels(std, std, (s for _, s in std.carry_inputs)))] for std in (a, b)]
-    for label, old, new in (("版本", a.version, b.version), ("来源说明", a.source, b.source),
+    for label, old, new in (("版本", a.version, b.version), ("依据", a.source, b.source),
                             ("基本分", a.base_max, b.base_max), ("加分上限", a.bonus_cap, b.bonus_cap),
                             ("合格分", a.pass_mark, b.pass_mark), ("责任单位", a.units, b.units),
                             ("结转到下一年度的数据", *carried),
@@ -65,22 +66,21 @@ def _contents(a: Standard, b: Standard) -> list[str]:
     old = {c.id: c for c in a.contents}
     for c in b.contents:
         if c.id not in old:
-            lines.append(f"评价内容{c.id}：新增“{c.title}”（{c.max_points:g}分）")
+            lines.append(f"第{c.id}项评价内容：新增“{c.title}”（{c.max_points:g}分）")
             continue
-        o, where = old.pop(c.id), f"评价内容{c.id}“{c.title}”"
+        o, where = old.pop(c.id), f"第{c.id}项评价内容“{c.title}”"
         lines += _changed(where, "名称", o.title, c.title)
-        lines += _changed(where, "分值", o.max_points, c.max_points)
-        lines += _changed(where, "评分规则", describe_rule(o.rule), describe_rule(c.rule))
+        lines += _changed(where, "标准分", o.max_points, c.max_points)
+        lines += _changed(where, "评分方法", describe_rule(o.rule), describe_rule(c.rule))
         if o.rule.items and _conditions(o.rule.items) != _conditions(c.rule.items):
-            lines += _changed(where, "得分项", [f"{label} {p:g}分" for label, p in _conditions(o.rule.items)],
-                              [f"{label} {p:g}分" for label, p in _conditions(c.rule.items)])
-        lines += _changed(where, "内容来源", o.source, c.source)
-        lines += _changed(where, "分值与规则来源", o.rule_source, c.rule_source)
+            lines += _changed(where, "得分项", [f"{label}（{p:g}分）" for label, p in _conditions(o.rule.items)],
+                              [f"{label}（{p:g}分）" for label, p in _conditions(c.rule.items)])
+        lines += _changed(where, "依据", source_words(o.source, o.rule_source), source_words(c.source, c.rule_source))
         lines += _changed(where, "牵头单位", o.lead, c.lead)
         lines += _changed(where, "配合单位", o.coop, c.coop)
         lines += _changed(where, "佐证材料", o.evidence, c.evidence)
         lines += _changed(where, "读取的数据", _labels(a, b, o.input_keys), _labels(a, b, c.input_keys))
-    lines += [f"评价内容{c.id}：删除“{c.title}”" for c in old.values()]
+    lines += [f"第{c.id}项评价内容：删除“{c.title}”" for c in old.values()]
     return lines
 
 
@@ -89,16 +89,16 @@ def _prerequisites(a: Standard, b: Standard) -> list[str]:
     old = {p.id: p for p in a.prerequisites}
     for p in b.prerequisites:
         if p.id not in old:
-            lines.append(f"必备条件{p.id}：新增“{p.title}”")
+            lines.append(f"{prereq_name(p.id)}：新增“{p.title}”")
             continue
-        o, where = old.pop(p.id), f"必备条件{p.id}"
+        o, where = old.pop(p.id), prereq_name(p.id)
         lines += _changed(where, "内容", o.title, p.title)
         lines += _changed(where, "判定", [c.label for c in o.conditions], [c.label for c in p.conditions])
-        lines += _changed(where, "来源", o.source, p.source)
+        lines += _changed(where, "依据", source_words(o.source), source_words(p.source))
         lines += _changed(where, "牵头单位", o.lead, p.lead)
         lines += _changed(where, "配合单位", o.coop, p.coop)
         lines += _changed(where, "佐证材料", o.evidence, p.evidence)
-    lines += [f"必备条件{p.id}：删除“{p.title}”" for p in old.values()]
+    lines += [f"{prereq_name(p.id)}：删除“{p.title}”" for p in old.values()]
     return lines
 
 

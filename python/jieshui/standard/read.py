@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from ..engine import Standard, StandardError, load_standard, parse_standard
-from ..workbook.contract import NA_NAMES, PARTIAL_NAMES, RULE_NAMES, reverse, rule_kind
-from .layout import (BASE_SHEET, CONTENT_COLUMNS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS, SHEET_GENERAL,
-                     SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS)
+from ..workbook.contract import EARLIER_WORDS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, prereq_name, reverse, rule_kind
+from .layout import (BASE_SHEET, CONTENT_COLUMNS, EARLIER_HEADERS, GENERAL, PERCENT_HEADERS, SHEET_CONTENTS,
+                     SHEET_GENERAL, SHEET_ITEMS, SHEET_PREREQS, SHEET_UNITS, SOURCE_HEADERS)
 from ..workbook.versions import china_time, official_root, revision_name, rules_digest
 
 FIRST_ROW = 3  # 1-based: title, headers, then data
@@ -31,7 +31,7 @@ class _Sheet:
         if name not in book.sheetnames:
             raise StandardError(f"评价标准工作簿缺少工作表“{name}”：请使用 jieshui standard export 导出的文件")
         self.ws, self.name, self.problems = book[name], name, problems
-        self.columns = {c.value: c.column for c in self.ws[2] if c.value is not None}
+        self.columns = {EARLIER_HEADERS.get(c.value, c.value): c.column for c in self.ws[2] if c.value is not None}
 
     def cell(self, row: int, header: str) -> Any:
         value = self.ws.cell(row, self.columns[header]).value
@@ -58,10 +58,17 @@ class _Sheet:
 
     def choice(self, row: int, header: str, names: dict[str, str]) -> str:
         value = self.cell(row, header)
+        value = EARLIER_WORDS.get(value, value) if isinstance(value, str) else value
         if value not in reverse(names):
             self.problems.append(f"{self.where(row, header)}（{header}）应为“{'”“'.join(names.values())}”之一")
             return next(iter(names))
         return reverse(names)[value]
+
+    def sources(self, row: int, entry: dict[str, Any]) -> None:
+        """The 来源 columns a previous release exported, read where the sheet has them."""
+        for header, key in SOURCE_HEADERS.items():
+            if header in self.columns and not (key == "source" and header == "来源" and "内容来源" in self.columns):
+                entry[key] = self.text(row, header)
 
     def names(self, row: int, header: str) -> list[str]:
         value = self.cell(row, header)
@@ -70,24 +77,25 @@ class _Sheet:
 
 # -- the engine's checks of the whole standard, said at the cells they concern ---------------
 
-_ABOUT = re.compile(r"^(评价内容|必备条件) (\S+)：(.*)$", re.S)
+_ABOUT = re.compile(r"^(评价内容|必备条件) ?([^：\s]+)：(.*)$", re.S)
 _LIMITS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档界限"))
-_POINTS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档分值"))
+_POINTS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档得分"))
 # The 评价内容 columns a content's problem concerns, by the words the engine uses (first match).
 _CONTENT_FIELDS = (("每步扣分", ("每步扣分",)), ("不得分界限", ("不得分界限",)), ("目标值", ("目标值",)),
                    ("步长", ("步长",)), ("分档界限", _LIMITS), ("各档分值", _POINTS), ("分档", _LIMITS + _POINTS),
                    ("加分上限", ("加分上限",)), ("partial", ("部分得分",)), ("not_applicable", ("分母为0时",)),
                    ("越高越好", ("规则类型",)), ("规则类型", ("规则类型",)), ("better", ("规则类型",)),
-                   ("指标", ("评价指标",)), ("分值", ("分值",)))
+                   ("指标", ("评价指标",)), ("分值", ("标准分",)))
 # The 总体 rows of whole-standard problems, by how the engine's message begins.
 _GENERAL_ROWS = (("基本分", "base_max"), ("加分项分值之和", "bonus_cap"), ("合格分", "pass_mark"))
 # The standard file's words where the workbook has its own: keys, and fractions it types as percent.
-_FILE_WORDS = ((re.compile(r" ?base_max = "), "基本分 "), (re.compile(r"(bonus_cap|pass_mark) = "), ""),
-               (re.compile(r"(\d)\.0\b"), r"\1"),
+_FILE_WORDS = ((re.compile(r" ?base_max = "), "基本分"), (re.compile(r" ?(bonus_cap|pass_mark) = "), ""),
+               (re.compile(r"(\d)\.0(?![\d.])"), r"\1"),
                (re.compile(r"（better 写错了）"), ""), (re.compile(r"不在 units 列表中"), f"不在“{SHEET_UNITS}”表中"),
                (re.compile(r" ?\b[a-z_]+\b( = -?[\d.e+]+)? ?"), ""), (re.compile(r"0与1之间"), "0%与100%之间"),
                (re.compile(r"（如 (\d+)%写 [\d.]+）"), r"（如 \1%）"), (re.compile(r"（(\d+) 个百分点写 [\d.]+）"), r"（如 \1%）"),
-               (re.compile(r"目标值 ([\d.]+)"), lambda m: f"目标值{float(m[1]) * 100:g}%"))
+               (re.compile(r"目标值 ?([\d.]+)"), lambda m: f"目标值{float(m[1]) * 100:g}%"),
+               (re.compile(r"(?<=[\u4e00-\u9fff]) +(?=\d)"), ""))
 
 
 def _workbook_words(text: str) -> str:
@@ -114,8 +122,8 @@ def _located(problem: str, sheets: dict[str, _Sheet], raw: dict[str, Any]) -> st
         first = FIRST_ROW + sum(len(c["rule"].get("items", ())) for c in raw["contents"][:n])
         last = first + max(len(content["rule"].get("items", ())), 1) - 1
         items = sheets[SHEET_ITEMS]
-        cells = f"{items.where(first, '分值')}:{items.where(last, '分值').split('!')[1]}"
-        return f"{cells}（评价内容{ident}的各项分值）：{_workbook_words(text)}"
+        cells = f"{items.where(first, '标准分')}:{items.where(last, '标准分').split('!')[1]}"
+        return f"{cells}（第{ident}项评价内容的各项标准分）：{_workbook_words(text)}"
     headers = _named(text, content) or next((h for word, h in _CONTENT_FIELDS if word in text), ("序号",))
     bands = len(content["rule"].get("bands", ()))
     if bands and set(headers) <= set(_LIMITS + _POINTS):  # the bands typed, not the empty ones
@@ -128,7 +136,7 @@ def _named(text: str, entry: dict[str, Any]) -> tuple[str, ...] | None:
     quoted = re.search(r"“(.*?)”", text)
     if quoted is None or not text.startswith(("责任单位", "来源")):
         return None
-    if text.startswith("来源"):
+    if text.startswith("来源"):  # only a previous release's workbook shows the sources
         return ("内容来源",) if entry.get("source") == quoted[1] else ("分值与规则来源",)
     return ("牵头单位",) if entry.get("lead") == quoted[1] else ("配合单位",)
 
@@ -146,7 +154,7 @@ def _cells(sheet: _Sheet, row: int, headers: tuple[str, ...]) -> str:
 
 def _prerequisite_cell(sheet: _Sheet, raw: dict[str, Any], ident: str, text: str) -> str:
     n = next(n for n, p in enumerate(raw["prerequisites"]) if str(p["id"]) == ident)
-    headers = ("来源",) if text.startswith("来源") else _named(text, raw["prerequisites"][n]) or ("编号",)
+    headers = ("来源",) if text.startswith("来源") else _named(text, raw["prerequisites"][n]) or ("序号",)
     return f"{_cells(sheet, FIRST_ROW + n, headers)}：{_workbook_words(text)}"
 
 
@@ -211,9 +219,9 @@ def _bands(sheet: _Sheet, row: int) -> list[list[float | None]]:
         limit = sheet.number(row, f"第{k}档界限", blank_ok=True)
         if limit is None:
             break
-        bands.append([limit, sheet.number(row, f"第{k}档分值")])
+        bands.append([limit, sheet.number(row, f"第{k}档得分")])
     if not bands:
-        sheet.problems.append(f"{sheet.where(row, '第1档界限')}：分档得分至少要填第1档的界限和分值")
+        sheet.problems.append(f"{sheet.where(row, '第1档界限')}：分档得分至少要填第1档的界限和得分")
     return bands
 
 
@@ -221,14 +229,14 @@ def _contents(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for n, content in enumerate(raw["contents"]):
         row = FIRST_ROW + n
         if sheet.cell(row, "序号") != content["id"]:
-            sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容{content['id']}，请勿增删或移动行")
+            sheet.problems.append(f"{sheet.where(row, '序号')}：应为第{content['id']}项评价内容，请勿增删或移动行")
             continue
-        content.update(title=sheet.text(row, "评价内容"), source=sheet.text(row, "内容来源"),
-                       max_points=sheet.number(row, "分值"), rule=_rule(sheet, row, content["rule"]),
-                       rule_source=sheet.text(row, "分值与规则来源"), lead=sheet.text(row, "牵头单位"),
+        content.update(title=sheet.text(row, "评价内容"), max_points=sheet.number(row, "标准分"),
+                       rule=_rule(sheet, row, content["rule"]), lead=sheet.text(row, "牵头单位"),
                        coop=sheet.names(row, "配合单位"), evidence=sheet.names(row, "佐证材料"))
+        sheet.sources(row, content)
         if "gap_action" in content:
-            content["gap_action"] = sheet.cell(row, "差距措施用语") or ""
+            content["gap_action"] = sheet.cell(row, "差距分析用语") or ""
 
 
 def _items(sheet: _Sheet, raw: dict[str, Any]) -> None:
@@ -236,21 +244,21 @@ def _items(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for content in raw["contents"]:
         for item in content["rule"].get("items", ()):
             if sheet.cell(row, "序号") != content["id"]:
-                sheet.problems.append(f"{sheet.where(row, '序号')}：应为评价内容{content['id']}的得分项，请勿增删行")
+                sheet.problems.append(f"{sheet.where(row, '序号')}：应为第{content['id']}项评价内容的得分项，请勿增删行")
                 return
-            item.update(label=sheet.text(row, "得分项"), points=sheet.number(row, "分值"))
+            item.update(label=sheet.text(row, "得分项"), points=sheet.number(row, "标准分"))
             row += 1
 
 
 def _prerequisites(sheet: _Sheet, raw: dict[str, Any]) -> None:
     for n, prereq in enumerate(raw["prerequisites"]):
         row = FIRST_ROW + n
-        if sheet.cell(row, "编号") != prereq["id"]:
-            sheet.problems.append(f"{sheet.where(row, '编号')}：应为必备条件{prereq['id']}，请勿增删或移动行")
+        if sheet.cell(row, "序号") not in (prereq["id"], prereq_name(prereq["id"])):  # P1 before 2025.5
+            sheet.problems.append(f"{sheet.where(row, '序号')}：应为{prereq_name(prereq['id'])}，请勿增删或移动行")
             continue
-        prereq.update(title=sheet.text(row, "必备条件"), source=sheet.text(row, "来源"),
-                      lead=sheet.text(row, "牵头单位"), coop=sheet.names(row, "配合单位"),
-                      evidence=sheet.names(row, "佐证材料"))
+        prereq.update(title=sheet.text(row, "必备条件"), lead=sheet.text(row, "牵头单位"),
+                      coop=sheet.names(row, "配合单位"), evidence=sheet.names(row, "佐证材料"))
+        sheet.sources(row, prereq)
 
 
 def _units(sheet: _Sheet, raw: dict[str, Any]) -> None:

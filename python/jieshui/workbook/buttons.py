@@ -66,7 +66,7 @@ BUTTONS = (
            Ribbon("jieshuiData", "jieshuiCheck", "ReviewCompareMenu", "列出当前工作簿的全部问题及单元格")),
     Button("全部重算", "RecalculateAll", "recalculate", True,
            Ribbon("jieshuiData", "jieshuiRecalc", "CalculateNow", "重新计算当前工作簿的全部公式")),
-    Button("刷新缓存值", "RefreshCache", "refresh_cache", False,
+    Button("重算并保存", "RefreshCache", "refresh_cache", False,
            Ribbon("jieshuiData", "jieshuiRefresh", "Refresh", "全部重算后保存，使 WPS 和预览中显示最新结果")),
     Button("分发填报表", "SplitUnits", "split_units", True,
            Ribbon("jieshuiUnits", "jieshuiSplit", "ExportExcel",

@@ -7,7 +7,8 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from ..engine import Content, Rule, Standard, describe_rule, source_text
+from ..engine import Content, Rule, Standard, describe_rule
+from ..engine.words import EVIDENCE_GIVEN, EVIDENCE_MISSING
 from .buttons import BUTTONS as ALL_BUTTONS
 
 # 2025.2: the VBA calls jieshui.excel.udfs and jieshui.excel.macros (2025.1 named jieshui.udfs
@@ -15,7 +16,12 @@ from .buttons import BUTTONS as ALL_BUTTONS
 # 2025.4: 工作进度 judged in the workbook's 工作年度, twins say 错误 where they said 数据有误, and
 # JS_PYTHON caches #NAME?: a 2025.3 workbook's formulas differ, so recalc and merge say which
 # template it is instead of naming a changed formula.
-TEMPLATE_VERSION = "2025.4"
+# 2025.5: the county's words (issue 24): 佐证材料 已提供/未提供 (was 提供/缺), 分母为0时 得满分/得0分
+# (was 满分/零分), the 评价标准 row's texts without the 0/0 note and in official words, the
+# 佐证台账 taking 必备条件1…4 as well as 1–24. Check and collect still read a 2025.4 workbook
+# (workbook/versions.py upgrades what is read from it).
+TEMPLATE_VERSION = "2025.5"
+PREVIOUS_TEMPLATE = "2025.4"
 
 SHEET_COVER = "说明"
 SHEET_INPUTS = "基础数据"
@@ -31,7 +37,9 @@ SHEET_RECORDS = "填报记录"
 # The evidence ledger: any number of documents per content (builder/ledger.py).
 SHEET_LEDGER = "佐证台账"
 LEDGER_ROWS = 300
-LEDGER_HEADERS = ("评价内容序号", "材料名称", "文号", "日期", "页数", "文件（佐证材料文件夹中的路径）")
+LEDGER_HEADERS = ("评价内容序号或必备条件", "材料名称", "文号", "日期", "页数", "文件（佐证材料文件夹中的路径）")
+# The ledger's first column for a prerequisite's evidence: 必备条件1…必备条件4 (P1…P4 inside).
+PREREQ_EVIDENCE = "必备条件"
 # Hidden: each computed cell's UDF call and native twin, side by side (see builder/calc.py).
 SHEET_CALC = "计算"
 # Tab order; every sheet's VBA code name is fixed by its place (the VBA project has a document
@@ -49,7 +57,7 @@ BUTTONS = tuple((b.label, b.sub, b.function) for b in ALL_BUTTONS if b.on_sheet)
 
 UTILITY_ROWS = 10
 LEAK_PARTS = ("R_WL", "R1", "R2", "R3", "R4", "R_BL")
-EVIDENCE_CHOICES = ("提供", "缺")
+EVIDENCE_CHOICES = (EVIDENCE_GIVEN, EVIDENCE_MISSING)
 REPORT_CHOICES = ("已报", "未报")
 
 # A rule's name in the 评价标准 row (rule_key: a threshold or ladder also names its direction).
@@ -58,7 +66,9 @@ RULE_NAMES = {"higher_better": "越高越好", "lower_better": "越低越好",
               "ladder_higher": "分档得分（越高越好）", "ladder_lower": "分档得分（越低越好）",
               "checklist": "逐项得分", "bonus": "加分项"}
 PARTIAL_NAMES = {"ceil": "不足一档按一档", "linear": "按比例"}
-NA_NAMES = {"full": "满分", "zero": "零分"}
+NA_NAMES = {"full": "得满分", "zero": "得0分"}
+# What a 2025.4 workbook wrote for the same things (read as the new words).
+EARLIER_WORDS = {"提供": EVIDENCE_GIVEN, "缺": EVIDENCE_MISSING, "满分": NA_NAMES["full"], "零分": NA_NAMES["zero"]}
 
 
 class Param(IntEnum):
@@ -89,10 +99,16 @@ class Param(IntEnum):
     SOURCE = 21
 
 
-PARAM_HEADERS = ("序号", "评价指标", "评价内容", "规则类型", "分值", "目标值", "步长", "每步扣分",
-                 "部分得分", "分母为0时", "加分上限", "第1项(档)分值", "第2项(档)分值", "第3项(档)分值",
-                 "第4项(档)分值", "不得分界限", "第1档界限", "第2档界限", "第3档界限", "第4档界限",
-                 "评分规则说明", "来源（内容／分值与规则）")
+PARAM_HEADERS = ("序号", "评价指标", "评价内容", "规则类型", "标准分", "目标值", "步长", "每步扣分",
+                 "部分得分", "分母为0时", "加分上限", "第1项（档）得分", "第2项（档）得分", "第3项（档）得分",
+                 "第4项（档）得分", "不得分界限", "第1档界限", "第2档界限", "第3档界限", "第4档界限",
+                 "评分方法", "依据")
+# The 依据 column in official words: the 24 contents and the prerequisites are the standard's,
+# points and rule numbers a general setting until the province's 赋分细则 replaces them (the
+# data file keeps where each came from: engine.standard.SOURCES).
+SOURCE_WORDS = {"实施方案": "评价标准", "评价标准原文": "评价标准", "复核公开报道": "评价标准", "本软件默认": "通用设置"}
+# The note under a table whose 评分方法 leave out the 0/0 rule.
+NA_NOTE = "注：比率类评价内容的分母为0时，该项不适用，按“分母为0时”一栏得分（通用设置为得满分）。"
 # A checklist's item points, or a ladder's band points (its limits in BAND_COLUMNS).
 ITEM_COLUMNS = (Param.ITEM_1, Param.ITEM_2, Param.ITEM_3, Param.ITEM_4)
 BAND_COLUMNS = (Param.BAND_1, Param.BAND_2, Param.BAND_3, Param.BAND_4)
@@ -131,9 +147,22 @@ def param_row(content: Content) -> list[Any]:
         row[column] = item.points
     for limit_column, points_column, (limit, points) in zip(BAND_COLUMNS, ITEM_COLUMNS, rule.bands):
         row[limit_column], row[points_column] = limit, points
-    row[Param.TEXT] = describe_rule(rule)
-    row[Param.SOURCE] = source_text(content)
+    row[Param.TEXT] = describe_rule(rule, na_note=False)
+    row[Param.SOURCE] = source_words(content.source, content.rule_source)
     return row
+
+
+def source_words(source: str, rule_source: str | None = None) -> str:
+    """Where a content (and its points) come from, in official words: 评价标准／通用设置."""
+    words = [SOURCE_WORDS.get(source, source)]
+    if rule_source is not None and SOURCE_WORDS.get(rule_source, rule_source) != words[0]:
+        words.append(SOURCE_WORDS.get(rule_source, rule_source))
+    return "／".join(words)
+
+
+def prereq_name(prereq_id: str) -> str:
+    """必备条件1 for P1: how a sheet names a prerequisite."""
+    return f"{PREREQ_EVIDENCE}{prereq_id.removeprefix('P')}"
 
 
 def reverse(names: dict[str, str]) -> dict[str, str]:

@@ -22,8 +22,8 @@ from ..engine import (UTILITY_FIELDS, WORKBOOK, Content, FieldError, InputSpec, 
 from ..engine.words import (BLANK, ERROR_PREFIX, INVALID, MET, MISSING, NOT_APPLICABLE, REACHED,
                             UNMET)
 from ..engine.standard import RATE_RULES
-from .contract import (BAND_COLUMNS, ITEM_COLUMNS, LEAK_PARTS, NA_NAMES, PARTIAL_NAMES, RULE_NAMES, Param,
-                       reverse, rule_kind)
+from .contract import (BAND_COLUMNS, EARLIER_WORDS, ITEM_COLUMNS, LEAK_PARTS, NA_NAMES, PARTIAL_NAMES,
+                       RULE_NAMES, Param, prereq_name, reverse, rule_kind)
 
 CATEGORY = "节水复核"
 # Arguments that take a range: xlwings hands them over as 2-D lists whatever their shape.
@@ -49,7 +49,7 @@ class CellProblem(Exception):
     """A cell argument that cannot be used; the message is what the formula cell shows."""
 
 
-# A 计算值 is a fraction: one beyond this (or NaN) is no rate, and its gap would overflow.
+# A 完成值 is a fraction: one beyond this (or NaN) is no rate, and its gap would overflow.
 MAX_RATE = 1e6
 # What a cell shows instead of a number Excel cannot hold (an overflow to infinity, or NaN).
 OUT_OF_RANGE = f"{ERROR_PREFIX}计算结果超出可计算范围，请检查本行引用的数值"
@@ -108,6 +108,11 @@ def _content_id(value: Cell) -> int:
     raise CellProblem(f"{ERROR_PREFIX}评价内容序号应为1～{len(std.contents)}")
 
 
+def _upgraded(word: Cell) -> Cell:
+    """A 2025.4 workbook's word for what the current template says otherwise (满分 → 得满分)."""
+    return EARLIER_WORDS.get(word, word) if isinstance(word, str) else word
+
+
 def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
     """The content with the rule of its 评价标准 row (so an edited row takes effect): the rule
     type and numbers come from the row, the inputs it reads from the standard."""
@@ -137,7 +142,7 @@ def content_from_params(params: Sequence[Sequence[Cell]]) -> Content:
         step=number(Param.STEP) if steps else 0.0,
         deduct=number(Param.DEDUCT) if steps else 0.0,
         partial=reverse(PARTIAL_NAMES).get(row[Param.PARTIAL], "ceil"),
-        not_applicable=reverse(NA_NAMES).get(row[Param.NOT_APPLICABLE], "full"),
+        not_applicable=reverse(NA_NAMES).get(_upgraded(row[Param.NOT_APPLICABLE]), "full"),
         cap=number(Param.CAP) if content.is_bonus else 0.0,
         cutoff=number(Param.CUTOFF) if steps and cutoff not in (None, "") else None,
         bands=_bands(row, content.id) if kind == "ladder" else ())
@@ -208,7 +213,7 @@ def _one_utility(n: int, row: Sequence[Cell]):
 
 
 def _value_of(value: Cell) -> float | None:
-    """A rate from the 计算值 column: a number, None when 不适用; a message means no score."""
+    """A rate from the 完成值 column: a number, None when 不适用; a message means no score."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) <= MAX_RATE:
         return float(value)
     if value == NOT_APPLICABLE:
@@ -255,8 +260,8 @@ def JS_LEAK_RATE(utilities):
 
 
 @worksheet_function(
-    "计算一个供水单位的漏损率分项：R_WL 综合漏损率、R1～R4修正值、R_BL 漏损率（CJJ 92-2016）。",
-    row="供水单位表中的一行（7个单元格）", part="分项名称：R_WL、R1、R2、R3、R4或 R_BL")
+    "计算一个供水单位的漏损率分项：RWL综合漏损率、R1～R4修正值、RBL漏损率（CJJ 92-2016）。",
+    row="供水单位表中的一行（7个单元格）", part="分项名称（公式中已写好）：综合漏损率、R1～R4修正值或漏损率")
 def JS_LEAK_PART(row, part):
     if part not in LEAK_PARTS:
         raise CellProblem(f"{ERROR_PREFIX}分项应为{'、'.join(LEAK_PARTS)}")
@@ -269,7 +274,7 @@ def JS_LEAK_PART(row, part):
 
 @worksheet_function(
     "按评价标准表中的参数计算一项评价内容的得分。",
-    params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）；逐项得分的内容填空",
+    params="该内容在“评价标准”表中的参数行", value="完成值（比率类内容）；逐项得分的内容填空",
     inputs="逐项得分内容的各项输入（是/否等），比率类内容可附分子、分母")
 def JS_SCORE(params, value, *inputs):
     content = content_from_params(params)
@@ -281,7 +286,7 @@ def JS_SCORE(params, value, *inputs):
 
 @worksheet_function(
     "差距分析：说明一项评价内容还差多少、以什么单位补齐。",
-    params="该内容在“评价标准”表中的参数行", value="计算值（比率类内容）",
+    params="该内容在“评价标准”表中的参数行", value="完成值（比率类内容）",
     inputs="比率类：分子、分母；漏损率：供水单位表；逐项得分：各项输入")
 def JS_GAP(params, value, *inputs):
     return _gap(content_from_params(params), value, inputs) or REACHED
@@ -302,12 +307,12 @@ def _gap(content: Content, value: Cell, inputs: Sequence[Cell]) -> str:
 
 @worksheet_function(
     "判断一项必备条件是否满足（附件2）。",
-    prerequisite="必备条件编号，如 P1", values="该条件的各项输入，按附件2所列顺序")
+    prerequisite="必备条件（公式中已写好，无须修改）", values="该条件的各项输入，按附件2所列顺序")
 def JS_PREREQ(prerequisite, *values):
     std = default_standard()
     found = [p for p in std.prerequisites if p.id == prerequisite]
     if not found:
-        raise CellProblem(f"{ERROR_PREFIX}必备条件编号应为{'、'.join(p.id for p in std.prerequisites)}")
+        raise CellProblem(f"{ERROR_PREFIX}公式中的必备条件应为{'、'.join(prereq_name(p.id) for p in std.prerequisites)}之一，请恢复模板公式")
     prereq = found[0]
     inputs = _inputs_for(prereq.input_keys, values)
     met = all(condition_met(c, inputs, std.tolerance) for c in prereq.conditions)
@@ -315,7 +320,7 @@ def JS_PREREQ(prerequisite, *values):
 
 
 @worksheet_function(
-    "汇总得分：基本分（内容1～23）、加分（加分项，有上限）或总分。",
+    "汇总得分：基本分（第1～23项）、加分（加分项，有上限）或总分。",
     points="附件3的得分列（24项）", table="“评价标准”表的参数区（24行）",
     part="基本分、加分 或 总分")
 def JS_TOTAL(points, table, part):
@@ -362,4 +367,4 @@ def JS_PYTHON(*cells):
 @worksheet_function(
     "显示 jieshui 软件和评价标准的版本。")
 def JS_VERSION():
-    return f"jieshui {__version__}，评价标准{default_standard().version}"
+    return f"jieshui {__version__}版，评价标准{default_standard().version}版"

@@ -22,15 +22,18 @@ class WorkbookInputs:
     prereq_evidence: dict[str, Any] = field(default_factory=dict)
     reports: dict[str, list[Any]] = field(default_factory=dict)
     returns: dict[str, Any] = field(default_factory=dict)  # unit → when its 填报表 came back
-    ledger: list[list[Any]] = field(default_factory=list)  # 佐证台账 rows, as LEDGER_HEADERS
+    # 佐证台账 rows, as LEDGER_HEADERS: [content id (int) or prerequisite id ("P1"), 材料名称,
+    # 文号, 日期, 页数, 文件] (the sheet shows a prerequisite as 必备条件1).
+    ledger: list[list[Any]] = field(default_factory=list)
 
     def ledger_rows(self) -> list[tuple[int, list[Any]]]:
         """(index, row) of the ledger's rows that hold anything."""
         return [(n, row) for n, row in enumerate(self.ledger) if any(v not in (None, "") for v in row)]
 
-    def documents(self, content_id: int) -> int:
-        """The ledger's rows for a content (as 附件3's COUNTIF counts them)."""
-        return sum(1 for _, row in self.ledger_rows() if row and row[0] == content_id)
+    def documents(self, item_id: int | str) -> int:
+        """The ledger's rows for a content (id 1–24) or a prerequisite ("P1"), as 附件3's and
+        附件2's COUNTIF count them."""
+        return sum(1 for _, row in self.ledger_rows() if row and row[0] == item_id)
 
     def filled_utility_rows(self) -> list[int]:
         """Indexes of the utility table's rows that hold anything (blank rows are not utilities)."""
@@ -65,8 +68,19 @@ def from_county_raw(raw: Mapping[str, Any], std: Standard) -> WorkbookInputs:
 def example_extras(inputs: WorkbookInputs, std: Standard) -> WorkbookInputs:
     """What a real county would also have filled: date, contact, evidence and monthly reports."""
     inputs.county.update(report_date=dt.date(2025, 7, 20), contact="示例联系人", phone="0477-0000000")
-    inputs.evidence = {c.id: EVIDENCE_CHOICES[0] for c in std.contents}
-    inputs.prereq_evidence = {p.id: EVIDENCE_CHOICES[0] for p in std.prerequisites}
+    inputs.ledger = example_ledger(std)
+    given, missing = EVIDENCE_CHOICES  # 已提供 only where the ledger lists a document
+    inputs.evidence = {c.id: given if inputs.documents(c.id) else missing for c in std.contents}
+    inputs.prereq_evidence = {p.id: given if inputs.documents(p.id) else missing for p in std.prerequisites}
     inputs.reports = {unit: [REPORT_CHOICES[0] if 2 <= month <= 6 else None
                              for month in range(1, 13)] for unit in std.units}
     return inputs
+
+
+def example_ledger(std: Standard) -> list[list[Any]]:
+    """One document per prerequisite and content, as the example county would list it: the first
+    evidence the standard asks for, a 文号 and date of the evaluation year's spring; no file (the
+    example ships without a 佐证材料 folder)."""
+    items = [*std.prerequisites, *std.contents]
+    return [[item.id, f"示例旗{item.evidence[0]}", f"示旗水发〔2025〕{n}号", dt.date(2025, 3, 1) + dt.timedelta(days=n),
+             2 + n % 5, None] for n, item in enumerate(items, start=1) if item.evidence]

@@ -8,6 +8,8 @@ import math
 import unicodedata
 from typing import Any, BinaryIO, Iterable
 
+from ..engine.words import DATE_FORMAT
+
 YELLOW = "#FFF2CC"
 HEADER_BLUE = "#D9E1F2"
 # (fill, font) pairs of Excel's own "good", "bad" and "neutral" cell styles.
@@ -37,7 +39,7 @@ class Styles:
         self.note = add({**heading, "font_size": 10, "italic": True, "font_color": "#595959",
                          "text_wrap": True, "valign": "top"})
         self.plain = add({**heading, "font_size": 11})
-        self.plain_date = add({**heading, "font_size": 11, "num_format": "yyyy-mm-dd", "align": "left"})
+        self.plain_date = add({**heading, "font_size": 11, "num_format": DATE_FORMAT, "align": "left"})
         self.signature = add({**heading, "font_size": 12, "valign": "bottom"})
         self.header = add({**body, "font_name": "宋体", "bold": True, "align": "center",
                            "bg_color": HEADER_BLUE})
@@ -45,11 +47,11 @@ class Styles:
         self.text = add(body)
         self.line = add({**body, "text_wrap": False})
         self.center = add({**body, "align": "center"})
-        self.date = add({**body, "align": "center", "num_format": "yyyy-mm-dd"})
-        self.points = add({**body, "align": "center", "num_format": "0.0"})
-        self.percent = add({**body, "align": "center", "num_format": "0.00%"})
+        self.date = add({**body, "align": "center", "num_format": DATE_FORMAT})
+        self.points = add({**body, "align": "center", "num_format": "General"})
+        self.percent = add({**body, "align": "center", "num_format": "0.0%"})
         self.number = add({**body, "num_format": "#,##0.00"})
-        self.bold_points = add({**body, "bold": True, "align": "center", "num_format": "0.0"})
+        self.bold_points = add({**body, "bold": True, "align": "center", "num_format": "General"})
         self.bold_text = add({**body, "bold": True})
         self.warning = add({**heading, "font_size": 12, "bold": True, "font_color": "#C00000"})
         self.warning_text = add({**body, "font_size": 10, "border": 0, "font_color": "#C00000",
@@ -68,7 +70,7 @@ class Styles:
         self.input_count = add({**unlocked, "num_format": "0"})
         self.input_percent = add({**unlocked, "num_format": "0.00%"})
         self.input_coefficient = add({**unlocked, "num_format": "0.000"})
-        self.input_date = add({**unlocked, "num_format": "yyyy-mm-dd", "align": "center"})
+        self.input_date = add({**unlocked, "num_format": DATE_FORMAT, "align": "center"})
 
 
 def print_setup(ws: Any, landscape: bool, repeat: tuple[int, int] | None = None,

@@ -3,7 +3,13 @@
 from the standard workbook without a version of its own is named after it in words, e.g.
 `2023.1-jieshui.1省级修订（2025年3月10日14:05保存）`, and its rules carry a digest (never shown)
 so that an unchanged round trip keeps its name. 版本不符 then says whether a county used another
-set of rules or an older template."""
+set of rules or an older template.
+
+A workbook of the previous template (PREVIOUS_TEMPLATE) is still read: `upgrade` gives what was
+read from it in the current template's words (佐证材料 提供/缺 → 已提供/未提供, the 评价标准 row's
+wording columns as the current template writes them), so check and collect judge it as they
+judge a current one. Only recalc (and merge, which recalculates) need the current template's
+cells."""
 
 from __future__ import annotations
 
@@ -15,7 +21,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from ..engine import Standard
-from .contract import TEMPLATE_VERSION
+from .contract import EARLIER_WORDS, PREVIOUS_TEMPLATE, TEMPLATE_VERSION, Param, param_row
 
 if TYPE_CHECKING:  # the readers load calamine and openpyxl: only what reads a workbook pays for them
     from .readers import WorkbookData
@@ -41,18 +47,18 @@ def china_time(stamp: dt.datetime) -> dt.datetime:
 def revision_name(official: str, saved: dt.datetime | None) -> str:
     """The version of a province's edit that has no version of its own, in words."""
     if saved is None:
-        return f"{official} {REVISION}（保存时间不详）"
+        return f"{official}{REVISION}（保存时间不详）"
     local = china_time(saved)
-    return f"{official} {REVISION}（{local.year}年{local.month}月{local.day}日{local:%H:%M}保存）"
+    return f"{official}{REVISION}（{local.year}年{local.month}月{local.day}日{local:%H:%M}保存）"
 
 
 def official_root(version: str) -> str | None:
     """The official version a version is, or was edited from (None for a province's own name)."""
     if OFFICIAL.fullmatch(version):
         return version
-    head = version.split(" ", 1)
-    if len(head) == 2 and OFFICIAL.fullmatch(head[0]) and head[1].startswith(REVISION):
-        return head[0]
+    edited = OFFICIAL.match(version)  # before 2025.5 a space came between the two
+    if edited and version[edited.end():].lstrip(" ").startswith(REVISION):
+        return edited.group()
     return None
 
 
@@ -64,7 +70,7 @@ def _order(version: str) -> tuple[int, ...]:
 def _template(found: Any) -> str:
     """Why a workbook's 模板版本 differs from this software's, or ""."""
     text = "" if found in (None, "") else str(found).strip()
-    if text == TEMPLATE_VERSION:
+    if text in (TEMPLATE_VERSION, PREVIOUS_TEMPLATE):
         return ""
     said = f"工作簿模板版本为{text or '空白'}"
     try:
@@ -100,3 +106,26 @@ def version_mismatches(data: WorkbookData, std: Standard) -> list[tuple[str, str
     found = [(data.cell("tpl_version"), _template(data.template_version)),
              (data.cell("std_version"), _standard(data.standard_version, std.version))]
     return [(cell, message) for cell, message in found if message]
+
+
+# The 评价标准 columns that only describe a content (no formula reads them): a previous
+# template wrote them in its own words.
+WORDING_COLUMNS = (Param.INDICATOR, Param.TITLE, Param.TEXT, Param.SOURCE)
+
+
+def upgrade(data: WorkbookData, std: Standard) -> WorkbookData:
+    """What was read from a previous template's workbook, in the current template's words (a
+    current workbook is returned as read)."""
+    if str(data.template_version).strip() != PREVIOUS_TEMPLATE:
+        return data
+    inputs = data.inputs
+    inputs.evidence = {k: EARLIER_WORDS.get(v, v) for k, v in inputs.evidence.items()}
+    inputs.prereq_evidence = {k: EARLIER_WORDS.get(v, v) for k, v in inputs.prereq_evidence.items()}
+    for row, content in zip(data.standard_table, std.contents):
+        official = param_row(content)
+        for col in WORDING_COLUMNS:
+            if col < len(row):
+                row[col] = official[col]
+        if Param.NOT_APPLICABLE < len(row) and isinstance(row[Param.NOT_APPLICABLE], str):
+            row[Param.NOT_APPLICABLE] = EARLIER_WORDS.get(row[Param.NOT_APPLICABLE], row[Param.NOT_APPLICABLE])
+    return data

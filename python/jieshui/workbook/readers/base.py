@@ -19,8 +19,9 @@ from openpyxl.utils.datetime import from_excel
 
 from ...errors import UserError
 from ...engine import UTILITY_FIELDS, Standard
-from ..contract import COUNTY_FIELDS, LEDGER_HEADERS, OUTPUT_NAMES, county_name, required_names
+from ..contract import COUNTY_FIELDS, LEDGER_HEADERS, OUTPUT_NAMES, county_name, prereq_name, required_names
 from ..inputs import WorkbookInputs
+from ..versions import upgrade
 
 MAX_WORKBOOK_BYTES = 50_000_000
 MAX_UNPACKED_BYTES = 100_000_000  # a county workbook unpacks to about 1 MB
@@ -86,14 +87,30 @@ def collect(source: NameSource, std: Standard) -> WorkbookInputs:
     result.reports = {unit: [_cell(v) for v in row]
                       for unit, row in zip(std.units, rows(source.value("in_reports")))}
     result.returns = {unit: _cell(v) for unit, v in zip(std.units, column(source.value("in_returns")))}
-    result.ledger = [_ledger_row(row) for row in rows(source.value("in_ledger"))]
+    ids = _ledger_ids(std)
+    result.ledger = [_ledger_row(row, ids) for row in rows(source.value("in_ledger"))]
     return result
 
 
-def _ledger_row(row: list[Any]) -> list[Any]:
+def _ledger_ids(std: Standard) -> dict[Any, Any]:
+    """What the ledger's first column may hold → the id a row is read with: 1–24 (typed as a
+    number or as text) → the content's id (int), 必备条件1 → the prerequisite's id ("P1")."""
+    ids: dict[Any, Any] = {prereq_name(p.id): p.id for p in std.prerequisites}
+    for c in std.contents:
+        ids[float(c.id)] = ids[str(c.id)] = c.id
+    return ids
+
+
+def _ledger_row(row: list[Any], ids: dict[Any, Any]) -> list[Any]:
+    """A 佐证台账 row: [content id (int) or prerequisite id (str, "P1"), 材料名称, 文号, 日期
+    (a date), 页数, 文件]; a first cell that names neither is kept as typed (check reports it)."""
     if row.count(None) == len(row):  # most of the ledger's rows: nothing to convert
         return row
-    return [_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
+    cells = [_date(_cell(v)) if n == LEDGER_DATE else _cell(v) for n, v in enumerate(row)]
+    first = cells[0].strip() if isinstance(cells[0], str) else cells[0]
+    key = float(first) if isinstance(first, (int, float)) and not isinstance(first, bool) else first
+    cells[0] = ids.get(key, cells[0]) if isinstance(key, (float, str)) else cells[0]
+    return cells
 
 
 # The tables an official fills row by row. Whatever is typed below one (in its columns) is not
@@ -165,8 +182,9 @@ def read_from(source: NameSource, std: Standard) -> WorkbookData:
     claimed["out_points"] = column(source.value("out_points"))
     claimed["out_prereqs"] = column(source.value("out_prereqs"))
     addresses = {name: source.address(name) for name in required_names(std)}
-    return WorkbookData(inputs, claimed, addresses, source.value("tpl_version"),
+    data = WorkbookData(inputs, claimed, addresses, source.value("tpl_version"),
                         source.value("std_version"), rows(source.value("std_table")))
+    return upgrade(data, std)
 
 
 def refuse_bombs(path: Path) -> zipfile.ZipFile:
