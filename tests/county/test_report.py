@@ -211,6 +211,47 @@ def test_the_table_has_24_rows_and_narrow_number_columns(example_report, std, ex
     assert content >= 2 * max(numbers) and sum(widths) <= Mm(156).twips + 5
 
 
+def test_the_chart_and_its_caption_come_after_the_indicators_and_before_the_table(example_report):
+    from PIL import Image
+
+    document = docx.Document(example_report)
+    blocks = list(document.element.body.iterchildren())
+    texts = ["".join(t.text or "" for t in b.iter(f"{W}t")) for b in blocks]
+    pictures = [n for n, b in enumerate(blocks) if b.findall(f".//{W}drawing")]
+    assert len(pictures) == 1
+    picture = pictures[0]
+    last_indicator = max(n for n, t in enumerate(texts) if t.startswith("12.加分项。"))
+    table = next(n for n, b in enumerate(blocks) if b.tag == f"{W}tbl" and texts[n].startswith("序号"))
+    caption = texts.index("图1\u3000各评价指标标准分与自评得分")
+    assert last_indicator < picture < caption < table and caption == picture + 1
+    assert texts[picture - 1] == "各评价指标标准分与自评得分见图1。"
+    paragraphs = {p._p: p for p in document.paragraphs}
+    caption_style = paragraphs[blocks[caption]].style
+    assert caption_style.name == "表格文字" and paragraphs[blocks[caption]].alignment is None
+    assert rpr_of(caption_style.element).find(f"{W}rFonts").get(f"{W}eastAsia") == "仿宋_GB2312"
+    # An exact 28 pt line would show a strip of the picture: its line is Word's single.
+    spacing = blocks[picture].find(f"{W}pPr/{W}spacing")
+    assert spacing is None or spacing.get(f"{W}lineRule") in (None, "auto")
+    shape = document.inline_shapes[0]
+    assert Mm(150) <= shape.width <= Mm(156)  # the 版心's width
+    blob = shape._inline.graphic.graphicData.pic.blipFill.blip.embed
+    image = Image.open(io.BytesIO(document.part.related_parts[blob].blob)).convert("RGB")
+    data = image.tobytes()
+    assert not [p for p in zip(data[0::3], data[1::3], data[2::3]) if max(p) - min(p) > 2]
+
+
+def test_libreoffice_prints_the_chart_with_its_caption(example_report):
+    pdf = example_report.with_suffix(".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s", "", text)
+    assert "图1各评价指标标准分与自评得分" in flat
+    assert flat.index("图1各评价指标") < flat.index("评价内容自评得分表")
+    listed = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True,
+                            check=True).stdout.splitlines()[2:]
+    assert len(listed) == 1 and listed[0].split()[3] == "1842"  # the 300 dpi picture, whole
+    assert listed[0].split()[5] in ("gray", "rgb")
+
+
 def test_the_report_passes_the_glossary_and_keeps_m3_to_table_headers(example_report):
     assert report(docx_texts(example_report)) == []
     assert not [p for p in body(docx.Document(example_report)) if "m³" in p]

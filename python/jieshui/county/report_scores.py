@@ -8,6 +8,7 @@ from __future__ import annotations
 from ..engine.scoring import ContentResult, PrerequisiteResult
 from ..engine.standard import Condition, Prerequisite
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word, number, percent
+from .charts import indicator_figure
 from .report_facts import Facts
 from .report_layout import Layout
 
@@ -34,6 +35,7 @@ def scores(doc: Layout, facts: Facts) -> None:
         doc.body(f"{n}.{indicator}。{subtotal(facts, items)}")
         for k, c in enumerate(items, 1):
             doc.body(f"（{k}）{content(facts, c)}")
+    indicator_figure(doc, a)
     doc.heading("（三）自评得分", 2)
     if a.total is None:
         doc.body(f"因填报数据尚不完整，部分评价内容暂不能计算得分（表中以{BLANK}表示），各项得分见下表。")
