@@ -24,6 +24,9 @@ def ledger_rows(rows):
     def change(book):
         ws = book[LEDGER]
         top = named(book, "in_ledger")
+        for row in ws.iter_rows(min_row=top.row, min_col=top.column, max_col=top.column + 5):
+            for cell in row:  # the example's own ledger rows out: only `rows` listed
+                cell.value = None
         for n, values in enumerate(rows):
             for c, value in enumerate(values):
                 ws.cell(top.row + n, top.column + c).value = value

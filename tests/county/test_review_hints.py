@@ -49,7 +49,7 @@ def test_zero_denominators_are_told_by_check_and_score(tmp_path):
     assert sorted(h["content"] for h in scored["hints"] if h["content"]) == [14, 16, 21]
     terminal = run("check", path, env=WIDE).stdout
     assert "复核提示" in terminal and "第16项评价内容“节水型居民小区建成率”分母为0" in terminal
-    assert f"[{cell_of(book, 'in_communities_total')}] 第16项评价内容" in run("score", path, env=WIDE).stdout
+    assert f"{cell_of(book, 'in_communities_total')}：第16项评价内容" in run("score", path, env=WIDE).stdout
 
 
 def test_export_lists_the_hints(tmp_path):
@@ -168,5 +168,5 @@ def test_an_invalid_rate_has_one_word_in_the_workbook_score_and_export(tmp_path)
     assert scored["contents"][1]["gap"].startswith(words.MISSING + "：")
     run("export", path, "-o", tmp_path / "out")
     sheet = openpyxl.load_workbook(next((tmp_path / "out").glob("*.xlsx"))).active
-    p2 = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "P2")
+    p2 = next(row for row in sheet.iter_rows(values_only=True) if row[0] == "必备条件2")
     assert p2[4] == word
