@@ -17,7 +17,7 @@ from jieshui.engine import default_standard
 from jieshui.county.unit_returns import distinct_files
 from jieshui.workbook.readers import read_workbook
 from jieshui.workbook.readers.file_reader import read_file
-from unit_forms import unit_form
+from unit_forms import unit_form, value_cell
 
 LEDGER = "佐证台账"
 OUTSIDE = "表格外的数据"
@@ -52,6 +52,9 @@ def ledger_below(tmp_path):
         top = named(book, "in_ledger")
         ws = book[LEDGER]
         last = table(book, "in_ledger")[4]
+        for row in ws.iter_rows(min_row=top.row, max_row=last, min_col=top.column, max_col=top.column + 5):
+            for cell in row:  # the example's own documents out: one row in the table
+                cell.value = None
         for col, value in enumerate([5, "表内最后一行的材料", None, None, 2, None], start=top.column):
             ws.cell(last, col).value = value
         type_below("in_ledger", [[5, "灌区计量台账", None, None, 3, "计量/台账.pdf"],
@@ -228,9 +231,7 @@ def test_merge_reads_a_unit_file_given_twice_once(split, tmp_path):
     source = unit_form(files, "住建局")
 
     def change(book):
-        ws = book["填报"]
-        row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == "communities_certified")
-        ws.cell(row, 4).value = 17
+        value_cell(book, "communities_certified").value = 17
     returned = edited(source, tmp_path / "住建局.xlsx", change)
     merged = tmp_path / "合并.xlsm"
     out = run("merge", county, returned, returned, "-o", merged)

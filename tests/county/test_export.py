@@ -109,6 +109,9 @@ def test_the_pdf_shows_county_and_total(tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
                           check=True).stdout
     assert "示例旗县域节水型社会达标建设复核自评赋分表" in text and "96.5" in text
+    # LibreOffice prints the 填报日期 cell in its Chinese date format, and the county's conclusion.
+    assert "2025年7月20日" in text and "2025-07-20" not in text
+    assert "达到85分合格线" in re.sub(r"\s+", "", text)
 
 
 def test_two_exports_give_two_files(tmp_path):

@@ -154,7 +154,7 @@ def _stray(result: UnitReturn, book: Any, std: Standard) -> None:
                  if _blank(c.value) is not None and c.coordinate not in written
                  and f"{ws.title}!{c.coordinate}" not in read and not _in_utilities(ws.title, c)]
         if stray:
-            span = f"{stray[0]} " if len(stray) == 1 else f"{stray[0]}等{len(stray)}个单元格"
+            span = stray[0] if len(stray) == 1 else f"{stray[0]}等{len(stray)}个单元格"
             result.tampered.append(f"{ws.title}!{span}填在表格之外，未读取")
 
 
