@@ -11,7 +11,7 @@ import pytest
 from helpers import BLANK_WORKBOOK, EXAMPLE, EXAMPLE_WORKBOOK, named, recalc_on_load, run, soffice
 from jieshui.workbook.contract import SHEET_COVER
 
-BUILT_IN = "内置公式（未连接 Python）"
+BUILT_IN = "由内置公式计算（未连接 Python）"
 
 # LibreOffice shows an OOXML file's cached values and recalculates nothing on load.
 RECALC_NEVER = recalc_on_load(1)

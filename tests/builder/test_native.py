@@ -199,6 +199,7 @@ def submission_conclusion(path):
     return ws.cell(row, 5).value
 
 
+@pytest.mark.office
 def test_the_conclusion_recalculated_without_python_is_the_engines_sentence(recalculated, std, example):
     # The 报送表's sentence is a native formula over the totals and 附件2; LibreOffice computes
     # it, engine.conclusion writes it: the same words, save the count of data problems that

@@ -12,10 +12,11 @@ from ..engine.words import UNMET, number
 INCOMPLETE = "数据尚不完整，暂不能得出自评结论"
 
 
-def formula(std: Standard, met_area: str) -> str:
-    """=IF(…): 自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足."""
-    count, mark = len(std.prerequisites), number(std.pass_mark)
-    unmet = "&".join(f'IF(INDEX({met_area},{n})="{UNMET}","{n}、","")' for n in range(1, count + 1))
+def formula(std: Standard, met_area: str, met_cells: list[str]) -> str:
+    """=IF(…): 自评总分96.5分（基本分91.5分，加分5分），达到85分合格线，4项必备条件均满足;
+    `met_cells` are 附件2's 是否满足 cells in order (INDEX is not in every office suite)."""
+    count, mark = len(met_cells), number(std.pass_mark)
+    unmet = "&".join(f'IF({ref}="{UNMET}","{n}、","")' for n, ref in enumerate(met_cells, start=1))
     score = ('"自评总分"&ROUND(out_total,2)&"分（基本分"&ROUND(out_base,2)&"分，加分"'
              '&ROUND(out_bonus,2)&"分）"')
     veto = f'"；不满足必备条件（第"&LEFT({unmet},LEN({unmet})-1)&"项）"'

@@ -74,7 +74,8 @@ def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCell
         fmt = styles.bold_text if name == "out_verdict" else styles.bold_points
         ws.merge_range(row, 4, row, LAST_COL, None, fmt)
         if name == "out_verdict":
-            book.formula(ws, row, 4, conclusion.formula(std, prereqs.met_area()),
+            met = [prereqs.ref(p.id, PrereqCol.MET) for p in std.prerequisites]
+            book.formula(ws, row, 4, conclusion.formula(std, prereqs.met_area(), met),
                          lambda: conclusion.value(std, contents.outputs, prereqs.met), fmt)
             ws.set_row(row, 30)
         else:
