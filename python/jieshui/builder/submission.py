@@ -70,16 +70,18 @@ def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCell
     """The totals, and the county's conclusion as a sentence (builder.conclusion)."""
     styles = book.styles
     for label, name in RESULTS:
-        ws.merge_range(row, 0, row, 3, label, styles.bold_text)
-        fmt = styles.bold_text if name == "out_verdict" else styles.bold_points
-        ws.merge_range(row, 4, row, LAST_COL, None, fmt)
-        if name == "out_verdict":
+        sentence = name == "out_verdict"  # wide: the 评价内容 column and those after it
+        value_col = 2 if sentence else 4
+        ws.merge_range(row, 0, row, value_col - 1, label, styles.bold_text)
+        fmt = styles.bold_text if sentence else styles.bold_points
+        ws.merge_range(row, value_col, row, LAST_COL, None, fmt)
+        if sentence:
             met = [prereqs.ref(p.id, PrereqCol.MET) for p in std.prerequisites]
-            book.formula(ws, row, 4, conclusion.formula(std, prereqs.met_area(), met),
+            book.formula(ws, row, value_col, conclusion.formula(std, prereqs.met_area(), met),
                          lambda: conclusion.value(std, contents.outputs, prereqs.met), fmt)
             ws.set_row(row, 30)
         else:
-            book.formula(ws, row, 4, name, lambda n=name: contents.outputs[n], fmt)
+            book.formula(ws, row, value_col, name, lambda n=name: contents.outputs[n], fmt)
         row += 1
     return row
 
