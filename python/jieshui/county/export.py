@@ -99,10 +99,12 @@ class SubmissionWriter:
         contact = "，电话".join(str(county.get(k)) for k in ("contact", "phone") if county.get(k))
         ws.merge_range(2, 1, 2, 2, text(contact or BLANK), self.styles.plain)
         ws.write(2, 3, "填报日期：", self.styles.plain)
+        # Two columns wide: 2025年7月20日 does not fit the 自评得分 column alone (it would print ###).
         if isinstance(report_date, dt.date):
+            ws.merge_range(2, 4, 2, 5, None, self.report_date)
             ws.write_datetime(2, 4, dt.datetime.combine(report_date, dt.time()), self.report_date)
         else:
-            ws.write(2, 4, text(report_date or BLANK), self.styles.plain)
+            ws.merge_range(2, 4, 2, 5, text(report_date or BLANK), self.styles.plain)
         # Which rules scored it: a province's revision has a version of its own (issue 21).
         ws.write(3, 0, "评价标准：", self.styles.plain)
         ws.merge_range(3, 1, 3, 5, text(self.result.standard.version), self.styles.plain)
