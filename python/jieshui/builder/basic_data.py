@@ -79,7 +79,7 @@ def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[s
                                      "error_message": "请从下拉列表选择“是”或“否”。"}
     if spec.kind in ("fraction", "coefficient"):
         fraction = spec.kind == "fraction"
-        hint = "请按百分数填写，如5.2%。" if fraction else "请填写0～1之间的小数。"
+        hint = "请按百分数填写，如5.2%。" if fraction else "请填写0～1之间的小数（如0.583），系数不是百分数。"
         return (styles.input_percent if fraction else styles.input_coefficient,
                 {**message, "validate": "decimal", "criteria": "between",
                  "minimum": -1 if spec.allow_negative else 0, "maximum": 1, "error_message": hint})
