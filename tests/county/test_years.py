@@ -16,7 +16,7 @@ NAME_CELL = cell_of(openpyxl.load_workbook(EXAMPLE_WORKBOOK), "in_county_name")
 # Typed into the year cell: not years (negative, zero, before 2000 and after 2100, a float
 # beyond any year, a fraction, text, blank, a logical); each with how the message quotes it.
 NOT_YEARS = {-5: "-5", 0: "当前为0", 1999: "1999", 2101: "2101", 1e308: "1e+308", 2025.5: "2025.5",
-             "新年度": "“新年度”", None: "空白", True: "当前为 是"}
+             "新年度": "“新年度”", None: "空白", True: "当前为是"}
 
 
 def county_with(tmp_path, year, name="示例旗"):
