@@ -86,7 +86,7 @@ def print_setup(ws: Any, landscape: bool, repeat: tuple[int, int] | None = None,
     else:
         ws.repeat_columns(*across)
     ws.center_horizontally()
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_footer("&C第&P页，共&N页")
     if repeat is not None:
         ws.repeat_rows(*repeat)
 
