@@ -124,21 +124,20 @@ def _gaps_table(a: Assessment) -> Table:
     return table
 
 
-HINT = "复核提示"  # check's kind for what a reviewer should verify (not a data error)
-
-
 def render_problems(problems: Sequence[Any], console: Console) -> None:
     if not problems:
         console.print("数据检查通过：未发现问题。", style="bold green")
         return
-    hints = sum(1 for p in problems if p.kind == HINT)
-    counts = [f"{n}项{what}" for n, what in ((len(problems) - hints, "问题"), (hints, HINT)) if n]
+    # A reminder or the county's status for the reviewer (复核提示, 佐证未登记 …) is told apart
+    # from a problem to correct.
+    hints = sum(1 for p in problems if p.is_hint)
+    counts = [f"{n}项{what}" for n, what in ((len(problems) - hints, "问题"), (hints, "提示")) if n]
     table = Table(title=f"数据检查：发现{'、'.join(counts)}")
     for name in ("序号", "单元格", "类别", "问题"):
         table.add_column(name, overflow="fold")
     for n, p in enumerate(problems, start=1):
         table.add_row(str(n), Text(p.cell or BLANK), Text(p.kind), Text(p.message),
-                      style="yellow" if p.kind == HINT else "")
+                      style="yellow" if p.is_hint else "")
     console.print(table)
 
 
