@@ -34,6 +34,7 @@ def test_cached_values_show_without_excel(example_pdf_text):
     assert "#NAME?" not in example_pdf_text and "#VALUE!" not in example_pdf_text
     assert "节水型居民小区较目标少1个" in example_pdf_text
     assert "9.2%" in example_pdf_text and "9.22%" not in example_pdf_text  # one decimal
+    assert "100%" in example_pdf_text and "100.0%" not in example_pdf_text  # 100% bare
     assert "2025年7月20日" in example_pdf_text and "2025-07-20" not in example_pdf_text
 
 

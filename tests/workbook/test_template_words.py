@@ -151,7 +151,7 @@ def test_points_and_percentages_without_needless_decimals():
     header = {c.value: c.column for c in ws[3]}
     assert ws.cell(4, header["标准分"]).number_format == "General"
     assert ws.cell(4, header["得分"]).number_format == "General"
-    assert ws.cell(4, header["完成值"]).number_format == "0.0%"
+    assert ws.cell(4, header["完成值"]).number_format == "[=1]0%;0.0%"
 
 
 def test_the_shipped_workbooks_and_the_standard_workbook_hold_to_the_glossary(tmp_path):

@@ -59,7 +59,9 @@ def write(book: Book, std: Standard) -> Params:
         values = param_row(content)
         rows[content.id] = [as_number(v) for v in values]
         for col, value in enumerate(values):
-            fmt = styles.percent if col in PERCENT_COLUMNS and value is not None else styles.center
+            fmt = styles.center
+            if col in PERCENT_COLUMNS and value is not None:  # 80%, 92.5%: as the standard writes them
+                fmt = styles.whole_percent if round(value * 100, 6).is_integer() else styles.percent
             book.write(ws, row, col, value, styles.text if col in TEXT_COLUMNS else fmt)
         ws.set_row(row, text_height([(values[col], WIDTHS[col]) for col in TEXT_COLUMNS]))
     params = Params(rows, FIRST_ROW + len(std.contents) - 1, book.value_at)

@@ -49,7 +49,9 @@ class Styles:
         self.center = add({**body, "align": "center"})
         self.date = add({**body, "align": "center", "num_format": DATE_FORMAT})
         self.points = add({**body, "align": "center", "num_format": "General"})
-        self.percent = add({**body, "align": "center", "num_format": "0.0%"})
+        # One decimal, and 100% bare (a condition of the format itself, in Excel, WPS and LibreOffice).
+        self.percent = add({**body, "align": "center", "num_format": "[=1]0%;0.0%"})
+        self.whole_percent = add({**body, "align": "center", "num_format": "0%"})
         self.number = add({**body, "num_format": "#,##0.00"})
         self.bold_points = add({**body, "bold": True, "align": "center", "num_format": "General"})
         self.bold_text = add({**body, "bold": True})
