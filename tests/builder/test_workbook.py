@@ -188,7 +188,7 @@ def test_print_setup_of_the_submission_sheet():
     book = openpyxl.load_workbook(EXAMPLE)
     ws = book[SHEET_SUBMISSION]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.print_title_rows and "第 &P 页" in ws.oddFooter.center.text
+    assert ws.print_title_rows and ws.oddFooter.center.text == "第&P页，共&N页"
 
 
 def test_xlwings_config_sheet():
