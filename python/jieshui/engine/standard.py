@@ -207,12 +207,12 @@ def parse_standard(raw: dict[str, Any], where: str = "", what: str = "评价标�
     except StandardError:
         raise
     except KeyError as exc:
-        raise StandardError(f"{what} {where}缺少字段{exc.args[0]}") from exc
+        raise StandardError(f"{what}{where}缺少字段{exc.args[0]}") from exc
     except (TypeError, ValueError, AttributeError) as exc:
-        raise StandardError(f"{what} {where}有字段写错了类型：{exc}") from exc
+        raise StandardError(f"{what}{where}有字段写错了类型：{exc}") from exc
     problems = _check(std)
     if problems:
-        raise StandardError(f"{what} {where}有{len(problems)}处错误：\n" +
+        raise StandardError(f"{what}{where}有{len(problems)}处错误：\n" +
                             "\n".join(f"  - {p}" for p in problems), tuple(problems))
     return std
 
