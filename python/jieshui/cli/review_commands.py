@@ -104,7 +104,7 @@ def history_command(
         raise fail(f"复核历史中没有“{county}”的记录" if county else "复核历史中还没有任何记录")
     table = Table(title=f"复核历史：{county or '全部县'}（{db.name}）")
     for heading in ("县（旗、区）", "市（盟、州）", "评价年度", "复核时间", "总分", "较上年", "结论", "评价标准版本"):
-        table.add_column(heading)
+        table.add_column(heading, overflow="fold")  # a province's version name runs long: wrap, never cut
     latest: dict[tuple[str, str], float | None] = {}
     for r in sorted(found, key=lambda r: (r.province, r.city, r.name, r.year, r.run)):
         previous = latest.get((r.name, str(int(r.year) - 1) if r.year.isdigit() else ""))
