@@ -30,7 +30,7 @@ from .chinese import ChineseTyper
 from .usage import usage_words
 from .standard_commands import standard_app
 from .review_commands import collect_command, history_command
-from .unit_commands import carry_command, merge_command, split_command
+from .unit_commands import carry_command, merge_command, split_command, upgrade_command
 
 if TYPE_CHECKING:  # imported where used: each command loads only what it needs
     from ..county.recalc import Recalculated
@@ -45,6 +45,7 @@ app.add_typer(standard_app, name="standard")
 app.command("split")(split_command)
 app.command("merge")(merge_command)
 app.command("carry")(carry_command)
+app.command("upgrade")(upgrade_command)
 app.command("collect")(collect_command)
 app.command("history")(history_command)
 

@@ -1,5 +1,6 @@
 """The office's round with the thirteen units: `split` hands each unit its 填报表, `merge` takes
-them back into the county workbook, `carry` starts next year's workbook."""
+them back into the county workbook, `carry` starts next year's workbook, `upgrade` moves a workbook
+onto the current template."""
 
 from __future__ import annotations
 
@@ -108,3 +109,22 @@ def carry_command(workbook: Annotated[Path, typer.Argument(help="上一年度的
     console.print(f"已生成{target}，结转了：", markup=False)
     for line in carried.lines:
         console.print(f"  {line}", markup=False)
+
+
+def upgrade_command(workbook: Annotated[Path, typer.Argument(help="上一版模板的县域复核工作簿（.xlsm）", metavar="工作簿", readable=False)],
+                    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="当前模板的新工作簿（不能已存在；默认在原文件旁另存）", metavar="文件", readable=False)] = None,
+                    standard: StandardOption = None) -> None:
+    """升级模板：由上一版模板的工作簿生成当前模板的工作簿，转入全部数据，原工作簿不变；汇总填报表和重新计算需要当前模板。"""
+    from ..county.upgrade import upgraded
+    std = read_standard(standard)
+    done = upgraded(workbook, std)
+    if output is not None:  # a name the user gave: never another one, never over a file
+        target = new_output(output)
+        write_atomically(target, done.data)
+    else:
+        target = write_new(workbook.with_name(f"{workbook.stem}_新模板.xlsm"), done.data)
+    console = make_console()
+    console.print(f"已生成当前模板的工作簿{target}，原工作簿{workbook.name}未改动。", markup=False)
+    for line in done.lines:
+        console.print(f"  {line}", markup=False, soft_wrap=True)
+    console.print("此后请在新工作簿中填报，汇总填报表、重新计算也用新工作簿。", markup=False)

@@ -20,10 +20,10 @@ from ..engine import UTILITY_FIELDS, WORKBOOK, Standard, validate
 from ..engine.county import plausible_year, year_problem
 from ..engine.words import shown
 from ..files import hide, staging_path, write_atomically
-from ..workbook.contract import REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
+from ..workbook.contract import PREVIOUS_TEMPLATE, REPORT_CHOICES, SHEET_RECORDS, TEMPLATE_VERSION, county_name
 from ..workbook.inputs import WorkbookInputs
 from ..workbook.readers import WorkbookData, WorkbookError
-from .recalc import recalculated
+from .recalc import current_template, recalculated
 from .unit_files import checked_year, identity_cell, item_label
 from .unit_returns import UnitReturn, distinct_files, read_unit_file
 
@@ -101,6 +101,10 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
             plan.problems.append(f"{back.path.name}：来自其他{label}（{shown(who.get(theirs))}，"
                                  f"本工作簿为{shown(county.get(ours))}），不能汇总")
             return False
+    if str(who.get("template")) == PREVIOUS_TEMPLATE:
+        plan.problems.append(f"{back.path.name}：由上一版模板（{PREVIOUS_TEMPLATE}）的工作簿分发，与当前模板"
+                             f"（{TEMPLATE_VERSION}）的工作簿不符，不能汇总：请用当前模板的工作簿重新分发填报表")
+        return False
     if str(who.get("template")) != TEMPLATE_VERSION:
         plan.problems.append(f"{back.path.name}：模板版本为{who.get('template')}，本软件为{TEMPLATE_VERSION}，"
                              "请重新分发填报表")
@@ -184,6 +188,7 @@ def plan_files(data: WorkbookData, workbook: Path, files: list[Path], std: Stand
     """The whole check before a merge writes, for the command and the button alike: each return
     read once (a file given twice or saved twice is a note first), read, and planned against
     what `workbook` already merged (an older return refused unless `older`)."""
+    current_template(data, "汇总填报表", "再用新工作簿汇总")  # before the returns: the workbook decides
     files, repeated = distinct_files(files)
     returns = [read_unit_file(path, std) for path in files]
     plan = plan_merge(data, returns, std, merged_returns(workbook), older)

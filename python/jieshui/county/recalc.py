@@ -12,7 +12,7 @@ from xml.etree.ElementTree import ParseError
 from ..builder import cached_map, formula_cells
 from ..engine import Standard
 from ..workbook.cached_values import PatchError, patch_workbook
-from ..workbook.contract import TEMPLATE_VERSION
+from ..workbook.contract import PREVIOUS_TEMPLATE, TEMPLATE_VERSION
 from ..workbook.formulas import FormulaChange, TemplateFormulas, changed_formulas
 from ..workbook.functions import CellProblem, content_from_params
 from ..workbook.readers import WorkbookData, WorkbookError, read_workbook, screen
@@ -44,9 +44,7 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     """The workbook's bytes with fresh cached values; refuses a workbook whose formulas are not
     the template's (its cells would be written in the wrong places)."""
     data = read_workbook(path, std)
-    if str(data.template_version) != TEMPLATE_VERSION:
-        raise WorkbookError(f"工作簿模板版本为{data.template_version}，本软件为{TEMPLATE_VERSION}："
-                            "请用新模板重新填报，或使用对应版本的软件")
+    current_template(data, "重新计算", "再对新工作簿重新计算")
     edited = standard_table_changes(data, std)
     rules = workbook_rules(data, std) if use_workbook_rules and edited else std
     cells = formula_cells(rules, data.inputs)
@@ -59,6 +57,19 @@ def recalculated(path: Path, std: Standard, use_workbook_rules: bool = False) ->
     except PatchError as exc:
         raise WorkbookError(f"工作簿中找不到这些公式单元格：{exc}，无法安全刷新；请使用新模板") from None
     return Recalculated(patched, edited, rules is not std)
+
+
+def current_template(data: WorkbookData, doing: str, then: str) -> None:
+    """Refuses a workbook of another template: `doing` rewrites cached values against the current
+    template's formulas. A previous template's workbook is told how to move (jieshui upgrade)."""
+    found = str(data.template_version).strip()
+    if found == TEMPLATE_VERSION:
+        return
+    if found == PREVIOUS_TEMPLATE:
+        raise WorkbookError(f"工作簿为上一版模板（{PREVIOUS_TEMPLATE}），{doing}需要当前模板（{TEMPLATE_VERSION}）的公式："
+                            f"请先运行 jieshui upgrade 生成当前模板的工作簿（原工作簿不变），{then}")
+    raise WorkbookError(f"工作簿模板版本为{data.template_version}，本软件为{TEMPLATE_VERSION}："
+                        "请用新模板重新填报，或使用对应版本的软件")
 
 
 def _changes(path: Path, template: TemplateFormulas) -> list[FormulaChange]:
