@@ -102,8 +102,8 @@ def _identity(plan: MergePlan, county: dict[str, Any], back: UnitReturn) -> bool
                                  f"本工作簿为{shown(county.get(ours))}），不能汇总")
             return False
     if str(who.get("template")) == PREVIOUS_TEMPLATE:
-        plan.problems.append(f"{back.path.name}：由上一版模板（{PREVIOUS_TEMPLATE}）的工作簿分发，与当前模板"
-                             f"（{TEMPLATE_VERSION}）的工作簿不符，不能汇总：请用当前模板的工作簿重新分发填报表")
+        plan.problems.append(f"{back.path.name}：为上一版模板（{PREVIOUS_TEMPLATE}）分发的填报表，与当前模板"
+                             f"（{TEMPLATE_VERSION}）不符，不能汇总：请用当前模板的工作簿重新分发填报表")
         return False
     if str(who.get("template")) != TEMPLATE_VERSION:
         plan.problems.append(f"{back.path.name}：模板版本为{who.get('template')}，本软件为{TEMPLATE_VERSION}，"
