@@ -152,8 +152,20 @@ def source_texts(path: Path) -> Iterator[tuple[str, str]]:
             text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
         else:
             continue
-        if re.search(f"[{CJK}]", text):
+        if not re.search(f"[{CJK}]", text) or text.lstrip().startswith(("<!--", "'", "#")):
+            continue  # no words, or a comment in a generated file (for developers)
+        text = _FIELD.sub("{}", text)
+        outside = _FORMULA_STRING.sub("", text)
+        if '"' in text and not re.search(f"[{CJK}]", outside):
+            # A formula or a number format built in Python: its quoted strings are what a
+            # user sees, the rest (IF, &, in_county_name, yyyy) is the spreadsheet's code.
+            for m in _FORMULA_STRING.finditer(text):
+                yield f"{path}:{node.lineno}", m.group(1).replace('""', '"')
+        else:
             yield f"{path}:{node.lineno}", text
+
+
+_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
 
 
 def report(pairs: Iterable[tuple[str, str]], county: bool = True,

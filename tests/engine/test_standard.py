@@ -42,14 +42,14 @@ def test_every_input_is_used_and_labelled(std):
 
 
 @pytest.mark.parametrize("change, fragment", [
-    (lambda r: r["contents"][0].update(max_points=5.0), "基本分各内容分值之和为101，应为 base_max = 100"),
+    (lambda r: r["contents"][0].update(max_points=5.0), "基本分各内容标准分之和为101，应为 base_max = 100"),
     (lambda r: r["contents"][1].update(id=1), "评价内容序号应为1..24"),
     (lambda r: r["contents"][0].update(numerator="no_such_key"), "引用的输入no_such_key未在 [inputs] 中声明"),
     (lambda r: r["contents"][4]["rule"].update(target=80), "target = 80应在0与1之间"),
     (lambda r: r["contents"][4]["rule"].update(step=0), "步长 step = 0"),
     (lambda r: r["contents"][4]["rule"].update(deduct=9), "每步扣分 deduct = 9"),
     (lambda r: r["contents"][4]["rule"].update(partial="round"), "partial 应为 ceil 或 linear"),
-    (lambda r: r["contents"][7]["rule"]["items"][0].update(points=1.0), "各项分值之和2.5应等于分值3"),
+    (lambda r: r["contents"][7]["rule"]["items"][0].update(points=1.0), "各项标准分之和2.5应等于标准分3"),
     (lambda r: r["contents"][23]["rule"].update(cap=12.0), "加分上限 cap"),
     (lambda r: r["contents"][0].update(lead="水务局"), "责任单位“水务局”不在 units 列表中"),
     (lambda r: r["prerequisites"][0]["conditions"][0].update(op="=="), "应写 input = 键名"),
@@ -65,7 +65,7 @@ def test_every_input_is_used_and_labelled(std):
      "分档界限应从差到好排列"),
     (lambda r: r["contents"][20].update(rule={"type": "ladder", "better": "higher",
                                               "bands": [[0.05, 1.0], [0.10, 2.0]]}),
-     "最高一档等于分值5"),
+     "最高一档等于标准分5"),
     (lambda r: r["contents"][20].update(rule={"type": "ladder", "better": "higher", "bands": []}),
      "分档 bands 应有1到4档"),
     (lambda r: r["contents"][0].update(source="网上"), "来源“网上”无效"),

@@ -108,7 +108,7 @@ def test_a_province_variant_made_in_the_workbook_equals_the_toml(exported, tmp_p
     ({("评价内容", 3, "牵头单位"): None}, "评价内容!U5（牵头单位）不能为空"),
     ({("评价内容", 21, "规则类型"): "分档得分（越高越好）"}, "评价内容!L23：分档得分至少要填第1档"),
     ({("必备条件", "必备条件2", "必备条件"): ""}, "必备条件!B4（必备条件）不能为空"),
-    ({("评价内容", 5, "标准分"): 6.0}, "基本分各内容分值之和为101"),
+    ({("评价内容", 5, "标准分"): 6.0}, "基本分各内容标准分之和为101"),
 ])
 def test_each_wrong_cell_is_named(exported, tmp_path, change, fragment):
     edited = edit(exported, tmp_path / "改错.xlsx", change)

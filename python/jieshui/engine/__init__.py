@@ -10,7 +10,7 @@ from .county import (DATA_FILE, WORKBOOK, CountyData, CountyInfo, DataFileError,
 from .hints import Hint, describe_plausibility
 from .plausibility import Comparison, Plausibility
 from .rates import Leakage, RateError, county_leakage, leakage, pressure_correction, ratio
-from .rules import describe_rule, higher_better, item_points, lower_better, rate_points, source_text
+from .rules import describe_rule, higher_better, item_points, lower_better, rate_points
 from .scoring import (Assessment, ContentResult, PrerequisiteResult, assess, condition_met,
                       score, verdict_of)
 from .standard import (UTILITY_FIELDS, Condition, Content, InputSpec, Prerequisite, Rule, Stage,
@@ -24,5 +24,5 @@ __all__ = [
     "assess", "check_utility", "coerce", "condition_met", "county_leakage", "default_standard",
     "describe_plausibility", "describe_rule", "gaps", "higher_better", "item_points", "leakage", "load_standard",
     "lower_better", "parse_standard", "pressure_correction", "rate_points", "ratio",
-    "read_county_file", "score", "source_text", "validate", "verdict_of", "words",
+    "read_county_file", "score", "validate", "verdict_of", "words",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Iterable
 
-from .standard import Content, Rule
+from .standard import Rule
 
 
 def shortfall_points(max_points: float, shortfall: float, step: float, deduct: float,
@@ -88,13 +88,6 @@ def _rate_text(rule: Rule, relation: str, worse: str) -> str:
     if rule.cutoff is not None:
         text += f"；{worse}于{_pp(rule.cutoff)}%不得分"
     return text
-
-
-def source_text(content: Content) -> str:
-    """Where a content and its points come from, e.g. 实施方案／本软件默认."""
-    if content.source == content.rule_source:
-        return content.source
-    return f"{content.source}／{content.rule_source}"
 
 
 def _pp(fraction: float) -> str:

@@ -314,7 +314,7 @@ def _check(std: Standard) -> list[str]:
         problems.append(f"评价内容序号应为1..{len(ids)}且不重复、按顺序排列，实际为{ids}")
     prereq_ids = [p.id for p in std.prerequisites]
     if len(set(prereq_ids)) != len(prereq_ids):
-        problems.append(f"必备条件编号重复：{prereq_ids}")
+        problems.append(f"必备条件的 id 重复：{prereq_ids}")
     for table, words in (("verdicts", std.verdicts), ("review_verdicts", std.review_verdicts)):
         problems += [f"[{table}] 缺少{key}" for key in ("veto", "pass", "fail", "incomplete")
                      if key not in words]
@@ -342,10 +342,10 @@ def _check(std: Standard) -> list[str]:
     problems += check_rules(std.plausibility, std.inputs, std.utility_fields)
     base = sum(c.max_points for c in std.contents if not c.is_bonus)
     if abs(base - std.base_max) > std.tolerance:
-        problems.append(f"基本分各内容分值之和为{base:g}，应为 base_max = {std.base_max:g}")
+        problems.append(f"基本分各内容标准分之和为{base:g}，应为 base_max = {std.base_max:g}")
     bonus_max = sum(c.max_points for c in std.contents if c.is_bonus)
     if abs(bonus_max - std.bonus_cap) > std.tolerance:
-        problems.append(f"加分项分值之和为{bonus_max:g}，应等于加分上限 bonus_cap = {std.bonus_cap:g}")
+        problems.append(f"加分项标准分之和为{bonus_max:g}，应等于加分上限 bonus_cap = {std.bonus_cap:g}")
     return problems
 
 
@@ -357,7 +357,7 @@ def _check_content(std: Standard, c: Content) -> list[str]:
     if c.indicator not in std.indicators:
         problems.append(f"{where}：指标“{c.indicator}”不在 indicators 列表中")
     if c.max_points <= 0:
-        problems.append(f"{where}：分值 max_points 应大于0")
+        problems.append(f"{where}：标准分 max_points 应大于0")
     if rule.is_rate:
         problems += _check_rate_rule(where, c)
         if rule.higher != (c.measure != "leakage"):  # the gap hints are written for these
@@ -370,12 +370,12 @@ def _check_content(std: Standard, c: Content) -> list[str]:
         problems += _check_conditions(std, where, rule.items)
         total = sum(i.points for i in rule.items)
         if any(i.points <= 0 for i in rule.items):
-            problems.append(f"{where}：每个得分项的分值应大于0")
+            problems.append(f"{where}：每个得分项的标准分应大于0")
         if rule.type == "checklist" and abs(total - c.max_points) > std.tolerance:
-            problems.append(f"{where}：各项分值之和{total:g}应等于分值{c.max_points:g}")
+            problems.append(f"{where}：各项标准分之和{total:g}应等于标准分{c.max_points:g}")
         if rule.type == "bonus" and (rule.cap <= 0 or rule.cap > std.bonus_cap
                                      or abs(rule.cap - c.max_points) > std.tolerance):
-            problems.append(f"{where}：加分上限 cap 应大于0、不超过{std.bonus_cap:g}且等于分值")
+            problems.append(f"{where}：加分上限 cap 应大于0、不超过{std.bonus_cap:g}且等于标准分")
     else:
         problems.append(f"{where}：规则类型“{rule.type}”无效，应为{'、'.join(RATE_RULES + ITEM_RULES)}之一")
     return problems
@@ -396,7 +396,7 @@ def _check_rate_rule(where: str, c: Content) -> list[str]:
     if not 0 < rule.step <= 1:
         problems.append(f"{where}：步长 step = {rule.step:g}应在0与1之间（5个百分点写0.05）")
     if not 0 < rule.deduct <= c.max_points:
-        problems.append(f"{where}：每步扣分 deduct = {rule.deduct:g}应大于0且不超过分值{c.max_points:g}")
+        problems.append(f"{where}：每步扣分 deduct = {rule.deduct:g}应大于0且不超过标准分{c.max_points:g}")
     if rule.partial not in ("ceil", "linear"):
         problems.append(f"{where}：partial 应为 ceil 或 linear")
     if rule.cutoff is not None and not (0 <= rule.cutoff <= 1 and (
@@ -420,7 +420,7 @@ def _check_bands(where: str, c: Content) -> list[str]:
     if any(not 0 <= x <= 1 for x in limits):
         problems.append(f"{where}：分档界限应在0与1之间（如5%写0.05）")
     if points != sorted(points) or any(x <= 0 for x in points) or abs(points[-1] - c.max_points) > 1e-9:
-        problems.append(f"{where}：各档分值应大于0、逐档增加，最高一档等于分值{c.max_points:g}")
+        problems.append(f"{where}：各档标准分应大于0、逐档增加，最高一档等于标准分{c.max_points:g}")
     return problems
 
 

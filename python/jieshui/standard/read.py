@@ -82,12 +82,12 @@ _LIMITS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档界限"))
 _POINTS = tuple(h for h, _ in CONTENT_COLUMNS if h.endswith("档得分"))
 # The 评价内容 columns a content's problem concerns, by the words the engine uses (first match).
 _CONTENT_FIELDS = (("每步扣分", ("每步扣分",)), ("不得分界限", ("不得分界限",)), ("目标值", ("目标值",)),
-                   ("步长", ("步长",)), ("分档界限", _LIMITS), ("各档分值", _POINTS), ("分档", _LIMITS + _POINTS),
+                   ("步长", ("步长",)), ("分档界限", _LIMITS), ("各档标准分", _POINTS), ("分档", _LIMITS + _POINTS),
                    ("加分上限", ("加分上限",)), ("partial", ("部分得分",)), ("not_applicable", ("分母为0时",)),
                    ("越高越好", ("规则类型",)), ("规则类型", ("规则类型",)), ("better", ("规则类型",)),
-                   ("指标", ("评价指标",)), ("分值", ("标准分",)))
+                   ("评价指标", ("评价指标",)), ("标准分", ("标准分",)))
 # The 总体 rows of whole-standard problems, by how the engine's message begins.
-_GENERAL_ROWS = (("基本分", "base_max"), ("加分项分值之和", "bonus_cap"), ("合格分", "pass_mark"))
+_GENERAL_ROWS = (("基本分", "base_max"), ("加分项标准分之和", "bonus_cap"), ("合格分", "pass_mark"))
 # The standard file's words where the workbook has its own: keys, and fractions it types as percent.
 _FILE_WORDS = ((re.compile(r" ?base_max = "), "基本分"), (re.compile(r" ?(bonus_cap|pass_mark) = "), ""),
                (re.compile(r"(\d)\.0(?![\d.])"), r"\1"),
@@ -118,7 +118,7 @@ def _located(problem: str, sheets: dict[str, _Sheet], raw: dict[str, Any]) -> st
         return _prerequisite_cell(sheets[SHEET_PREREQS], raw, ident, text)
     n = next(n for n, c in enumerate(raw["contents"]) if str(c["id"]) == ident)
     content, sheet, row = raw["contents"][n], sheets[SHEET_CONTENTS], FIRST_ROW + n
-    if "得分项" in text or "各项分值" in text or "条件" in text:
+    if "得分项" in text or "各项标准分" in text or "条件" in text:
         first = FIRST_ROW + sum(len(c["rule"].get("items", ())) for c in raw["contents"][:n])
         last = first + max(len(content["rule"].get("items", ())), 1) - 1
         items = sheets[SHEET_ITEMS]
@@ -190,7 +190,7 @@ def _rule(sheet: _Sheet, row: int, old: dict[str, Any]) -> dict[str, Any]:
         name = RULE_NAMES[old["type"]]
         if sheet.cell(row, "规则类型") != name:  # pasted over the locked cell: nothing else sees it
             sheet.problems.append(f"{sheet.where(row, '规则类型')}（规则类型）应为“{name}”：本项按得分项计分，"
-                                  "规则类型不能修改（各项分值在“得分项”表中修改）")
+                                  "规则类型不能修改（各项标准分在“得分项”表中修改）")
         rule = dict(old)
         if old["type"] == "bonus":
             rule["cap"] = sheet.number(row, "加分上限")
