@@ -165,7 +165,7 @@ def source_texts(path: Path) -> Iterator[tuple[str, str]]:
             yield f"{path}:{node.lineno}", text
 
 
-_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}")
+_FIELD = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*(?:![rsa])?(?::[^{}]*)?\}|&[CLRPN](?=\W|[\u3400-\u9fff])")
 
 
 def report(pairs: Iterable[tuple[str, str]], county: bool = True,

@@ -136,7 +136,7 @@ def _string_past_the_table(part, data):
 
 @pytest.mark.parametrize("command", ["score", "check", "export", "recalc"])
 @pytest.mark.parametrize("change, fragment", [
-    (_truncated_sheet, "已损坏（内部 XML 不完整或无效）"),
+    (_truncated_sheet, "已损坏（内部结构不完整或无效）"),
     (_string_past_the_table, f"单元格{NAME_SHEET}!{NAME_CELL}引用了不存在的共享字符串"),
 ])
 def test_a_damaged_workbook_is_exit_2_with_words_not_a_traceback(tmp_path, command, change, fragment):

@@ -100,8 +100,8 @@ def test_every_bad_file_is_reported_with_its_reason(results):
     assert "旧版 Excel（.xls）文件或加密的工作簿" in errors["加密.xlsx"]
     assert "不是 Excel 工作簿" in errors["会议纪要.xlsm"]
     assert "不是由 jieshui 模板生成" in errors["财务.xlsx"]
-    assert "疑似压缩炸弹" in errors["炸弹.xlsm"]
-    assert "不安全的 XML" in errors["实体炸弹.xlsm"] and "实体" in errors["实体炸弹.xlsm"]
+    assert "疑似恶意构造的文件" in errors["炸弹.xlsm"]
+    assert "不安全的内部内容" in errors["实体炸弹.xlsm"] and "实体" in errors["实体炸弹.xlsm"]
 
 
 def test_every_other_file_is_listed_with_why_it_was_not_read(results):

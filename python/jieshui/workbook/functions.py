@@ -347,7 +347,7 @@ def JS_TOTAL(points, table, part):
 
 
 @worksheet_function(
-    "得出结论：数据不完整、不具备达标条件、资料复核合格或不合格。",
+    "得出自评结论：数据不完整、不满足必备条件、自评总分达到或未达到合格线。",
     total="总分单元格", prereqs="附件2的“是否满足”列（4项）")
 def JS_VERDICT(total, prereqs):
     std = default_standard()

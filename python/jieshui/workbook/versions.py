@@ -95,7 +95,7 @@ def _standard(found: Any, official: str) -> str:
             return (f"{said}（软件默认标准），是较早的模板，未采用本次复核使用的评价标准（{official}）："
                     "请县区用下发的模板重新填报")
         if _order(text) < _order(official):
-            return f"{said}，是较早的模板（当前官方版本为{official}）：请县区用当前模板重新填报"
+            return f"{said}，是较早的模板（本次复核使用的版本为{official}）：请县区用当前模板重新填报"
         return f"{said}，比本次复核使用的{official}新：请升级 jieshui 后再复核"
     return (f"{said}，是另一套评价标准（本次复核使用{official}）：若是本省细则，请用该细则复核"
             "（--standard 细则文件）；否则请县区用本省下发的模板重新填报")

@@ -199,7 +199,7 @@ def refuse_bombs(path: Path) -> zipfile.ZipFile:
     ratio = max((e.file_size / max(e.compress_size, 1) for e in entries), default=0)
     if unpacked > MAX_UNPACKED_BYTES or (ratio > MAX_RATIO and unpacked > 10_000_000):
         raise WorkbookError(f"文件{path}解压后过大（{unpacked // 1_000_000} MB），"
-                            "疑似压缩炸弹，已拒绝读取")
+                            "疑似恶意构造的文件，已拒绝读取")
     return archive
 
 

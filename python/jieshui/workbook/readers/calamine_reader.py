@@ -131,7 +131,7 @@ class CalamineSource(ZipWorkbookSource):
         if part in self.archive.NameToInfo:
             with self.archive.open(part) as stream:
                 if not _prolog_is_plain(stream.read(PROLOG_BYTES)):
-                    raise UnsafeXml(f"文件{self.path.name}含有不安全的 XML 内容（文档类型声明或实体），"
+                    raise UnsafeXml(f"文件{self.path.name}含有不安全的内部内容（文档类型声明或实体），"
                                     "已拒绝读取")
 
     def _grid(self, sheet: str) -> list[list[Any]] | None:

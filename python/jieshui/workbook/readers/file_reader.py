@@ -143,7 +143,7 @@ class ZipWorkbookSource:
                             cells[element.get("r")] = cell_value(element, self._shared_strings)
                         except DamagedCell as exc:
                             raise WorkbookError(f"文件{self.path.name}已损坏：单元格{sheet}!"
-                                                f"{element.get('r')} {exc}，请用 Excel 或 WPS 打开后"
+                                                f"{element.get('r')}{exc}，请用 Excel 或 WPS 打开后"
                                                 "另存一次再试") from None
                         element.clear()
             self._sheets[sheet] = cells
@@ -188,12 +188,12 @@ def read_file(path: str | Path, std: Standard,
             data.outside = outside_tables(source.below)
             return data
     except DefusedXmlException as exc:  # a DTD, an entity: no workbook Excel writes has one
-        raise WorkbookError(f"文件{path.name}含有不安全的 XML 内容（文档类型声明或实体），"
+        raise WorkbookError(f"文件{path.name}含有不安全的内部内容（文档类型声明或实体），"
                             "已拒绝读取") from exc
     except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, EOFError) as exc:
         # A damaged part (XML that does not parse, a missing part, a reference that is not
         # one): the file is not usable, whatever wrote it.
-        raise WorkbookError(f"文件{path.name}已损坏（内部 XML 不完整或无效），无法作为 Excel 工作簿读取；"
+        raise WorkbookError(f"文件{path.name}已损坏（内部结构不完整或无效），无法作为 Excel 工作簿读取；"
                             "请用 Excel 或 WPS 打开后另存一次再试") from exc
 
 
