@@ -2,6 +2,7 @@
 
 - docs/standard.md: the standard as a Markdown reference;
 - docs/commands.md: every command's --help (the command reference);
+- docs/user-guide.txt: the user guide as plain text, which the 使用说明 button opens;
 - workbook_templates/vba/xlwings_udfs.bas: the UDF wrapper module, from xlwings' own generator;
 - workbook_templates/vba/jieshui_help.bas: the function-wizard help registration;
 - workbook_templates/jieshui_template.xlsm: the blank county workbook;
@@ -38,6 +39,7 @@ from jieshui.buildtime.buttons import (MACROS_MODULE_NAME, RIBBON_MODULE_NAME, c
 from jieshui import __version__  # noqa: E402
 from jieshui.buildtime.commands_doc import render_commands  # noqa: E402
 from jieshui.buildtime.docs import render_markdown  # noqa: E402
+from jieshui.buildtime.guide import render_text  # noqa: E402
 from jieshui.buildtime.offline import build_offline  # noqa: E402
 from jieshui.buildtime.vba_project import HELP_MODULE, UDF_MODULE, build_vba_project, help_module  # noqa: E402
 from jieshui.buildtime.xlwings_shim import generate_udf_module  # noqa: E402
@@ -52,6 +54,8 @@ TEMPLATES = ROOT / "workbook_templates"
 VBA = TEMPLATES / "vba"
 STANDARD_DOC = ROOT / "docs" / "standard.md"
 COMMANDS_DOC = ROOT / "docs" / "commands.md"
+USER_GUIDE = ROOT / "docs" / "user-guide.md"
+TEXT_GUIDE = ROOT / "docs" / "user-guide.txt"
 UDF_GOLDEN = VBA / f"{UDF_MODULE}.bas"
 HELP_GOLDEN = VBA / f"{HELP_MODULE}.bas"
 MACROS = VBA / f"{MACROS_MODULE_NAME}.bas"
@@ -84,6 +88,7 @@ def artefacts() -> dict[Path, bytes]:
     return {
         STANDARD_DOC: render_markdown(std).encode("utf-8"),
         COMMANDS_DOC: render_commands(cli_app).encode("utf-8"),
+        TEXT_GUIDE: render_text(USER_GUIDE.read_text(encoding="utf-8")).encode("utf-8"),
         UDF_GOLDEN: udfs.encode("utf-8"),
         HELP_GOLDEN: help_code.encode("utf-8"),
         MACROS: macros_module().encode("ascii"),

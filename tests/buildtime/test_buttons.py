@@ -94,7 +94,7 @@ def test_a_new_entry_reaches_the_generated_vba_and_ribbon_and_parses(tmp_path):
     assert 'Sub CheckLedger(control As IRibbonControl)\n    CallPython "check_ledger(active=True)"\nEnd Sub' \
         in ribbon_text
     data = [c for c in ribbon_controls(ui) if c[0] == "数据"]
-    assert [c[1] for c in data] == ["检查数据", "全部重算", "刷新缓存值", "核对台账"]
+    assert [c[1] for c in data] == ["检查数据", "全部重算", "重算并保存", "核对台账"]
     assert data[-1][2:] == ("jieshuiLedger", "JieshuiRibbon.CheckLedger")
     syntax_errors, systems = grammar()
     for name, text in (("jieshui_macros.bas", macros_text), ("JieshuiRibbon.bas", ribbon_text)):

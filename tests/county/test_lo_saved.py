@@ -14,6 +14,7 @@ import pytest
 
 from helpers import EXAMPLE_WORKBOOK, JIESHUI, cell_of, convert, named, named_cells, run, set_named
 from jieshui.engine import assess
+from unit_forms import value_cell
 
 pytestmark = pytest.mark.office  # every test starts from files LibreOffice saved
 
@@ -97,8 +98,7 @@ def test_recalc_refreshes_it_after_an_edit(lo_saved, fmt, tmp_path, std, example
 
 
 def _unit_value(book, key):
-    ws = book["填报"]
-    return next(ws.cell(r, 4) for r in range(3, ws.max_row + 1) if ws.cell(r, 7).value == key)
+    return value_cell(book, key)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)

@@ -11,6 +11,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from helpers import BLANK_WORKBOOK as BLANK, EXAMPLE_WORKBOOK as EXAMPLE, ROOT, cell_of, planted, run, set_named
 from jieshui.excel import macros
+from unit_forms import value_cell
 from jieshui.workbook.contract import TEMPLATE_VERSION
 from jieshui.workbook.readers.base import TABLES
 from jieshui.workbook.readers.xlwings_reader import read_book
@@ -116,7 +117,7 @@ def test_guide_opens_as_a_text_file_notepad_reads(caller, monkeypatch, tmp_path)
     assert path.parent == tmp_path and path.suffix == ".txt"
     data = path.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: older Notepad then reads UTF-8
-    assert data[3:] == (ROOT / "docs" / "windows-setup.md").read_bytes()
+    assert data[3:] == (ROOT / "docs" / "user-guide.txt").read_bytes()  # the user guide, not its Markdown
 
 
 def test_split_button_writes_every_units_file_beside_the_workbook(caller, tmp_path):
@@ -144,8 +145,7 @@ def test_merge_button_lists_problems_and_writes_nothing(caller, tmp_path):
     macros.split_units()
     source = next((tmp_path / "填报表").glob("*水利局*"))
     unit = openpyxl.load_workbook(source)
-    form = unit["填报"]
-    next(form.cell(r, 4) for r in range(3, form.max_row + 1) if form.cell(r, 7).value == "permits_total").value = "四十"
+    value_cell(unit, "permits_total").value = "四十"
     unit.save(source)
     book.picked = (str(source),)
     macros.merge_units()
@@ -252,8 +252,7 @@ def test_merge_button_reads_a_file_picked_twice_once(caller, tmp_path):
     macros.split_units()
     source = next((tmp_path / "填报表").glob("*住建局*"))
     unit = openpyxl.load_workbook(source)
-    form = unit["填报"]
-    next(form.cell(r, 4) for r in range(3, form.max_row + 1) if form.cell(r, 7).value == "communities_certified").value = 17
+    value_cell(unit, "communities_certified").value = 17
     unit.save(source)
     copy = tmp_path / "副本.xlsx"
     shutil.copy(source, copy)  # the same return saved twice: identical bytes

@@ -10,15 +10,15 @@ import openpyxl
 
 from helpers import EXAMPLE_WORKBOOK as EXAMPLE, run, saved_at
 from jieshui.excel import macros
+from unit_forms import value_cell
 
 
 def unit_return(folder, unit, target, key, value, age_days=0):
-    """A unit's file from `jieshui split` with one figure typed (by its hidden key), saved
+    """A unit's file from `jieshui split` with one figure typed (found by its label), saved
     `age_days` ago by the file system and by the time written inside it."""
     (source,) = folder.glob(f"*_{unit}_填报表_*.xlsx")
     book = openpyxl.load_workbook(source)
-    form = book["填报"]
-    next(form.cell(r, 4) for r in range(3, form.max_row + 1) if form.cell(r, 7).value == key).value = value
+    value_cell(book, key).value = value
     book.save(target)
     return saved_at(target, dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=age_days))
 

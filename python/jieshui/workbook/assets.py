@@ -1,5 +1,5 @@
 """The built files the package hands out at run time (the blank and example workbooks, the
-add-in, the example county, the Windows guide), each committed once, where the project keeps
+add-in, the example county, the user guide as text), each committed once, where the project keeps
 it. A wheel carries them under jieshui/_assets/ at the same relative paths (pyproject.toml maps
 those folders into the package); a source checkout (pip install -e) reads them in place."""
 
@@ -13,7 +13,7 @@ TEMPLATE = "workbook_templates/jieshui_template.xlsm"
 EXAMPLE_WORKBOOK = "workbook_templates/jieshui_example_shiliqi.xlsm"
 ADDIN = "xlwings_addin/jieshui.xlam"
 EXAMPLE_COUNTY = "examples/shiliqi.toml"
-GUIDE = "docs/windows-setup.md"
+GUIDE = "docs/user-guide.txt"  # the 使用说明 button's: plain text (CRLF) any Notepad reads
 
 _CHECKOUT = Path(__file__).resolve().parents[3]  # python/jieshui/workbook/assets.py
 
