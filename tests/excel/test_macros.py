@@ -162,10 +162,11 @@ def test_merge_button_cancelled_does_nothing(caller):
 def test_report_button_writes_the_draft_beside_the_workbook(caller, tmp_path):
     book = caller(EXAMPLE)
     macros.write_report()
-    made = list(tmp_path.glob("示例旗_县域节水型社会达标建设复核自评报告_*.docx"))
+    # Dated by the example workbook's 填报日期 (2025-07-20), as the command dates it, not today.
+    made = list(tmp_path.glob("示例旗_县域节水型社会达标建设复核自评报告_20250720.docx"))
     assert len(made) == 1
     title, text = book.alerts[-1]
-    assert title == "生成自评报告" and "已生成自评报告初稿" in text
+    assert title == "生成自评报告" and "已生成自评报告初稿" in text and "落款日期：2025年7月20日" in text
 
 
 def test_evidence_button_writes_the_index_and_lists_unlisted_files(caller, tmp_path):

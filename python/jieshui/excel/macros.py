@@ -23,14 +23,14 @@ import xlwings as xw
 
 from .. import __version__
 from ..engine import default_standard
-from ..engine.words import os_reason
+from ..engine.words import date, os_reason
 from ..errors import UserError
 from ..files import claim, write_atomically, write_new
 from ..locks import workbook_lock
 from ..workbook.check import RESULT_HEADERS, Problem, check, link_target, result_rows
 from ..county.evidence import check_evidence, index_name, index_workbook
 from ..county.export import export, problem_notes
-from ..county.report import write_report as report_file
+from ..county.report import dated, write_report as report_file
 from ..county.merge import kept_lines, merged_workbook, plan_files
 from ..county.unit_files import checked_county, checked_year, write_unit_files
 from ..workbook import assets
@@ -125,8 +125,11 @@ def write_report(active: bool = False) -> None:
         return
     with _refusals(book, "生成自评报告"):  # a file the system refuses is said, not a traceback
         data, checked = _checked(book)
-        written = report_file(checked, data.inputs, default_standard(), _folder(book), dt.date.today())
-        book.app.alert(f"已生成自评报告初稿：{written.docx}\n{written.pdf_note}\n请核对、修改文字后使用。",
+        # Dated as the command dates it: the workbook's 填报日期 (today only while it has none).
+        day, said = dated(data.inputs, None, dt.date.today())
+        written = report_file(checked, data.inputs, default_standard(), _folder(book), day)
+        book.app.alert(f"已生成自评报告初稿：{written.docx}\n落款日期：{date(day)}（{said}）\n"
+                       f"{written.pdf_note}\n请核对、修改文字后使用。",
                        title="生成自评报告")
 
 
