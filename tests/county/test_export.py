@@ -21,7 +21,7 @@ from jieshui.workbook.check import check
 from jieshui.county.export import export
 from jieshui.workbook.readers import read_workbook
 
-STEM = "示例旗_节水型社会达标建设复核自评赋分表"
+STEM = "示例旗_县域节水型社会达标建设复核自评赋分表"
 
 
 def dated_file(folder, days, suffix):
@@ -100,7 +100,7 @@ def test_print_ready(tmp_path):
     run("export", EXAMPLE, "-o", tmp_path)
     ws = openpyxl.load_workbook(next(tmp_path.glob("*.xlsx")))["报送表"]
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
-    assert ws.print_title_rows and "第 &P 页" in ws.oddFooter.center.text
+    assert ws.print_title_rows and "第&P页" in ws.oddFooter.center.text
 
 
 def test_the_pdf_shows_county_and_total(tmp_path):
@@ -201,7 +201,7 @@ def test_typed_formulas_stay_text(tmp_path, std):
     sheet = archive.read("xl/worksheets/sheet1.xml").decode()
     assert "<f>" not in sheet
     assert 'quotePrefix="1"' in archive.read("xl/styles.xml").decode()
-    assert re.match(r"HYPERLINK.*_节水型社会达标建设复核自评赋分表_20250720\.xlsx", result.xlsx.name)
+    assert re.match(r"HYPERLINK.*_县域节水型社会达标建设复核自评赋分表_20250720\.xlsx", result.xlsx.name)
 
 
 def _office_processes(folder):

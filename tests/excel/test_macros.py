@@ -50,7 +50,7 @@ def test_check_data_reuses_the_results_sheet(caller):
 def test_export_writes_next_to_the_workbook_and_asks_excel_for_the_pdf(caller, tmp_path):
     book = caller(EXAMPLE)
     macros.export_submission()
-    exported = list(tmp_path.glob("示例旗_节水型社会达标建设复核自评赋分表_*.xlsx"))
+    exported = list(tmp_path.glob("示例旗_县域节水型社会达标建设复核自评赋分表_*.xlsx"))
     assert len(exported) == 1 and book.opened == [str(exported[0])]
     assert exported[0].with_suffix(".pdf").read_bytes().startswith(b"%PDF")
     title, text = book.alerts[0]

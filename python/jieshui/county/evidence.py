@@ -196,4 +196,4 @@ def index_workbook(data: WorkbookData, result: EvidenceCheck, day: dt.date) -> b
 
 
 def index_name(data: WorkbookData, day: dt.date) -> str:
-    return file_stem(data.inputs, day).replace("节水型社会达标建设复核自评赋分表", f"节水型社会达标建设复核{TITLE}")
+    return file_stem(data.inputs, day).replace("复核自评赋分表", f"复核{TITLE}")

@@ -21,7 +21,7 @@ from ..workbook.inputs import WorkbookInputs
 from ..workbook.check import CheckResult, Problem, cell_words
 from .office import PDF_TIMEOUT, OfficeRun
 
-TITLE = "节水型社会达标建设复核自评赋分表"
+TITLE = "县域节水型社会达标建设复核自评赋分表"  # every file the county hands in says 县域
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 NAME_CHARS = 30  # a county name is a few characters; a longer one must not exceed the 255-byte file name
 
@@ -87,7 +87,7 @@ class SubmissionWriter:
         name = county.get("name") or "（未填县名）"
         year = county.get("year")
         period = f"（{year:g}年度）" if isinstance(year, (int, float)) else ""
-        ws.merge_range(0, 0, 0, 5, text(f"{name}县域{TITLE}{period}"), self.styles.title)
+        ws.merge_range(0, 0, 0, 5, text(f"{name}{TITLE}{period}"), self.styles.title)
         ws.set_row(0, 32)
         unit = "".join(str(county.get(k) or "") for k in ("province", "city", "name"))
         report_date = county.get("report_date")
