@@ -36,7 +36,7 @@ def every_command() -> list[str]:
 
 
 # The commands' own names are what one types, like an option: not words to read.
-NAMES = ("split", "merge", "carry", "collect", "history", "score", "recalc", "check", "export", "report",
+NAMES = ("split", "merge", "carry", "upgrade", "collect", "history", "score", "recalc", "check", "export", "report",
          "evidence", "template", "version", "standard", "excel", "import", "diff", "install", "uninstall")
 
 
