@@ -207,7 +207,7 @@ try:
 except locks.LockError as refused:
     result["refused"] = str(refused)
 """, winpath(book))
-    assert got["refused"] and "李四（电脑 水务局-PC02，进程号4242）" in got["refused"]
+    assert got["refused"] and "李四（电脑“水务局-PC02”，进程号4242）" in got["refused"]
     assert "不会自行解除" in got["refused"] and "已持续3分钟" in got["refused"]
     assert lock_file(book).read_bytes() == raw
 

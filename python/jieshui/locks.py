@@ -49,7 +49,7 @@ DEFAULT_WAIT = 60.0       # seconds a second writer waits: a merge takes a few
 POLL_SECONDS = 0.25
 PROGRESS_SECONDS = 5.0
 STALE_SECONDS = 10.0      # a takeover guard or an unreadable lock this old belongs to no live run
-OFFICE = "Excel 或 WPS"  # both write `~$` owner files
+OFFICE = "Excel或WPS"  # both write `~$` owner files (公文 set no space around a Latin name)
 HIDDEN = "（隐藏文件：在文件夹窗口的“查看”中勾选“隐藏的项目”即可看到）"  # ours, Office's and LibreOffice's
 
 
@@ -75,7 +75,7 @@ class Holder:
         if self.pid is None:
             return "另一程序（锁文件内容无法识别）"
         when = f"，自{_clock(self.since)}起" if self.since else ""
-        return f"{self.user or '未知用户'}（电脑{self.host or '未知'}，进程号{self.pid}{when}）"
+        return f"{self.user or '未知用户'}（电脑“{self.host or '未知'}”，进程号{self.pid}{when}）"
 
 
 def _clock(moment: dt.datetime) -> str:
@@ -293,7 +293,7 @@ def _busy(workbook: Path, holder: Holder, age: float, waited: float) -> str:
     after = f"等待{_duration(waited)}后仍未结束" if waited >= 1 else "尚未结束"
     if holder.pid is not None and not _same_host(holder.host):
         since = f"自{_clock(holder.since)}起，" if holder.since else ""
-        return (f"工作簿{workbook.name}正由{holder.user or '未知用户'}（电脑{holder.host}，进程号{holder.pid}）写入，"
+        return (f"工作簿{workbook.name}正由{holder.user or '未知用户'}（电脑“{holder.host}”，进程号{holder.pid}）写入，"
                 f"{since}已持续{_duration(age)}，{after}。本机无法查看该电脑上的程序，"
                 f"不会自行解除。请与对方确认其已完成；如该电脑上的程序已中断，可删除锁文件{lock}后重试")
     return (f"工作簿{workbook.name}正由{holder.describe()}写入，{after}。"
@@ -380,7 +380,7 @@ def _libreoffice_owner(data: bytes) -> str:
         when = _clock(dt.datetime.strptime(when, "%d.%m.%Y %H:%M"))
     except ValueError:
         pass
-    return "，".join(p for p in (user, f"电脑{fields[2]}" if fields[2] else "", f"自{when}起" if when else "") if p)
+    return "，".join(p for p in (user, f"电脑“{fields[2]}”" if fields[2] else "", f"自{when}起" if when else "") if p)
 
 
 def office_mark(workbook: Path) -> str | None:

@@ -157,7 +157,7 @@ def test_a_live_holder_is_waited_for_then_named(returns, tmp_path):
         holder.kill()
         holder.wait()
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"工作簿正由 张三（电脑{socket.gethostname()}，进程号{holder.pid}" in out.stderr  # the progress line
+    assert f"工作簿正由张三（电脑“{socket.gethostname()}”，进程号{holder.pid}" in out.stderr  # the progress line
     assert "已等待5秒" in out.stderr and "等待5秒后仍未结束" in out.stderr and lock.name in out.stderr
     assert county.read_bytes() == before and lock.read_bytes() == held  # nothing written, lock left alone
     assert "Traceback" not in out.stderr
@@ -172,7 +172,7 @@ def test_a_lock_from_another_computer_is_reported_with_its_age_never_taken_over(
     held, before = lock.read_bytes(), county.read_bytes()
     out = run("recalc", county, "--in-place", env=env(0.5))
     assert out.returncode == 2, out.stdout + out.stderr
-    assert "李四（电脑 县水利局-PC" in out.stderr and "已持续2小时1分钟" in out.stderr, out.stderr
+    assert "李四（电脑“县水利局-PC”" in out.stderr and "已持续2小时1分钟" in out.stderr, out.stderr
     assert "不会自行解除" in out.stderr and lock.name in out.stderr
     assert county.read_bytes() == before and lock.read_bytes() == held
 
@@ -245,7 +245,7 @@ def test_a_workbook_open_in_excel_is_not_written(returns, tmp_path, content, who
     before = county.read_bytes()
     out = run("recalc", county, "--in-place")
     assert out.returncode == 2, out.stdout + out.stderr
-    assert f"正在 Excel 或 WPS 中打开{who}，" in out.stderr and f"可删除标记文件{mark.name}" in out.stderr, out.stderr
+    assert f"正在Excel或WPS中打开{who}，" in out.stderr and f"可删除标记文件{mark.name}" in out.stderr, out.stderr
     assert county.read_bytes() == before and names(tmp_path) == {county.name, mark.name, *(p.name for p in files)}
     if who:  # reading the open workbook into a new one is fine: what Excel shows is not overwritten
         out = run("merge", county, files[0], "-o", tmp_path / "汇总.xlsm")
@@ -274,9 +274,9 @@ def test_a_workbook_open_in_libreoffice_is_not_written(returns, tmp_path):
     assert out.returncode == 2, out.stdout + out.stderr
     opened = dt.datetime.strptime(fields[3], "%d.%m.%Y %H:%M")  # LibreOffice's own date, said as a clock
     when = f"{opened:%H:%M}" if opened.date() == dt.date.today() else f"{opened.year}年{opened.month}月{opened.day}日{opened:%H:%M}"
-    assert f"正在 LibreOffice 中打开（{fields[0] or fields[1]}，电脑{fields[2]}，自{when}起）" in out.stderr, out.stderr
+    assert f"正在LibreOffice中打开（{fields[0] or fields[1]}，电脑“{fields[2]}”，自{when}起）" in out.stderr, out.stderr
     assert f"可删除标记文件{mark.name}（隐藏文件" in out.stderr and county.read_bytes() == before
-    assert read.returncode == 0 and "正在 LibreOffice 中打开" in read.stderr and "尚未保存的修改不在其中" in read.stderr
+    assert read.returncode == 0 and "正在LibreOffice中打开" in read.stderr and "尚未保存的修改不在其中" in read.stderr
 
 
 class ExcelBook:
