@@ -57,6 +57,7 @@ OFFICE_TESTS = [
     "tests/county/test_export.py::test_official_documents_carry_no_provenance_note",
     "tests/county/test_lock.py::test_a_workbook_open_in_libreoffice_is_not_written",
     "tests/county/test_report.py::test_libreoffice_prints_the_report_with_its_total",
+    "tests/county/test_report.py::test_libreoffice_prints_the_chart_with_its_caption",
     "tests/county/test_review_hints.py::test_an_invalid_rate_has_one_word_in_the_workbook_score_and_export",
     "tests/county/test_units.py::test_unit_files_open_in_libreoffice_and_merge_after_it_saved_them",
     "tests/county/test_units.py::test_carry_next_years_stages_show_in_libreoffice",
