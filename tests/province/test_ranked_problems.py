@@ -28,9 +28,9 @@ WORDS = {"须更正": 1, "须整改": 2, "请核实": 3, "提醒": 4}
 
 
 def _inputs(raw):
-    """The county's cells as an official leaves them when no evidence is marked."""
+    """The county's cells as an official leaves them when no evidence is marked or listed."""
     inputs = example_extras(from_county_raw(raw, STD), STD)
-    inputs.evidence, inputs.prereq_evidence = {}, {}
+    inputs.evidence, inputs.prereq_evidence, inputs.ledger = {}, {}, []
     return inputs
 
 

@@ -73,7 +73,7 @@ def test_feedback_one_workbook_per_county_with_every_problem_and_its_cell(years,
         gaps[name] = assessed[name].ranked_gaps  # every content that lost points, with its gap
         for gap in gaps[name]:
             said = gap.gap or gap.note
-            assert said and f"{gap.id} {gap.title}" in text and said in text, (name, gap.id)
+            assert said and f"{gap.title}（第{gap.id}项）" in text and said in text, (name, gap.id)
     assert mismatches == 1  # the inflated county's one content
     # The generated figures lose points in every county (the inflated one by construction).
     assert all(gaps.values()), gaps
