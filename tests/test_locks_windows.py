@@ -113,7 +113,7 @@ for name, planted in (("other", str(int(start) - 10 ** 7)), ("same", start)):
 child.kill()
 """, winpath(book))
     assert got["other"] == "acquired" and got["other_seconds"] < 0.9  # taken over, not waited out
-    assert f"李四（电脑{socket.gethostname()}，进程号{got['child']}" in got["same"]
+    assert f"李四（电脑“{socket.gethostname()}”，进程号{got['child']}" in got["same"]
     assert "等待1秒后仍未结束" in got["same"] and got["same_seconds"] >= 1.0
     assert not lock_file(book).exists()
 
@@ -151,7 +151,7 @@ result["third"] = contender()
     assert got["hidden"]
     assert record["user"] == USER and record["pid"] == got["pid"] and record["program"] == "jieshui"
     assert record["host"].casefold() == socket.gethostname().casefold()  # Wine reports the Linux host
-    assert f"工作簿{Path(book).name}正由{USER}（电脑{record['host']}，进程号{got['pid']}" in refused
+    assert f"工作簿{Path(book).name}正由{USER}（电脑“{record['host']}”，进程号{got['pid']}" in refused
     assert "尚未结束" in refused and "锁文件 .~jieshui.示例旗.xlsm.lock（隐藏文件" in refused  # a wait under 1 s
     assert got["third"] == "acquired"
     assert not lock_file(book).exists()

@@ -297,7 +297,7 @@ def test_merge_button_waits_for_a_colleague_in_the_status_bar_then_names_them(ca
     before = workbook.read_bytes()
     macros.merge_units()
     title, text = book.alerts[-1]
-    assert title == "汇总填报表" and "李四（电脑办公室-PC2，进程号4242" in text, text
+    assert title == "汇总填报表" and "李四（电脑“办公室-PC2”，进程号4242" in text, text
     waiting = book.status[:-1]
     assert waiting and all("李四" in line and "已等待" in line for line in waiting), book.status
     assert book.status[-1] is False
