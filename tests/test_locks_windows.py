@@ -152,7 +152,7 @@ result["third"] = contender()
     assert record["user"] == USER and record["pid"] == got["pid"] and record["program"] == "jieshui"
     assert record["host"].casefold() == socket.gethostname().casefold()  # Wine reports the Linux host
     assert f"工作簿{Path(book).name}正由{USER}（电脑“{record['host']}”，进程号{got['pid']}" in refused
-    assert "尚未结束" in refused and "锁文件 .~jieshui.示例旗.xlsm.lock（隐藏文件" in refused  # a wait under 1 s
+    assert "尚未结束" in refused and "锁文件.~jieshui.示例旗.xlsm.lock（隐藏文件" in refused  # a wait under 1 s
     assert got["third"] == "acquired"
     assert not lock_file(book).exists()
 
