@@ -34,7 +34,7 @@ SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, the one python3-uno serves
 PROBE_SECONDS = 5
 
 # A fixture a test uses gives it the marker: whatever starts LibreOffice or Wine goes through it.
-FIXTURE_MARKS = {"office": "office", "windows_python": "wine"}
+FIXTURE_MARKS = {"office": "office", "printer": "office", "windows_python": "wine"}
 
 # Single tests in modules that otherwise need none of it (whole modules carry `pytestmark`);
 # a name with [id] marks that case only.

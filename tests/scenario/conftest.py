@@ -1,97 +1,19 @@
-"""One LibreOffice for the whole scenario: tests/lo_session.py run by the system Python (the only
-one with UNO), started once per module with a private profile, and always ended with its whole
-process group, soffice included."""
+"""One LibreOffice for the whole scenario (tests/lo_office.py), started once per module with a
+private profile."""
 
 from __future__ import annotations
 
-import json
-import os
-import selectors
 import shutil
-import signal
-import subprocess
-from pathlib import Path
-from typing import Any
 
 import pytest
 
-from helpers import ROOT, soffice
-
-SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, with python3-uno: LibreOffice's Python bridge
-DRIVER = ROOT / "tests" / "lo_session.py"
-ANSWER_SECONDS = 120
-
-
-class Office:
-    """The running LibreOffice, as an official at a desk uses it: open, type, read, save, close."""
-
-    def __init__(self, profile: Path, log: Path):
-        self.log = log
-        with log.open("wb") as errors:
-            self.process = subprocess.Popen([SYSTEM_PYTHON, str(DRIVER), str(profile)], stdin=subprocess.PIPE,
-                                            stdout=subprocess.PIPE, stderr=errors, text=True,
-                                            encoding="utf-8", start_new_session=True)
-        self._answer("start LibreOffice")
-
-    def _answer(self, what: str) -> dict[str, Any]:
-        with selectors.DefaultSelector() as waiting:
-            waiting.register(self.process.stdout, selectors.EVENT_READ)
-            if not waiting.select(ANSWER_SECONDS):
-                raise AssertionError(f"LibreOffice did not answer within {ANSWER_SECONDS} s: {what}")
-        line = self.process.stdout.readline()
-        if not line:
-            said = self.log.read_text(encoding="utf-8", errors="replace")[-1500:]
-            raise AssertionError(f"LibreOffice's session ended: {what}\n{said}")
-        answer = json.loads(line)
-        if not answer.pop("ok"):
-            raise AssertionError(f"LibreOffice could not {what}: {answer['error']}")
-        return answer
-
-    def call(self, op: str, **request: Any) -> dict[str, Any]:
-        self.process.stdin.write(json.dumps({"op": op, **request}, ensure_ascii=False, default=str) + "\n")
-        self.process.stdin.flush()
-        return self._answer(f"{op} {Path(str(request.get('path', ''))).name}")
-
-    def open(self, path: Path) -> list[str]:
-        return self.call("open", path=str(path))["sheets"]
-
-    def set(self, path: Path, cells: list[dict[str, Any]]) -> None:
-        self.call("set", path=str(path), cells=cells)
-
-    def get(self, path: Path, cells: list[dict[str, Any]]) -> list[Any]:
-        return self.call("get", path=str(path), cells=cells)["values"]
-
-    def grid(self, path: Path, sheet: str) -> list[list[Any]]:
-        return self.call("grid", path=str(path), sheet=sheet)["rows"]
-
-    def save(self, path: Path, to: Path | None = None) -> None:
-        self.call("save", path=str(path), **({"to": str(to)} if to else {}))
-
-    def close(self, path: Path) -> None:
-        self.call("close", path=str(path))
-
-    def end(self) -> None:
-        try:
-            if self.process.poll() is None:
-                self.call("quit")
-                self.process.wait(timeout=30)
-        except (AssertionError, OSError, subprocess.TimeoutExpired):
-            pass
-        finally:
-            try:  # soffice runs in the driver's session: end the whole group, whatever happened
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(timeout=30)
+from lo_office import started
 
 
 @pytest.fixture(scope="module")
 def office(tmp_path_factory):
-    soffice()  # a clear message when LibreOffice is missing
-    if not Path(SYSTEM_PYTHON).exists() or subprocess.run([SYSTEM_PYTHON, "-c", "import uno"]).returncode:
-        pytest.fail("the system Python needs LibreOffice's UNO bridge: apt-get install python3-uno")
     profile = tmp_path_factory.mktemp("lo_profile")
-    session = Office(profile / "profile", profile / "driver.log")
+    session = started(profile)
     try:
         yield session
     finally:
