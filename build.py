@@ -22,6 +22,10 @@ when a committed artefact is stale.
     python build.py --wheelhouse DIR
                            also writes DIR/jieshui-offline-<version>-win64.zip, the installer
                            for PCs without internet (downloads Windows wheels from PyPI)
+    python build.py --pictures
+                           only the pictures of the printed documents: docs/pictures/*.png and
+                           sources.json (needs LibreOffice and pdftoppm; see
+                           jieshui.buildtime.pictures); run it after the other artefacts are built
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from jieshui.buildtime.commands_doc import render_commands  # noqa: E402
 from jieshui.buildtime.docs import render_markdown  # noqa: E402
 from jieshui.buildtime.guide import render_text  # noqa: E402
 from jieshui.buildtime.offline import build_offline  # noqa: E402
+from jieshui.buildtime.pictures import build_pictures  # noqa: E402
 from jieshui.buildtime.vba_project import HELP_MODULE, UDF_MODULE, build_vba_project, help_module  # noqa: E402
 from jieshui.buildtime.xlwings_shim import generate_udf_module  # noqa: E402
 from jieshui.builder import build_workbook  # noqa: E402
@@ -103,7 +108,12 @@ def artefacts() -> dict[Path, bytes]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="Build the generated artefacts.")
     parser.add_argument("--wheelhouse", type=Path, help="also write the offline installer zip here")
+    parser.add_argument("--pictures", action="store_true",
+                        help="only render page 1 of each printed document into docs/pictures (LibreOffice)")
     args = parser.parse_args()
+    if args.pictures:
+        build_pictures(ROOT / "docs", EXAMPLE)
+        return
     for path, data in artefacts().items():
         write_atomically(path, data)
         print(f"wrote {path.relative_to(ROOT)} ({len(data):,} bytes)")
