@@ -133,6 +133,7 @@ def _standard_text() -> str:
 
 # --- fingerprints ---------------------------------------------------------------------------
 
+_NAME = re.compile(r"[A-Za-z_\u4e00-\u9fff][\w.]*")
 _SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s'!=(),;:+\-*/&<>^\"{}]+))!")
 
 
@@ -197,19 +198,17 @@ def _plain(text: str) -> str:
 
 
 def _read_sheets(book: Any, ws: Any) -> list[str]:
-    """The other sheets `ws`'s formulas (and theirs, transitively) read, and those the defined
-    names they may use point to."""
+    """The other sheets `ws`'s formulas read, directly or through a defined name, and those
+    their formulas read in turn."""
     names = set(book.sheetnames)
+    defined = {name.upper(): str(d.value) for name, d in book.defined_names.items()}
     seen: set[str] = set()
     todo = [ws.title]
-    defined = " ".join(str(d.value) for d in book.defined_names.values())
     while todo:
-        title = todo.pop()
-        formulas = [str(c.value) for row in book[title].iter_rows() for c in row
-                    if isinstance(c.value, str) and c.value.startswith("=")]
-        if not formulas:
-            continue
-        text = " ".join(formulas) + " " + defined
+        formulas = " ".join(str(c.value) for row in book[todo.pop()].iter_rows() for c in row
+                            if isinstance(c.value, str) and c.value.startswith("="))
+        used = {t.upper() for t in _NAME.findall(formulas)} & defined.keys()
+        text = " ".join([formulas, *(defined[u] for u in sorted(used))])
         for quoted, bare in _SHEET_REF.findall(text):
             ref = quoted.replace("''", "'") if quoted else bare
             if ref in names and ref != ws.title and ref not in seen:
