@@ -211,6 +211,48 @@ def test_the_table_has_24_rows_and_narrow_number_columns(example_report, std, ex
     assert content >= 2 * max(numbers) and sum(widths) <= Mm(156).twips + 5
 
 
+def test_the_table_prints_alike_in_word_wps_and_libreoffice(example_report):
+    """Fixed layout, each cell's width the grid's, the 黑体 小四 header row repeated on every
+    page (序号, 标准分, 完成值 on one line, 自评得分 on two), no row split across pages."""
+    document = docx.Document(example_report)
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "序号")
+    tbl = table._tbl
+    assert tbl.tblPr.find(f"{W}tblLayout").get(f"{W}type") == "fixed"
+    grid = [int(g.get(f"{W}w")) for g in tbl.tblGrid.findall(f"{W}gridCol")]
+    header = table.rows[0]
+    assert [int(tc.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) for tc in header._tr.findall(f"{W}tc")] == grid
+    assert header._tr.find(f"{W}trPr/{W}tblHeader") is not None
+    assert all(r._tr.find(f"{W}trPr/{W}cantSplit") is not None for r in table.rows)
+    assert all(r._tr.find(f"{W}trPr/{W}tblHeader") is None for r in table.rows[1:])
+    style = header.cells[0].paragraphs[0].style
+    assert style.name == "表头" and style.font.size == Pt(12)
+    assert rpr_of(style.element).find(f"{W}rFonts").get(f"{W}eastAsia") == "黑体"
+    margins = 2 * 57  # twips, the cell's left and right margins
+    for text, width in zip([c.text for c in header.cells], grid):
+        lines = {"评价内容": len(text), "自评得分": 2}.get(text, 1)
+        assert len(text) / lines * Pt(12).twips + margins <= width, text
+
+
+def test_chinese_is_the_east_asian_language_and_line_breaking_is_on(example_report):
+    """Word and WPS keep 、，。）；： from starting a line in text whose East Asian language is
+    Chinese (python-docx's template says en-US)."""
+    document = docx.Document(example_report)
+    styles = document.styles.element
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    normal = rpr_of(document.styles["Normal"].element).find(f"{W}lang")
+    for lang in (default, normal):
+        assert lang.get(f"{W}eastAsia") == "zh-CN"
+    ppr = document.styles["Normal"].element.find(f"{W}pPr")
+    for switch in ("kinsoku", "overflowPunct", "autoSpaceDE", "autoSpaceDN"):
+        assert ppr.find(f"{W}{switch}").get(f"{W}val") == "1"
+    theme = document.settings.element.find(f"{W}themeFontLang")
+    assert theme is None or theme.get(f"{W}eastAsia") == "zh-CN"
+    with zipfile.ZipFile(example_report) as z:
+        xml = z.read("word/document.xml").decode() + z.read("word/styles.xml").decode()
+    assert 'w:eastAsia="en-US"' not in xml and "ja-JP" not in xml
+    assert not re.search(r'<w:(kinsoku|overflowPunct|autoSpaceDE|autoSpaceDN) w:val="(0|false)"', xml)
+
+
 def test_the_chart_and_its_caption_come_after_the_indicators_and_before_the_table(example_report):
     from PIL import Image
 

@@ -1,12 +1,13 @@
 """The 自评报告's page and type as GB/T 9704 sets a 公文: A4 with the 版心 of 156 × 225 mm,
 the title in 小标宋 二号, 一级标题 黑体 三号, 二级标题 楷体 三号, body 仿宋 三号 on a fixed 28 pt
 line with a two-character first-line indent, "— 1 —" page numbers in 宋体 四号, tables in 仿宋
-小四; black only. Paragraph styles carry the type (an office that edits the draft keeps it by
-picking the style), East Asian fonts named in w:rFonts w:eastAsia (Word takes Chinese text's
-font from there, not from w:ascii)."""
+小四 under 黑体 小四 headings; black only. Paragraph styles carry the type (an office that edits
+the draft keeps it by picking the style), East Asian fonts named in w:rFonts w:eastAsia (Word
+takes Chinese text's font from there, not from w:ascii), Chinese the East Asian language."""
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Sequence
 
 # Font names as Word and WPS on a Chinese Windows install them; LibreOffice substitutes its own.
@@ -20,7 +21,25 @@ STYLES = (("公文标题", TITLE_FONT, TITLE_PT, False, None, 0, "center"),
           ("一级标题", HEI, BODY_PT, False, 0, INDENT_PT, "justify"),
           ("二级标题", KAI, BODY_PT, False, 1, INDENT_PT, "justify"),
           ("表格文字", FANG, TABLE_PT, False, None, 0, "center"),
-          ("表格标题", HEI, BODY_PT - 2, False, None, 0, "center"))
+          ("表格标题", HEI, BODY_PT - 2, False, None, 0, "center"),
+          ("表头", HEI, TABLE_PT, False, None, 0, "center"))
+# Chinese line breaking (GB/T 15834 禁则: no line begins with 、，。）；： nor ends with （《):
+# Word and WPS apply it to text whose East Asian language is Chinese, so every run defaults
+# to zh-CN for its East Asian script; the paragraph switches that govern it are set on, not
+# left to an application's default.
+LANGUAGE = {"w:val": "en-US", "w:eastAsia": "zh-CN", "w:bidi": "ar-SA"}
+LINE_BREAKING = ("w:kinsoku", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN")
+# What follows each element we add to w:pPr and w:rPr, in the schema's order.
+PPR_AFTER = {"w:kinsoku": ("w:wordWrap", "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE",
+                           "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid",
+                           "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+                           "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+                           "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle",
+                           "w:rPr", "w:sectPr", "w:pPrChange")}
+PPR_AFTER["w:overflowPunct"] = PPR_AFTER["w:kinsoku"][2:]
+PPR_AFTER["w:autoSpaceDE"] = PPR_AFTER["w:kinsoku"][4:]
+PPR_AFTER["w:autoSpaceDN"] = PPR_AFTER["w:kinsoku"][5:]
+RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 # What follows each element we add to w:tblPr, in the schema's order.
 TBL_PR_AFTER = {"tblBorders": ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"),
                 "tblCellMar": ("w:tblLook",)}
@@ -50,6 +69,10 @@ class Layout:
         Pt, styles = self.docx.shared.Pt, self.doc.styles
         normal = styles["Normal"]
         _type(normal, FANG, BODY_PT, Pt)
+        _chinese(styles.element, normal.element)
+        theme_lang = self.doc.settings.element.find(_qn("w:themeFontLang"))
+        if theme_lang is not None:  # the template's says ja-JP
+            theme_lang.set(_qn("w:eastAsia"), LANGUAGE["w:eastAsia"])
         fmt = normal.paragraph_format
         fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
         fmt.first_line_indent, fmt.space_before, fmt.space_after = Pt(INDENT_PT), Pt(0), Pt(0)
@@ -121,7 +144,8 @@ class Layout:
         Pt = self.docx.shared.Pt
         self.blank()
         self.blank()
-        for text, chars in ((issuer, max(0.0, 4 + (_width(day) - _width(issuer)) / 2)), (day, 4)):
+        centred = 4 + (width_in_characters(day) - width_in_characters(issuer)) / 2
+        for text, chars in ((issuer, max(0.0, centred)), (day, 4)):
             fmt = self.paragraph(text).paragraph_format
             fmt.alignment, fmt.first_line_indent = _align("right"), Pt(0)
             fmt.right_indent = Pt(chars * BODY_PT)
@@ -145,11 +169,11 @@ class Layout:
         width = tbl_pr.find(_qn("w:tblW"))
         width.set(_qn("w:type"), "dxa")
         width.set(_qn("w:w"), str(sum(self.docx.shared.Mm(w).twips for w in widths_mm)))
-        for values, style in [(headers, "表格标题"), *((r, "表格文字") for r in rows)]:
-            row = table.rows[0] if style == "表格标题" else table.add_row()
+        for values, style in [(headers, "表头"), *((r, "表格文字") for r in rows)]:
+            row = table.rows[0] if style == "表头" else table.add_row()
             # A row stays on one page; the header row repeats on each page the table runs onto.
             row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
-            if style == "表格标题":
+            if style == "表头":
                 row._tr.get_or_add_trPr().append(_element("w:tblHeader"))
             cells = row.cells
             for n, (cell, text) in enumerate(zip(cells, values)):
@@ -204,6 +228,29 @@ def _drop_template_parts(doc: Any) -> None:
             doc.part.package.rels.pop(rid)
 
 
+def _chinese(styles: Any, normal: Any) -> None:
+    """Chinese as the East Asian language of the defaults and of 正文 (python-docx's template
+    says en-US), and the line-breaking switches on in 正文, which every style is based on."""
+    defaults = styles.find(_qn("w:docDefaults"))
+    rprs = [normal.get_or_add_rPr()]
+    if defaults is not None:
+        rpr_default = defaults.find(_qn("w:rPrDefault"))
+        if rpr_default is not None and rpr_default.find(_qn("w:rPr")) is not None:
+            rprs.append(rpr_default.find(_qn("w:rPr")))
+    for rpr in rprs:
+        for old in rpr.findall(_qn("w:lang")):
+            rpr.remove(old)
+        lang = _element("w:lang")
+        for key, value in LANGUAGE.items():
+            lang.set(_qn(key), value)
+        rpr.insert_element_before(lang, *RPR_AFTER_LANG)
+    ppr = normal.get_or_add_pPr()
+    for tag in LINE_BREAKING:
+        for old in ppr.findall(_qn(tag)):
+            ppr.remove(old)
+        ppr.insert_element_before(_element(tag, val="1"), *PPR_AFTER[tag])
+
+
 def _type(style: Any, font: str, size: float, Pt: Any, bold: bool = False) -> None:
     style.font.size, style.font.bold = Pt(size), bold
     _fonts(style.element.get_or_add_rPr(), font)
@@ -231,9 +278,10 @@ def _align(name: str) -> Any:
             "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[name]
 
 
-def _width(text: str) -> float:
-    """A line's width in characters of the body size: figures and Latin are half a character."""
-    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
+def width_in_characters(text: str) -> float:
+    """A line's width in characters of its font's size: figures and Latin are half a character;
+    Chinese, and the marks a Chinese font draws full width (“”, —), a whole one."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WFA" else 0.5 for ch in text)
 
 
 def _qn(name: str) -> str:

@@ -10,11 +10,26 @@ from ..engine.standard import Condition, Prerequisite
 from ..engine.words import BLANK, NOT_APPLICABLE, met_word, number, percent
 from .charts import indicator_figure
 from .report_facts import Facts
-from .report_layout import Layout
+from .report_layout import Layout, width_in_characters as width
 
-# 序号, 评价指标, 评价内容, 标准分, 完成值, 自评得分 in mm: 156 mm, the 版心's width.
-WIDTHS = (12, 28, 68, 16, 16, 16)
 HEADERS = ("序号", "评价指标", "评价内容", "标准分", "完成值", "自评得分")
+# The table fills the 版心's 156 mm. Each column but 评价内容 is as wide as its longest text
+# on one line of 小四, 12 pt a character, figures half that, with the cell's 1 mm margins and
+# 0.5 mm to spare: 评价指标 (at most 42 mm, a longer name wraps) and the numbers; a heading on
+# one line, but 自评得分 on two (自评 / 得分, as wide as its figures), 评价内容 the rest.
+TABLE_MM, CONTENT = 156, 2
+MM_PER_CHARACTER, SPARE_MM, MOST_MM = 12 * 25.4 / 72, 2.5, 42.0
+HEADING_LINES = {5: 2}
+
+
+def widths(rows: list[list[str]]) -> list[float]:
+    """The table's column widths in mm, from its headings and rows."""
+    found = []
+    for n, heading in enumerate(HEADERS):
+        longest = max([width(heading) / HEADING_LINES.get(n, 1), *(width(row[n]) for row in rows)])
+        found.append(min(MOST_MM, round(longest * MM_PER_CHARACTER + SPARE_MM, 1)))
+    found[CONTENT] = round(TABLE_MM - sum(found) + found[CONTENT], 1)
+    return found
 
 
 def points(value: float | None) -> str:
@@ -45,8 +60,8 @@ def scores(doc: Layout, facts: Facts) -> None:
     doc.paragraph("评价内容自评得分表", "表格标题").paragraph_format.keep_with_next = True
     rows = [[str(c.id), c.indicator, c.title, number(c.max_points), completed(c), points(c.points)]
             for c in a.contents]
-    rows.append(["合计", "", "", number(std.base_max + std.bonus_cap), BLANK, points(a.total)])
-    table = doc.table(HEADERS, rows, WIDTHS, left=(2,), merge=1)
+    total = ["合计", "", "", number(std.base_max + std.bonus_cap), BLANK, points(a.total)]
+    table = doc.table(HEADERS, [*rows, total], widths(rows), left=(2,), merge=1)
     last = table.rows[-1].cells
     last[0].merge(last[2]).paragraphs[0].text = "合计"
     _drop_empty_paragraphs(last[0])
