@@ -82,8 +82,17 @@ def overlapping(found: list[Word]) -> list[tuple[Word, Word]]:
 
 
 def badly_broken(found: list[Word]) -> list[Word]:
-    """Words that begin a line with a mark Chinese typesetting never puts first (、，。）…)."""
-    return [w for w in found if w.text[:1] in LINE_START]
+    """Words that begin a line with a mark Chinese typesetting never puts first (、，。）…). A
+    justified line of a document is spaced out between its characters, so poppler gives each
+    character as a word: a mark is at a line's start only when the word before it is not on
+    its line."""
+    return [word for before, word in zip([None, *found], found)
+            if word.text[:1] in LINE_START and not (before is not None and _same_line(before, word))]
+
+
+def _same_line(last: Word, word: Word) -> bool:
+    h = max(last.height, 1.0)
+    return word.page == last.page and abs(word.y0 - last.y0) < 0.5 * h and -1 <= word.x0 - last.x1 < 4 * h
 
 
 def _plain(text: str) -> str:
@@ -93,7 +102,8 @@ def _plain(text: str) -> str:
 class Page:
     """One document's words, indexed for finding a cell's text, line by line, on the page."""
 
-    def __init__(self, found: list[Word]):
+    def __init__(self, found: list[Word], flowing: bool = False):
+        self.flowing = flowing  # a document's paragraph may run on over a page break
         self.found = [w for w in found if _plain(w.text)]
         self.plain = [_plain(w.text) for w in self.found]
 
@@ -125,12 +135,12 @@ class Page:
     def _rest(self, i: int, want: str, depth: int) -> bool:
         if not want:
             return True
-        if depth > 60:
+        if depth > 400:  # a justified paragraph: a word a character
             return False
         last = self.found[i]
         for j, word in enumerate(self.found):
             have = self.plain[j]
-            if j == i or word.page != last.page or not self._follows(last, word):
+            if j == i or not self._follows(last, word):
                 continue
             if have.startswith(want):
                 return True
@@ -138,17 +148,19 @@ class Page:
                 return True
         return False
 
-    @staticmethod
-    def _follows(last: Word, word: Word) -> bool:
-        h = max(last.height, 1.0)
-        same_line = abs(word.y0 - last.y0) < 0.5 * h and -1 <= word.x0 - last.x1 < 4 * h
-        next_line = 0.4 * h < word.y0 - last.y0 < 2.6 * h
-        return same_line or next_line
+    def _follows(self, last: Word, word: Word) -> bool:
+        """`word` goes on from `last`: on its line, on one of the next lines, or (a document's
+        paragraph over a page break) higher up the next page."""
+        if self.flowing and word.page == last.page + 1:
+            return word.y0 < last.y0
+        next_line = 0.4 * max(last.height, 1.0) < word.y0 - last.y0 < 2.6 * max(last.height, 1.0)
+        return word.page == last.page and (_same_line(last, word) or next_line)
 
 
-def clipped(texts: list[list[str]], found: list[Word]) -> list[list[str]]:
-    """The cells ([sheet, cell, text]) whose text the PDF does not show in full."""
-    page = Page(found)
+def clipped(texts: list[list[str]], found: list[Word], flowing: bool = False) -> list[list[str]]:
+    """The cells ([sheet, cell, text]) whose text the PDF does not show in full; `flowing` for a
+    document, whose paragraphs run on over page breaks (a workbook's rows never do)."""
+    page = Page(found, flowing)
     return [entry for entry in texts if not page.shows(entry[2])]
 
 
@@ -163,7 +175,7 @@ class Measured:
     broken: int
 
     @classmethod
-    def of(cls, pdf: Path, texts: list[list[str]]) -> Measured:
+    def of(cls, pdf: Path, texts: list[list[str]], flowing: bool = False) -> Measured:
         found = words(pdf)
         return cls(pages(pdf), round(min((w.points for w in found), default=0.0), 1), len(small(found)),
-                   len(overlapping(found)), len(clipped(texts, found)), len(badly_broken(found)))
+                   len(overlapping(found)), len(clipped(texts, found, flowing)), len(badly_broken(found)))

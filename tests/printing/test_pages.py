@@ -39,7 +39,7 @@ def test_no_word_is_printed_over_another(document):
 
 def test_every_cell_prints_in_full(document):
     for name, p in document.items():
-        lost = measure.clipped(p.texts, measure.words(p.pdf))
+        lost = measure.clipped(p.texts, measure.words(p.pdf), flowing=p.source.suffix == ".docx")
         assert not lost, f"{name}: {len(lost)} texts not printed in full, e.g. {lost[:4]}"
 
 
