@@ -153,4 +153,8 @@ def test_the_index_lists_prerequisites_under_their_names(tmp_path, std):
     path.write_bytes(index_workbook(data, found, dt.date(2025, 7, 20)))
     cells = [c.value for row in openpyxl.load_workbook(path).active.iter_rows() for c in row]
     assert "必备条件1" not in cells and not any(str(v).startswith("P1") for v in cells)
+    # The 16 pt title in its own row, tall enough; each row as tall as its wrapped 评价内容.
+    ws = openpyxl.load_workbook(path).active
+    assert ws.row_dimensions[1].height >= 30 and ws.print_title_rows == "$2:$2"
+    assert ws.row_dimensions[3].height > ws.row_dimensions[5].height >= 18
     assert report(workbook_texts(path)) == []

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 
-from ..workbook.styles import plain_document, print_setup
+from ..workbook.styles import LINE_PT, plain_document, print_setup, text_height
 from ..engine import Standard
 from ..engine.words import date, shown
 from ..workbook.contract import EVIDENCE_CHOICES
@@ -178,17 +179,39 @@ def _index(data: WorkbookData, std: Standard, found: dict[int, _Found]) -> list[
     return rows
 
 
+# Each column's width (characters; a Chinese one takes two) from what it holds, within these bounds.
+INDEX_WIDTHS = ((5, 5), (8, 14), (30, 30), (12, 30), (6, 22), (6, 16), (6, 6), (6, 12), (6, 30))
+TITLE_PT = 30  # a row for the 16 pt title
+
+
+def _width(text: Any) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def index_widths(rows: list[list[Any]]) -> list[int]:
+    """Column widths from content: the widest entry (or heading) and a little padding, so that
+    a 文号 or a date stays on one line and long names wrap in a column of bounded width."""
+    return [min(most, max(least, *(_width(row[c]) + 2 for row in [list(INDEX_HEADERS), *rows])))
+            for c, (least, most) in enumerate(INDEX_WIDTHS)]
+
+
 def index_workbook(data: WorkbookData, result: EvidenceCheck, day: dt.date) -> bytes:
     stream = io.BytesIO()
     book, styles = plain_document(stream)
     ws = book.add_worksheet(TITLE)
     name = data.inputs.county.get("name") or ""
+    widths = index_widths(result.index)
+    # The title in its own row, tall enough for its font; the headings repeat on every page.
     ws.merge_range(0, 0, 0, len(INDEX_HEADERS) - 1, f"{name}县域节水型社会达标建设复核{TITLE}", styles.title)
+    ws.set_row(0, TITLE_PT)
     ws.write_row(1, 0, INDEX_HEADERS, styles.header)
+    ws.set_row(1, text_height(zip(INDEX_HEADERS, widths), minimum=LINE_PT + 4))
     for r, values in enumerate(result.index, start=2):
         for c, value in enumerate(values):
             ws.write(r, c, value, styles.center if c in (0, 5, 6, 7) else styles.text)
-    for c, width in enumerate((5, 14, 30, 30, 16, 11, 6, 10, 30)):
+        # A row does not grow by itself in a file no program has opened: as tall as its wrapped text.
+        ws.set_row(r, text_height(zip(values, widths), minimum=LINE_PT + 4))
+    for c, width in enumerate(widths):
         ws.set_column(c, c, width)
     print_setup(ws, landscape=True, repeat=(1, 1))
     book.close()
