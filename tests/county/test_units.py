@@ -240,3 +240,14 @@ def test_a_return_of_a_file_split_wrote_before_is_still_read(split, std, tmp_pat
     assert back.tampered == []
     assert back.evidence and {mark for mark, _ in back.evidence.values()} == {"已提供"}
     assert "P1" in back.evidence
+
+
+def test_unit_files_print_with_their_titles_in_rows_tall_enough(split):
+    """The 16 pt title in a row of its own tall enough for it, the headings on every page, every
+    填报 row as tall as its wrapped text (only heights and widths: merge reads cells by position)."""
+    _, files = split
+    book = openpyxl.load_workbook(unit_form(files, "住建局"))
+    for ws in (ws for ws in book.worksheets if ws.sheet_state == "visible"):
+        assert ws.row_dimensions[1].height >= 30 and ws.print_title_rows == "$2:$2", ws.title
+    form = book["填报"]
+    assert all(form.row_dimensions[r].height >= 29 for r in range(3, form.max_row + 1))

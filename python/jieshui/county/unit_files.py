@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 
 from ..builder.basic_data import validation_for
-from ..workbook.styles import plain_document, print_setup, text_height
+from ..workbook.styles import LINE_PT, plain_document, print_setup, text_height
 from ..engine import UTILITY_FIELDS, Standard
 from ..engine.county import LAST_YEAR, plausible_year, year_problem
 from ..files import write_new
@@ -33,6 +35,12 @@ IDENTITY_FIELDS = ("county", "province", "city", "year", "unit", "template", "ma
 PREFILL = "prefill:"  # _identity rows after IDENTITY_FIELDS: prefill:<sheet>!<cell> → value split wrote
 FIRST_ROW = 2  # 0-based: title, headers, data
 UNSAFE = re.compile(r'[\\/:*?"<>|\s\x00-\x1f]+')  # not allowed (or unwise) in a file name
+# Column widths (characters; a Chinese one takes two) of each sheet: only widths and heights
+# change with the layout, never where a cell is (merge reads the returns by cell position).
+FORM_WIDTHS = (5, 28, 8, 14, 50, 16)
+EVIDENCE_WIDTHS = (6, 40, 40, 8)
+REPORT_WIDTHS = (12, 90)
+TITLE_POINTS = 16  # the title's font size (Styles.title)
 
 
 def unit_inputs(std: Standard, unit: str) -> list[tuple[str, str]]:
@@ -96,6 +104,19 @@ def checked_county(data: WorkbookData, doing: str) -> str:
     return str(name).strip()
 
 
+def display_width(text: Any) -> int:
+    """How many narrow characters `text` takes: a Chinese one takes two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+
+
+def title_height(title: str, width: float) -> float:
+    """The height (pt) of a row holding the 16 pt title wrapped across columns `width` wide:
+    one line of it takes some 22 pt."""
+    usable = max(width - 2, 1.0) * 11 / TITLE_POINTS  # the columns count 11 pt characters
+    lines = max(1, math.ceil(display_width(title) / usable))
+    return lines * 22 + 8
+
+
 def identity_cell(key: str) -> str:
     """Where a unit file's hidden identity sheet holds `key` (see UnitFileWriter.identity)."""
     return f"{SHEET_IDENTITY}!B{IDENTITY_FIELDS.index(key) + 1}"
@@ -112,6 +133,9 @@ class UnitFileWriter:
         stream = io.BytesIO()
         county = self.inputs.county
         book, self.styles = plain_document(stream, {"title": f"{county.get('name') or ''} {self.unit}填报表"})
+        self.title_format = book.add_format({"font_name": "宋体", "font_size": TITLE_POINTS, "bold": True,
+                                             "align": "center", "valign": "vcenter", "text_wrap": True,
+                                             "quote_prefix": True})
         self.form(book.add_worksheet(SHEET_FORM))
         if leads_utilities(self.std, self.unit):
             self.utilities(book.add_worksheet(SHEET_UTILITIES))
@@ -121,14 +145,18 @@ class UnitFileWriter:
         book.close()
         return stream.getvalue()
 
-    def _title(self, ws: Any, text: str, last_col: int) -> None:
+    def _title(self, ws: Any, text: str, widths: Any) -> None:
+        """The title across the table in its own row, wrapped, the row tall enough for its
+        16 pt lines (a row does not grow by itself in a file no program has opened)."""
         county = self.inputs.county
         year = county.get("year")
         head = f"{county.get('name') or ''}（{year:g}年度）" if isinstance(year, (int, float)) else ""
-        ws.merge_range(0, 0, 0, last_col, f"{head}{self.unit}{text}", self.styles.title)
+        title = f"{head}{self.unit}{text}"
+        ws.merge_range(0, 0, 0, len(widths) - 1, title, self.title_format)
+        ws.set_row(0, title_height(title, sum(widths)))
 
     def form(self, ws: Any) -> None:
-        self._title(ws, " 填报表：请只填写黄色单元格，填好后交回领导小组办公室", len(FORM_HEADERS) - 1)
+        self._title(ws, " 填报表：请只填写黄色单元格，填好后交回领导小组办公室", FORM_WIDTHS)
         ws.write_row(1, 0, FORM_HEADERS, self.styles.header)
         for n, (key, use) in enumerate(unit_inputs(self.std, self.unit)):
             row, spec = FIRST_ROW + n, self.std.inputs[key]
@@ -145,16 +173,22 @@ class UnitFileWriter:
             else:
                 ws.write_blank(row, VALUE_COL, None, fmt)
             ws.data_validation(row, VALUE_COL, row, VALUE_COL, validation)
-            ws.set_row(row, text_height([(spec.label, 28), (spec.definition, 50)]))
-        for col, width in enumerate((5, 28, 8, 14, 50, 16)):
+            ws.set_row(row, text_height(zip(("", spec.label, spec.unit, "", spec.definition, use), FORM_WIDTHS)))
+        for col, width in enumerate(FORM_WIDTHS):
             ws.set_column(col, col, width)
         self._finish(ws)
 
     def utilities(self, ws: Any) -> None:
         fields = self.std.utility_fields
-        self._title(ws, " 城镇公共供水单位（用于计算供水管网漏损率，CJJ 92-2016）", len(UTILITY_FIELDS))
-        ws.write_row(1, 0, ["序号", *(f"{fields[k].label}（{fields[k].unit}）" if fields[k].unit else fields[k].label
-                                   for k in UTILITY_FIELDS)], self.styles.header)
+        headers = ["序号", *(f"{fields[k].label}（{fields[k].unit}）" if fields[k].unit else fields[k].label
+                             for k in UTILITY_FIELDS)]
+        # The names' column as wide as the longest name (within bounds), the figures' 14.
+        names = [values[UTILITY_FIELDS.index("name")] for values in self.inputs.utilities
+                 if len(values) > UTILITY_FIELDS.index("name")]
+        widths = [5] + [min(24, max([14, *(display_width(v) + 2 for v in names if v)])) if key == "name" else 14
+                        for key in UTILITY_FIELDS]
+        self._title(ws, " 城镇公共供水单位（用于计算供水管网漏损率，CJJ 92-2016）", widths)
+        ws.write_row(1, 0, headers, self.styles.header)
         for n, values in enumerate(self.inputs.utilities):
             ws.write_number(FIRST_ROW + n, 0, n + 1, self.styles.center)
             for col, (key, value) in enumerate(zip(UTILITY_FIELDS, values), start=1):
@@ -164,15 +198,18 @@ class UnitFileWriter:
                     ws.write_number(FIRST_ROW + n, col, value, fmt)
                 else:
                     ws.write(FIRST_ROW + n, col, value if value not in (None, "") else None, fmt)
-        ws.set_row(1, 45)
-        ws.set_column(0, 0, 5)
-        ws.set_column(1, len(UTILITY_FIELDS), 14)
+            ws.set_row(FIRST_ROW + n, text_height(zip([""] + [v if isinstance(v, str) else "" for v in values],
+                                                       widths), minimum=LINE_PT + 4))
+        ws.set_row(1, max(45, text_height(zip(headers, widths))))
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, width)
         self._finish(ws)
 
     def evidence(self, ws: Any) -> None:
         given, missing = EVIDENCE_CHOICES
-        self._title(ws, f" 佐证材料：材料已整理齐全的标注“{given}”", 3)
+        self._title(ws, f" 佐证材料：材料已整理齐全的标注“{given}”", EVIDENCE_WIDTHS)
         ws.write_row(1, 0, ["序号", "评价内容或必备条件", "佐证材料", "标注"], self.styles.header)
+        ws.set_row(1, LINE_PT + 4)
         marks = {**self.inputs.prereq_evidence, **{str(k): v for k, v in self.inputs.evidence.items()}}
         items = evidence_items(self.std, self.unit)
         for n, (item_id, title, evidence) in enumerate(items):
@@ -182,17 +219,17 @@ class UnitFileWriter:
             ws.write_string(row, 2, evidence, self.styles.text)
             ws.write(row, 3, marks.get(item_id), self.styles.input_center)
             self._prefill(ws, row, 3, marks.get(item_id))
-            ws.set_row(row, text_height([(title, 40), (evidence, 40)]))
+            ws.set_row(row, text_height([(title, EVIDENCE_WIDTHS[1]), (evidence, EVIDENCE_WIDTHS[2])]))
         if items:
             ws.data_validation(FIRST_ROW, 3, FIRST_ROW + len(items) - 1, 3, {
                 "validate": "list", "source": list(EVIDENCE_CHOICES), "input_title": "佐证材料",
                 "input_message": f"材料已整理齐全填“{given}”，否则填“{missing}”"})
-        for col, width in enumerate((6, 40, 40, 8)):
+        for col, width in enumerate(EVIDENCE_WIDTHS):
             ws.set_column(col, col, width)
         self._finish(ws)
 
     def report(self, ws: Any) -> None:
-        self._title(ws, f" 月报（每月{self.std.report_day}日前报领导小组办公室）", 1)
+        self._title(ws, f" 月报（每月{self.std.report_day}日前报领导小组办公室）", REPORT_WIDTHS)
         for n, label in enumerate(REPORT_FIELDS):
             row = FIRST_ROW + n
             ws.write_string(row, 0, label, self.styles.header)
@@ -206,8 +243,8 @@ class UnitFileWriter:
                                if date else {"validate": "length", "criteria": "<=", "value": 2000,
                                              "input_message": help_text})
             ws.set_row(row, 24 if date else 90)
-        ws.set_column(0, 0, 12)
-        ws.set_column(1, 1, 90)
+        for col, width in enumerate(REPORT_WIDTHS):
+            ws.set_column(col, col, width)
         self._finish(ws)
 
     def _prefill(self, ws: Any, row: int, col: int, value: Any) -> None:
