@@ -173,6 +173,12 @@ def test_data_problems_come_first_and_say_to_correct_them(tmp_path, std):
     assert contents_rows(rows)[0][4] == "错误"
     lists = [line for line in flat if line.startswith(("数据问题：", "复核提示："))]
     assert lists[-2].startswith("数据问题：") and lists[-1].startswith("复核提示：")
+    # The table with its totals on the first page, the list from the next one on (a fixed scale:
+    # Excel ignores page breaks when fitting to pages), still legible (11 pt at 64% and more).
+    ws = openpyxl.load_workbook(next(out_dir.glob("*.xlsx")))["报送表"]
+    (first_listed,) = [n for n, line in enumerate(flat) if line.startswith("数据问题：") and "项（" in line]
+    assert [b.id for b in ws.row_breaks.brk] == [first_listed]
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage and 64 <= ws.page_setup.scale < 100
 
 
 def test_a_file_that_is_not_our_workbook_is_refused(tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import re
 import shutil
 import subprocess
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 
-from ..workbook.styles import plain_document, print_setup
+from ..workbook.styles import LINE_PT, plain_document, print_setup, text_height
 from ..engine.conclusion import self_conclusion
 from ..engine.words import BLANK, DATE_FORMAT, NOT_APPLICABLE, TERMS, met_word, percent
 from ..files import claim, write_atomically, write_new
@@ -24,6 +25,13 @@ from .office import PDF_TIMEOUT, OfficeRun
 TITLE = "县域节水型社会达标建设复核自评赋分表"  # every file the county hands in says 县域
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 NAME_CHARS = 30  # a county name is a few characters; a longer one must not exceed the 255-byte file name
+WIDTHS = (7, 16, 62, 9, 11, 12)  # 序号, 评价指标, 评价内容, 标准分, 自评得分, 完成值
+DEFAULT_ROW = 15.0  # pt: a row left at its default height
+# A4 landscape inside the margins print_setup sets (pt), and a column's printed width per
+# character of width: LibreOffice prints columns some 1.34 times as wide as Excel's 0.75 pt a
+# pixel (a wider stand-in for the default font), so the table is measured as LibreOffice prints it.
+PAGE_WIDE, PAGE_TALL = 770.0, 500.0
+LEAST_SCALE = 64  # %: 11 pt text prints at 7 pt and more
 
 
 @dataclass
@@ -56,20 +64,37 @@ class SubmissionWriter:
                                                     "created": dt.datetime.combine(self.day, dt.time())})
         self.own_formats(book)
         ws = book.add_worksheet("报送表")
+        self.heights: dict[int, float] = {}  # rows given a height of their own
         row = self.header(ws)
         row = self.contents(ws, row)
         row = self.totals(ws, row)
+        self.set_row(ws, row, 12)  # a little space before the signatures
         row = self.signatures(ws, row + 1)
+        print_setup(ws, landscape=True, repeat=(self.header_row, self.header_row), one_page=not self.problems)
         if self.problems:
-            row = self.problem_list(ws, row + 1)
-        # One page when clean (it fits legibly); a problem list may run onto more pages.
-        print_setup(ws, landscape=True, repeat=(self.header_row, self.header_row),
-                    one_page=not self.problems)
+            # The table with its totals and signatures on the first page, the problem list from
+            # the next one on, together and at the table's scale (a fit-to-page scale would make
+            # Excel ignore the page break).
+            ws.set_h_pagebreaks([row])
+            ws.set_print_scale(self.one_page_scale(row))
+            row = self.problem_list(ws, row)
+        # One page when clean (it fits legibly).
         ws.print_area(0, 0, row, 5)
-        for col, width in enumerate([7, 16, 62, 9, 11, 12]):
+        for col, width in enumerate(WIDTHS):
             ws.set_column(col, col, width)
         book.close()
         return stream.getvalue()
+
+    def set_row(self, ws: Any, row: int, height: float) -> None:
+        self.heights[row] = height
+        ws.set_row(row, height)
+
+    def one_page_scale(self, rows: int) -> int:
+        """The print scale (%) that puts the first `rows` rows (the table to its signatures) on
+        one A4 landscape page, wide and tall; never below what keeps 11 pt text at 7 pt."""
+        tall = sum(self.heights.get(r, DEFAULT_ROW) for r in range(rows))
+        wide = sum(w * 7 + 5 for w in WIDTHS) * 0.75 * 1.34
+        return max(LEAST_SCALE, min(100, math.floor(100 * min(PAGE_TALL / tall, PAGE_WIDE / wide))))
 
     def own_formats(self, book: Any) -> None:
         """Points as officials write them (4, 96.5: General on a value rounded to hundredths, not
@@ -81,6 +106,10 @@ class SubmissionWriter:
                                             "num_format": DATE_FORMAT})
         self.conclusion = book.add_format({**body, "bold": True, "align": "left", "text_wrap": True,
                                            "quote_prefix": True})
+        # The problem list at 11 pt: it prints at the table's scale, and must stay legible there.
+        note = {"font_name": "仿宋", "font_size": 11, "valign": "top", "text_wrap": True, "quote_prefix": True}
+        self.data_note = book.add_format({**note, "font_color": "#C00000"})
+        self.hint_note = book.add_format(note)
 
     def header(self, ws: Any) -> int:
         county = self.inputs.county
@@ -88,7 +117,7 @@ class SubmissionWriter:
         year = county.get("year")
         period = f"（{year:g}年度）" if isinstance(year, (int, float)) else ""
         ws.merge_range(0, 0, 0, 5, text(f"{name}{TITLE}{period}"), self.styles.title)
-        ws.set_row(0, 32)
+        self.set_row(ws, 0, 32)
         unit = "".join(str(county.get(k) or "") for k in ("province", "city", "name"))
         report_date = county.get("report_date")
         ws.write(1, 0, "填报单位：", self.styles.plain)
@@ -141,7 +170,7 @@ class SubmissionWriter:
             ws.write(row, 3, BLANK, self.styles.center)
             ws.write(row, 4, met_word(p.met, p.invalid), self.styles.center)
             ws.write(row, 5, "", self.styles.center)
-            ws.set_row(row, 30)
+            self.set_row(ws, row, max(30, text_height([(text(p.title), WIDTHS[2])])))
             row += 1
         return row
 
@@ -158,13 +187,13 @@ class SubmissionWriter:
         # The county's own conclusion; 资料复核 and 现场复核 are the province's decisions.
         ws.merge_range(row, 0, row, 1, "自评结论", self.styles.bold_text)
         ws.merge_range(row, 2, row, 5, self_conclusion(r), self.conclusion)
-        ws.set_row(row, 32)
+        self.set_row(ws, row, max(32, text_height([(self_conclusion(r), sum(WIDTHS[2:]))])))
         return row + 1
 
     def signatures(self, ws: Any, row: int) -> int:
         for col, label in ((0, "填报人："), (2, "审核人："), (3, "单位（盖章）："), (5, "日期：")):
             ws.write(row, col, label, self.styles.signature)
-        ws.set_row(row, 36)
+        self.set_row(ws, row, 36)
         return row + 1
 
     def problem_list(self, ws: Any, row: int) -> int:
@@ -172,17 +201,19 @@ class SubmissionWriter:
         data = [p for p in self.problems if not p.is_hint]
         hints = [p for p in self.problems if p.is_hint]
         for problems, title, style, text_style in (
-                (data, f"数据问题：{len(data)}项（请改正后重新导出）", self.styles.warning, self.styles.warning_text),
-                (hints, f"复核提示：{len(hints)}项", self.styles.hint, self.styles.hint_text)):
+                (data, f"数据问题：{len(data)}项（请改正后重新导出）", self.styles.warning, self.data_note),
+                (hints, f"复核提示：{len(hints)}项", self.styles.hint, self.hint_note)):
             if not problems:
                 continue
             ws.merge_range(row, 0, row, 5, title, style)
+            self.set_row(ws, row, 20)
             row += 1
             for n, problem in enumerate(problems, start=1):
                 where = f"（{cell_words(problem.cell)}）" if problem.cell else ""
                 line = f"{n}.【{problem.kind}】{problem.message}{where}"
                 ws.merge_range(row, 0, row, 5, line, text_style)
-                ws.set_row(row, 15 * (1 + len(line) // 80))  # merged cells do not grow by themselves
+                # Merged cells do not grow by themselves: as tall as the wrapped line.
+                self.set_row(ws, row, text_height([(line, sum(WIDTHS))], minimum=LINE_PT + 4))
                 row += 1
         return row
 
