@@ -227,6 +227,31 @@ def test_libreoffice_opens_and_prints_the_standard_workbook(exported, tmp_path):
     assert "农业灌溉用水计量率" in text and "必备条件" in text and "第1页" in text
 
 
+def test_the_workbook_prints_at_a_legible_size_with_rows_tall_enough(exported):
+    # Issue 25: the 细则 table prints on A4 landscape pages across, 序号 to 评价内容 and the
+    # headers on every page, at a scale where 11 pt stays above 7 pt; no sheet shrinks to fit
+    # a page wider than it can stay legible; every row is as tall as its wrapped text.
+    from jieshui.workbook.styles import LINE_PT, text_height
+    book = openpyxl.load_workbook(exported, data_only=True)
+    ws = book["评价内容"]
+    assert (ws.print_title_rows, ws.print_title_cols) == ("$2:$2", "$A:$C")
+    assert ws.page_setup.orientation == "landscape" and 11 * ws.page_setup.scale / 100 >= 7
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert [b.id for b in ws.col_breaks.brk] == [column(ws, h) - 1 for h in ("不得分界限", "加分上限", "差距分析用语")]
+    for name in ("说明", "总体", "评价内容", "得分项", "必备条件", "责任单位"):
+        sheet = book[name]
+        width = {c: sheet.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                 for c in range(1, sheet.max_column + 1)}
+        for row in sheet.iter_rows(min_row=2):
+            cells = [(c.value, width[c.column]) for c in row if c.value is not None]
+            needed = text_height(cells, minimum=LINE_PT + 4) if cells else 0
+            assert (sheet.row_dimensions[row[0].row].height or 15) >= needed - 1, (name, row[0].row)  # whole pixels
+        if name != "说明":  # the title in its own row, merged across the table or its key columns
+            title = next(r for r in sheet.merged_cells.ranges if r.min_row == 1)
+            assert title.max_col == (3 if name == "评价内容" else sheet.max_column)
+            assert sheet.row_dimensions[1].height >= 30 and sheet.print_title_rows == "$2:$2"
+
+
 def test_diff_names_every_kind_of_change(tmp_path):
     text = (ROOT / "python" / "jieshui" / "data" / "standard-2023.toml").read_text(encoding="utf-8")
     text = text.replace('title = "用水强度符合控制指标：', 'title = "用水效率达标：', 1)

@@ -12,13 +12,30 @@ from typing import Any
 
 from xlsxwriter.utility import xl_col_to_name
 
-from ..workbook.styles import plain_document, print_setup
+from ..workbook.styles import LINE_PT, _display_width, plain_document, print_setup, text_height
 from ..engine import Content, Standard, describe_rule
 from ..engine.standard import MAX_BANDS
 from ..workbook.contract import NA_NAMES, NA_NOTE, PARTIAL_NAMES, RULE_NAMES, prereq_name, rule_key
 from .layout import (BASE_SHEET, CHUNK, CONTENT_COLUMNS, GENERAL, LIST_SEPARATOR, PERCENT_HEADERS,
                      RATE_RULE_NAMES, SHEET_CONTENTS, SHEET_GENERAL, SHEET_GUIDE, SHEET_ITEMS,
                      SHEET_PREREQS, SHEET_UNITS, YELLOW)
+
+# 评价内容 prints on A4 landscape pages at 90% (11 pt text prints 9.9 pt), 序号 to 评价内容
+# repeated on each, the other columns in four groups of some 60 characters, a page wide each
+# (page breaks before the columns in CONTENT_BREAKS): the rule and its parameters; the cut-off and
+# the ladder; the bonus cap, units and evidence; the gap wording and the generated 评分方法.
+# Widths in characters (a Chinese one takes two).
+CONTENT_KEY_COLUMNS = 3
+CONTENT_WIDTHS = (5, 12, 30,
+                  6, 12, 9, 8, 7, 10, 8,
+                  8, *([8] * MAX_BANDS), *([6] * MAX_BANDS),
+                  7, 10, 16, 26,
+                  16, 50)
+CONTENT_BREAKS = (10, 11 + 2 * MAX_BANDS, 15 + 2 * MAX_BANDS)
+CONTENT_SCALE = 90
+BODY_MINIMUM = LINE_PT + 4  # one line of 11 pt text
+TITLE_HEIGHT = 30  # one line of the 16 pt title
+
 
 def content_values(c: Content) -> list[Any]:
     """A content's 评价内容 row, in CONTENT_COLUMNS order (None where a column does not apply)."""
@@ -75,10 +92,14 @@ def rule_text_formula(content: Content, row: int, item_row: int) -> str:
 
 
 class StandardBookWriter:
-    """Writes the workbook; `build()` sets the order of the sheets."""
+    """Writes the workbook; `build()` sets the order of the sheets. Every sheet prints legibly
+    on A4 (11 pt text at 9.9 pt or more): rows as tall as their wrapped text (text_height), the
+    title in its own row, the headers on every page."""
 
     def __init__(self, std: Standard, base_text: str):
         self.std, self.base_text = std, base_text
+        self.widths: list[float] = []
+        self.shown: dict[int, list[tuple[str, float]]] = {}  # row → (text, column width)
 
     def build(self) -> bytes:
         stream = io.BytesIO()
@@ -86,7 +107,12 @@ class StandardBookWriter:
         self.edit = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "valign": "vcenter",
                                      "text_wrap": True, "locked": False, "bg_color": YELLOW})
         self.edit_percent = book.add_format({"font_name": "仿宋", "font_size": 11, "border": 1, "locked": False,
-                                             "bg_color": YELLOW, "num_format": "0.00%", "align": "center"})
+                                             "bg_color": YELLOW, "num_format": "0.00%", "align": "center",
+                                             "valign": "vcenter"})
+        self.title = book.add_format({"font_name": "宋体", "font_size": 16, "bold": True, "align": "center",
+                                      "valign": "vcenter", "text_wrap": True, "quote_prefix": True})
+        self.line = book.add_format({"font_name": "宋体", "font_size": 11, "valign": "top", "text_wrap": True,
+                                     "quote_prefix": True})
         self.guide(book.add_worksheet(SHEET_GUIDE))
         self.general(book.add_worksheet(SHEET_GENERAL))
         self.contents(book.add_worksheet(SHEET_CONTENTS))
@@ -98,8 +124,7 @@ class StandardBookWriter:
         return stream.getvalue()
 
     def guide(self, ws: Any) -> None:
-        lines = [f"评价标准{self.std.version}：省级赋分细则编辑表", "",
-                 "1. 只需修改黄色单元格；其余内容（各项读取哪些数据）由软件确定，已锁定。",
+        lines = ["1. 只需修改黄色单元格；其余内容（各项读取哪些数据）由软件确定，已锁定。",
                  "2. “评价内容”表每行一项：规则类型决定填写哪些参数，鼠标停在列标题上可看说明。",
                  "3. 百分比直接按百分数填写（如80%），分档从最差一档填起，不用的档留空。",
                  "4. “得分项”表为逐项得分和加分项的各项标准分，“必备条件”表为附件2的文字和责任单位。",
@@ -110,35 +135,38 @@ class StandardBookWriter:
                  "8. 版本：修改了标准分或评分方法而未改“总体”表中的版本的，导入时自动记为“省级修订（本文件保存时间）”。"
                  "请导入一次，县区模板和省级复核共用导入得到的 .toml 文件",
                  self.std.source]
-        ws.set_column(0, 0, 110)
-        for row, text in enumerate(lines):
-            ws.write_string(row, 0, text, self.styles.title if row == 0 else self.styles.plain)
+        width, title = 84, f"评价标准{self.std.version}：省级赋分细则编辑表"
+        ws.set_column(0, 0, width)
+        ws.write_string(0, 0, title, self.title)
+        ws.set_row(0, _title_height(title, width))
+        for row, text in enumerate(lines, start=2):
+            ws.write_string(row, 0, text, self.line)
+            ws.set_row(row, text_height([(text, width)], minimum=BODY_MINIMUM))
         print_setup(ws, landscape=False)
         ws.protect("")
 
     def general(self, ws: Any) -> None:
-        self._header(ws, "总体设置", ["项目", "值", "说明"], (22, 60, 60))
+        self._header(ws, "总体设置", ["项目", "值", "说明"], (20, 40, 38))
         values = {"version": self.std.version, "source": self.std.source, "base_max": self.std.base_max,
                   "bonus_cap": self.std.bonus_cap, "pass_mark": self.std.pass_mark,
                   **{f"verdicts.{k}": v for k, v in self.std.verdicts.items()}}
         for row, (key, label, note) in enumerate(GENERAL, start=2):
-            ws.write_string(row, 0, label, self.styles.text)
+            self._cell(ws, row, 0, label, "", False)
             value = values[key]
             if isinstance(value, float):
-                ws.write_number(row, 1, value, self.edit)
+                self._cell(ws, row, 1, value, "", True)
                 ws.data_validation(row, 1, row, 1, {"validate": "decimal", "criteria": "between",
                                                     "minimum": 0, "maximum": 1000,
                                                     "error_message": "请填写不小于0的分数"})
             else:
-                ws.write_string(row, 1, str(value), self.edit)
+                self._cell(ws, row, 1, str(value), "", True)
                 self._text_check(ws, (row, row), 1, 500)
-            ws.write_string(row, 2, note, self.styles.text)
-        self._finish(ws, repeat=1)
+            self._cell(ws, row, 2, note, "", False)
+        self._finish(ws)
 
     def contents(self, ws: Any) -> None:
         headers = [h for h, _ in CONTENT_COLUMNS]
-        widths = [5, 12, 30, 6, 18, 8, 7, 7, 12, 8, 8, *([8] * 2 * MAX_BANDS), 8, 10, 16, 24, 18, 40]
-        self._header(ws, "评价内容（附件3）：标准分与评分方法", headers, widths)
+        self._header(ws, "评价内容（附件3）：标准分与评分方法", headers, CONTENT_WIDTHS, title_columns=CONTENT_KEY_COLUMNS)
         locked = {0, 1, len(headers) - 1}
         item_row = 2  # where the content's items start in 得分项
         for row, content in enumerate(self.std.contents, start=2):
@@ -148,6 +176,7 @@ class StandardBookWriter:
                 self._cell(ws, row, col, value, headers[col], editable)
             ws.write_formula(row, len(headers) - 1, rule_text_formula(content, row, item_row),
                              self.styles.text, values[-1])
+            self._shown(row, len(headers) - 1, values[-1])
             item_row += len(content.rule.items)
         last = 1 + len(self.std.contents)
         for col, (header, note) in enumerate(CONTENT_COLUMNS):
@@ -157,7 +186,9 @@ class StandardBookWriter:
                 ws.data_validation(2, col, last, col, {**rule, "input_title": header[:32],
                                                        "input_message": note[:255]})
         ws.freeze_panes(2, 3)
-        self._finish(ws, repeat=1)
+        ws.set_v_pagebreaks(list(CONTENT_BREAKS))
+        self._finish(ws, across=(0, CONTENT_KEY_COLUMNS - 1))
+        ws.set_print_scale(CONTENT_SCALE)
 
     def _validation(self, header: str) -> dict[str, Any]:
         """The check of a 评价内容 column (one per column: Excel allows one per cell)."""
@@ -175,7 +206,7 @@ class StandardBookWriter:
         return {"validate": "length", "criteria": "<=", "value": 500, "error_message": "文字不超过500字"}
 
     def items(self, ws: Any) -> None:
-        self._header(ws, "逐项得分与加分项的各项标准分", ["序号", "评价内容", "第几项", "得分项", "标准分"], (6, 30, 7, 50, 8))
+        self._header(ws, "逐项得分与加分项的各项标准分", ["序号", "评价内容", "第几项", "得分项", "标准分"], (6, 30, 7, 48, 7))
         row = 2
         for content in self.std.contents:
             for n, item in enumerate(content.rule.items, start=1):
@@ -187,11 +218,11 @@ class StandardBookWriter:
         ws.data_validation(2, 4, max(row - 1, 2), 4, {"validate": "decimal", "criteria": ">", "value": 0,
                                                       "error_message": "每项标准分应大于0"})
         self._text_check(ws, (2, max(row - 1, 2)), 3, 200)
-        self._finish(ws, repeat=1)
+        self._finish(ws)
 
     def prerequisites(self, ws: Any) -> None:
         headers = ["序号", "必备条件", "牵头单位", "配合单位", "佐证材料"]
-        self._header(ws, "必备条件（附件2，一票否决）", headers, (10, 60, 10, 18, 40))
+        self._header(ws, "必备条件（附件2，一票否决）", headers, (10, 40, 10, 14, 24))
         for row, p in enumerate(self.std.prerequisites, start=2):
             values = (prereq_name(p.id), p.title, p.lead, LIST_SEPARATOR.join(p.coop), LIST_SEPARATOR.join(p.evidence))
             for col, value in enumerate(values):
@@ -200,15 +231,15 @@ class StandardBookWriter:
         self._choices(ws, (2, last), 2, tuple(self.std.units))
         for col in (1, 3, 4):
             self._text_check(ws, (2, last), col, 500)
-        self._finish(ws, repeat=1)
+        self._finish(ws)
 
     def units(self, ws: Any) -> None:
-        self._header(ws, "领导小组成员单位（附件1的顺序）", ["序号", "单位名称"], (6, 30))
+        self._header(ws, "领导小组成员单位（附件1的顺序）", ["序号", "单位名称"], (8, 40))
         for row, unit in enumerate(self.std.units, start=2):
             self._cell(ws, row, 0, row - 1, "", False)
             self._cell(ws, row, 1, unit, "", True)
         self._text_check(ws, (2, 1 + len(self.std.units)), 1, 30)
-        self._finish(ws, repeat=1)
+        self._finish(ws, landscape=False)
 
     def base(self, ws: Any) -> None:
         for row, start in enumerate(range(0, len(self.base_text), CHUNK)):
@@ -218,11 +249,21 @@ class StandardBookWriter:
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _header(self, ws: Any, title: str, headers: list[str], widths: Any) -> None:
-        ws.merge_range(0, 0, 0, len(headers) - 1, title, self.styles.title)
+    def _header(self, ws: Any, title: str, headers: list[str], widths: Any, title_columns: int = 0) -> None:
+        """Row 1 the title, merged across the table (across its repeated key columns when the
+        table prints on several pages), row 2 the headers; the reader expects both there."""
+        self.widths, self.shown = list(widths), {}
+        across = title_columns or len(headers)
+        ws.merge_range(0, 0, 0, across - 1, title, self.title)
+        ws.set_row(0, _title_height(title, sum(self.widths[:across])))
         ws.write_row(1, 0, headers, self.styles.header)
+        for col, header in enumerate(headers):
+            self._shown(1, col, header)
         for col, width in enumerate(widths):
             ws.set_column(col, col, width)
+
+    def _shown(self, row: int, col: int, text: str) -> None:
+        self.shown.setdefault(row, []).append((text, self.widths[col]))
 
     def _cell(self, ws: Any, row: int, col: int, value: Any, header: str, editable: bool) -> None:
         percent = header in PERCENT_HEADERS
@@ -230,10 +271,13 @@ class StandardBookWriter:
             (self.styles.percent if percent else self.styles.text)
         if value is None or value == "":
             ws.write_blank(row, col, None, fmt)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            return
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             ws.write_number(row, col, value, fmt)
+            self._shown(row, col, f"{value * 100:.2f}%" if percent else f"{value:g}")
         else:
             ws.write_string(row, col, str(value), fmt)
+            self._shown(row, col, str(value))
 
     @staticmethod
     def _text_check(ws: Any, rows: tuple[int, int], col: int, limit: int) -> None:
@@ -245,10 +289,18 @@ class StandardBookWriter:
         ws.data_validation(rows[0], col, rows[1], col, {"validate": "list", "source": list(values),
                                                         "error_message": "请从下拉列表中选择"})
 
-    @staticmethod
-    def _finish(ws: Any, repeat: int) -> None:
-        print_setup(ws, landscape=True, repeat=(repeat, repeat))
+    def _finish(self, ws: Any, landscape: bool = True, across: tuple[int, int] | None = None) -> None:
+        """Rows as tall as their wrapped text, the headers on every page (and the key columns
+        of a table too wide for one page), protected."""
+        for row, cells in self.shown.items():
+            ws.set_row(row, text_height(cells, minimum=BODY_MINIMUM))
+        print_setup(ws, landscape=landscape, repeat=(1, 1), across=across)
         ws.protect("", {"format_columns": True, "format_rows": True})
+
+
+def _title_height(title: str, width: float) -> float:
+    """The height of a 16 pt title row `width` characters wide: one line, or two when it wraps."""
+    return TITLE_HEIGHT if _display_width(title) * 16 / 11 <= width - 2 else 2 * TITLE_HEIGHT - 8
 
 
 def export_standard(std: Standard, base_text: str) -> bytes:
