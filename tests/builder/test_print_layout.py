@@ -12,7 +12,8 @@ import pytest
 from helpers import EXAMPLE_WORKBOOK
 from jieshui.province.collect import score_files
 from jieshui.province.summary import SummaryWriter
-from jieshui.workbook.contract import SHEET_PARAMS, SHEET_UNITS
+from jieshui.workbook.contract import (SHEET_COVER, SHEET_INPUTS, SHEET_PARAMS, SHEET_PREREQS, SHEET_PROGRESS,
+                                       SHEET_RECORDS, SHEET_UNITS)
 
 POINT_PER_LINE = 13.5  # a 10.5-11 pt line, the least a line of 宋体 needs
 
@@ -45,6 +46,37 @@ def test_rows_are_tall_enough_for_their_wrapped_text(book, sheet):
                 checked += 1
                 assert height is not None and height >= lines * POINT_PER_LINE, (cell.coordinate, lines, height)
     assert checked >= 20  # the sheets do hold texts of two lines and more
+
+
+PRINTED_SHEETS = [SHEET_COVER, SHEET_INPUTS, SHEET_UNITS, SHEET_PREREQS, SHEET_PROGRESS, SHEET_RECORDS]
+
+
+@pytest.mark.parametrize("sheet", PRINTED_SHEETS)
+def test_sheets_print_one_page_wide_at_a_legible_scale(book, sheet):
+    """Not fit to width (a 14-column table came out at 4-6 pt): a fixed scale at which 11 pt
+    stays 7 pt and more, and the columns still fit A4's width (LibreOffice's column widths)."""
+    ws = book[sheet]
+    assert ws.page_setup.paperSize == 9
+    assert not (ws.sheet_properties.pageSetUpPr and ws.sheet_properties.pageSetUpPr.fitToPage)
+    scale = ws.page_setup.scale
+    assert scale is not None and scale >= 64, scale
+    used = max(c.column for row in ws.iter_rows() for c in row if c.value is not None)
+    # XlsxWriter stores a width w as w + 5/7 (the cell padding)
+    width = {c: d.width - 5 / 7 for d in ws.column_dimensions.values() if d.min
+             for c in range(d.min, d.max + 1)}
+    widths = [width[c] for c in range(1, used + 1)]
+    page = (841.9 if ws.page_setup.orientation == "landscape" else 595.3) - 72
+    assert (7.04 * sum(widths) + 4.94 * len(widths)) * scale / 100 <= page
+
+
+@pytest.mark.parametrize("sheet", [SHEET_INPUTS, SHEET_UNITS])
+def test_no_section_header_ends_a_page(book, sheet):
+    ws = book[sheet]
+    breaks = [b.id for b in ws.row_breaks.brk]
+    assert breaks  # the sheets are longer than a page
+    for last in breaks:  # the last row of a page (1-based)
+        label = ws.cell(last, 1).value
+        assert not (isinstance(label, str) and "、" in label[:3]), (last, label)
 
 
 @pytest.fixture(scope="module")

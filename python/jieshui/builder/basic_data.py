@@ -15,13 +15,16 @@ from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, as_number, numeral, protect, ref
 from .calc import Calc
 from .native import X, Range, block, cell
-from ..workbook.styles import Styles, print_setup
+from ..workbook.styles import Styles, page_breaks, print_scaled, printed_height
 from .twins import Twins
 
 FIRST_ROW = 3
 VALUE_COL = 3
 FIRST_LEAK_COL = 1 + len(UTILITY_FIELDS)  # after 序号 and the utility's fields
-WIDTHS = (6, 16, 34, 14, 10, 14, 26, 10, 10, 9, 9, 9, 9, 10)
+# Fourteen columns (the utilities table is that wide) printed one A4 landscape page wide at a
+# legible scale: the input table's columns hold its texts, the leakage parts fit "12.3%".
+WIDTHS = (5, 13, 28, 12, 8, 12, 22, 10, 7, 7, 7, 7, 7, 7)
+NOTE = "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如5.2%），是/否从下拉列表选择；水量单位万m³，面积万亩，金额万元。"
 
 
 SUPPLY_COL = 1 + UTILITY_FIELDS.index("supply_total")
@@ -93,32 +96,43 @@ def validation_for(std: Standard, key: str, styles: Styles) -> tuple[Any, dict[s
 def write(book: Book, std: Standard, inputs: WorkbookInputs, calc: Calc, twins: Twins) -> InputCells:
     ws, styles = book.sheets[SHEET_INPUTS], book.styles
     book.title(ws, "基础数据填报表", 7)
-    ws.merge_range(1, 0, 1, 7, "黄色单元格为填报项，选中时显示定义和单位；比率按百分数填写（如5.2%），"
-                   "是/否从下拉列表选择；水量单位万m³，面积万亩，金额万元。", styles.note)
-    ws.set_row(1, 30)
+    note = book.xl.add_format({"font_name": "宋体", "font_size": 11, "font_color": "#595959",
+                               "text_wrap": True, "valign": "top"})
+    ws.merge_range(1, 0, 1, 7, NOTE, note)
+    heights = {0: 32.0, 1: printed_height([(NOTE, sum(WIDTHS[:8]))])}
+    ws.set_row(1, heights[1])
     book.headers(ws, 2, ["序号", "类别", "填报项目", "填报值", "单位", "填报说明", "", "用于"])
     ws.merge_range(2, 5, 2, 6, "填报说明", styles.header)
+    heights[2] = 30.0
     names: dict[str, str] = {}
-    row, number = FIRST_ROW, 0
+    row, number, starts = FIRST_ROW, 0, []
     for g, (group, keys) in enumerate(input_groups(std), start=1):
         ws.merge_range(row, 0, row, 7, f"{numeral(g)}、{group}", styles.group)
+        starts.append(row)
+        heights[row] = 20.0
+        ws.set_row(row, heights[row])
         row += 1
         for key, use in keys:
             number += 1
-            _input_row(book, ws, std, row, number, group, key, use, inputs.inputs.get(key))
+            heights[row] = _input_row(book, ws, std, row, number, group, key, use, inputs.inputs.get(key))
             names[key] = f"in_{key}"
             row += 1
     values = {key: as_number(inputs.inputs.get(key)) for key in names}
-    utilities = _utilities_table(book, ws, std, inputs, row + 1, calc, twins)
+    utilities = _utilities_table(book, ws, std, inputs, row + 1, calc, twins, heights)
+    starts.append(row + 1)
     book.widths(ws, WIDTHS)
     ws.freeze_panes(3, 0)
-    print_setup(ws, landscape=True, repeat=(0, 2))
+    scale = print_scaled(ws, landscape=True, widths=WIDTHS, repeat=(0, 2))
+    last = row + 2 + UTILITY_ROWS
+    ws.set_h_pagebreaks(page_breaks(heights, FIRST_ROW, last, starts, True, scale,
+                                    repeated=heights[0] + heights[1] + heights[2]))
     protect(ws)
     return InputCells(names, values, *utilities)
 
 
 def _input_row(book: Book, ws: Any, std: Standard, row: int, number: int, group: str, key: str,
-               use: str, value: Any) -> None:
+               use: str, value: Any) -> float:
+    """One input's row; returns its height."""
     styles, spec = book.styles, std.inputs[key]
     fmt, validation = validation_for(std, key, styles)
     ws.write(row, 0, number, styles.center)
@@ -129,20 +143,28 @@ def _input_row(book: Book, ws: Any, std: Standard, row: int, number: int, group:
     ws.merge_range(row, 5, row, 6, spec.definition, styles.text)
     ws.write(row, 7, use, styles.center)
     book.name(f"in_{key}", ref(SHEET_INPUTS, row, VALUE_COL), at=(SHEET_INPUTS, row, VALUE_COL))
-    ws.set_row(row, 30)
+    height = printed_height([(group, WIDTHS[1]), (spec.label, WIDTHS[2]),
+                             (spec.definition, WIDTHS[5] + WIDTHS[6]), (use, WIDTHS[7])])
+    ws.set_row(row, height)
+    return height
 
 
 def _utilities_table(book: Book, ws: Any, std: Standard, inputs: WorkbookInputs, top: int,
-                     calc: Calc, twins: Twins) -> tuple[list[list[Any]], list[X], list[X], Range]:
+                     calc: Calc, twins: Twins,
+                     heights: dict[int, float]) -> tuple[list[list[Any]], list[X], list[X], Range]:
     styles = book.styles
     last_col = FIRST_LEAK_COL + len(LEAK_PARTS) - 1
     leakage = next(c.id for c in std.contents if c.measure == "leakage")
-    ws.merge_range(top, 0, top, last_col, f"供水单位漏损数据（第{leakage}项评价内容，按 CJJ 92-2016计算；"
-                   "每个城镇公共供水单位填一行）", styles.group)
+    caption = f"供水单位漏损数据（第{leakage}项评价内容，按 CJJ 92-2016计算；每个城镇公共供水单位填一行）"
+    ws.merge_range(top, 0, top, last_col, caption, styles.group)
+    heights[top] = printed_height([(caption, sum(WIDTHS))], 20.0)
+    ws.set_row(top, heights[top])
     fields = [std.utility_fields[k] for k in UTILITY_FIELDS]
     heads = ["序号"] + [s.label + (f"（{s.unit}）" if s.unit else "") for s in fields]
     heads += ["综合漏损率 RWL", "修正值 R1", "修正值 R2", "修正值 R3", "修正值 R4", "漏损率 RBL"]
     book.headers(ws, top + 1, heads)
+    heights[top + 1] = printed_height(list(zip(heads, WIDTHS)), 30.0)
+    ws.set_row(top + 1, heights[top + 1])
     first = top + 2
     values = [[as_number(v) for v in row] for row in inputs.utilities]
     r_bl, supplies = [], []

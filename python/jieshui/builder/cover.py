@@ -13,7 +13,7 @@ from .book import Book, area, cell, protect, ref
 from .calc import Calc
 from .native import evaluate, if_
 from .contents import Col as ContentCol, ContentCells
-from ..workbook.styles import print_setup
+from ..workbook.styles import print_scaled, printed_height
 
 FIELDS = (("name", "县（旗、区）名称"), ("province", "所属省（自治区、直辖市）"),
           ("city", "所属市（盟、州）"), ("year", "评价年度"), ("report_date", "填报日期"),
@@ -57,12 +57,18 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, contents: ContentCe
         ws.insert_button(FIRST_FIELD_ROW + i * 2, BUTTON_COL, {
             "macro": sub, "caption": caption, "width": 150, "height": 30, "x_offset": 10})
     top = _results(book, ws, std, row + 1, contents)
+    # The steps wrap within the page's width (a long line would run past column H in print).
+    step = book.xl.add_format({"font_name": "宋体", "font_size": 11, "text_wrap": True, "valign": "top"})
     for i, text in enumerate(STEPS):
-        ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text.format(day=std.report_day),
-                       styles.bold_text if i == 0 else styles.plain)
-    _indicator_chart(book, ws, std, top + len(STEPS) + 1, contents)
+        text = text.format(day=std.report_day)
+        ws.merge_range(top + i, 0, top + i, len(WIDTHS) - 1, text,
+                       styles.bold_text if i == 0 else step)
+        ws.set_row(top + i, printed_height([(text, sum(WIDTHS))]))
+    last = _indicator_chart(book, ws, std, top + len(STEPS) + 1, contents)
+    ws.set_h_pagebreaks([top + len(STEPS) + 1])  # the chart and its table on a page of their own
     book.widths(ws, WIDTHS)
-    print_setup(ws, landscape=False)
+    print_scaled(ws, landscape=False, widths=WIDTHS)
+    ws.print_area(0, 0, last, len(WIDTHS) - 1)  # the buttons (no print) stay out of the page
     protect(ws)
 
 
@@ -125,8 +131,9 @@ def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCell
     return verdict_row + 2
 
 
-def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: ContentCells) -> None:
-    """A bar per indicator, points against the maximum, over a table the chart reads."""
+def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: ContentCells) -> int:
+    """A bar per indicator, points against the maximum, over a table the chart reads; returns
+    the table's last row. Its words are 11 pt: the page prints at about 75%."""
     styles = book.styles
     table = top + CHART_ROWS
     ws.merge_range(table, 0, table, 1, "评价指标", styles.header)
@@ -146,11 +153,12 @@ def _indicator_chart(book: Book, ws: Any, std: Standard, top: int, contents: Con
                           "values": "=" + area(ws.name, first, col, last, col),
                           "fill": {"color": colour}, "gap": 60})
     chart.set_title({"name": "各评价指标得分与标准分", "name_font": {"name": "宋体", "size": 12}})
-    chart.set_x_axis({"num_font": {"name": "宋体", "size": 9}, "min": 0})
-    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 9}})
-    chart.set_legend({"position": "bottom", "font": {"name": "宋体"}})
+    chart.set_x_axis({"num_font": {"name": "宋体", "size": 11}, "min": 0})
+    chart.set_y_axis({"reverse": True, "num_font": {"name": "宋体", "size": 11}})
+    chart.set_legend({"position": "bottom", "font": {"name": "宋体", "size": 11}})
     chart.set_size({"width": 700, "height": 430})
     ws.insert_chart(top, 0, chart)
+    return last
 
 
 def _indicator_sum(std: Standard, contents: ContentCells, indicator: str, col: ContentCol) -> float:

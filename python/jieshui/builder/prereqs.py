@@ -18,11 +18,11 @@ from .basic_data import InputCells
 from .book import Book, area, protect, ref
 from .calc import Calc
 from .native import X
-from ..workbook.styles import print_setup
+from ..workbook.styles import print_scaled, printed_height
 from .twins import Twins
 
 FIRST_ROW = 3
-WIDTHS = (6, 36, 30, 28, 10, 10, 12, 28, 9, 9)
+WIDTHS = (5, 26, 26, 22, 14, 10, 12, 22, 9, 8)  # A4 landscape at about 68%
 
 
 class Col(IntEnum):
@@ -83,7 +83,10 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, dat
         name = prereq_name(prereq.id)
         book.formula(ws, row, Col.LEDGER, f'COUNTIF({ledger.ids_range()},"{name}")',
                      lambda p=prereq.id: float(inputs.documents(p)), styles.center)
-        ws.set_row(row, 48)
+        texts = (prereq.title, "；".join(c.label for c in prereq.conditions),
+                 "、".join(std.inputs[k].label for k in dict.fromkeys(prereq.input_keys)),
+                 met[-1], prereq.lead, "、".join(prereq.coop), "、".join(prereq.evidence))
+        ws.set_row(row, printed_height(list(zip(texts, WIDTHS[Col.TITLE:Col.EVIDENCE])), 48))
     cells = PrereqCells([p.id for p in std.prerequisites], met, twin_refs)
     last = FIRST_ROW + len(std.prerequisites) - 1
     book.name("in_prereq_evidence", area(SHEET_PREREQS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
@@ -93,6 +96,6 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, dat
         "type": "cell", "criteria": "==", "value": f'"{UNMET}"', "format": styles.bad})
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, Col.BASIS)
-    print_setup(ws, landscape=True, repeat=(0, 2))
+    print_scaled(ws, landscape=True, widths=WIDTHS, repeat=(0, 2))
     protect(ws)
     return cells

@@ -18,7 +18,7 @@ from ..workbook.inputs import WorkbookInputs
 from .annex import County
 from .book import Book, area, cell, protect, ref
 from .native import X, call, cases, cell as cell_x, evaluate, if_, lift, named
-from ..workbook.styles import print_setup
+from ..workbook.styles import print_scaled, printed_height
 
 FIRST_MONTH_COL = 2
 COUNT_COL = FIRST_MONTH_COL + 12
@@ -142,6 +142,10 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County) -> 
         ws.merge_range(1, col, 1, col + 1, label, styles.bold_text)
         ws.merge_range(1, col + 2, 1, last, None, fmt)
         _formula(book, ws, 1, col + 2, expression or dates.stage(), fmt)
+    shown = [book.value_at(ws.name, 1, c) for c in (1, 5, 9)]
+    # two lines at least: LibreOffice sizes a merged cell's text by its first column
+    ws.set_row(1, printed_height([(shown[0], sum(WIDTHS[1:3])), (shown[1], sum(WIDTHS[5:7])),
+                                  (shown[2], sum(WIDTHS[9:COUNT_COL + 1]))], 36))
     book.headers(ws, 2, ["序号", "阶段", "时间", "", "", "主要任务"] + [""] * 7 + ["状态", ""])
     ws.merge_range(2, 2, 2, 4, "时间", styles.header)
     ws.merge_range(2, 5, 2, 12, "主要任务", styles.header)
@@ -155,10 +159,11 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County) -> 
         ws.merge_range(row, 5, row, 12, stage.tasks, styles.text)
         ws.merge_range(row, 13, row, 14, None, styles.center)
         _formula(book, ws, row, 13, dates.status(stage), styles.center)
-        ws.set_row(row, 45)
+        ws.set_row(row, printed_height([(stage.name, WIDTHS[1]), (book.value_at(ws.name, row, 2), sum(WIDTHS[2:5])),
+                                        (stage.tasks, sum(WIDTHS[5:13]))], 45))
     counts = _reports_table(book, ws, std, inputs, 4 + len(std.stages))
     book.widths(ws, WIDTHS)
-    print_setup(ws, landscape=True)
+    print_scaled(ws, landscape=True, widths=WIDTHS)
     protect(ws)
     return counts
 

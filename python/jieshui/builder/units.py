@@ -15,10 +15,10 @@ from .book import Book, cell, numeral, protect
 from .contents import Col as ContentCol, ContentCells
 from .prereqs import Col as PrereqCol, PrereqCells
 from .progress import ReportCounts
-from ..workbook.styles import print_setup, text_height
+from ..workbook.styles import page_breaks, print_scaled, printed_height
 
 FIRST_ROW = 3
-WIDTHS = (6, 10, 40, 7, 8, 8, 30, 10)
+WIDTHS = (6, 10, 46, 7, 8, 8, 36, 10)  # A4 landscape at about 80%
 # This sheet's columns: 序号, 类别, 评价内容/必备条件, 职责, 标准分, 得分, 应提供的佐证材料, 佐证材料.
 ROLE, MAX_POINTS, POINTS, EVIDENCE_LIST, EVIDENCE = 3, 4, 5, 6, 7
 LEAD, COOP = "牵头", "配合"
@@ -43,23 +43,31 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
                          "应提供的佐证材料", "佐证材料"])
     row = FIRST_ROW
     sources = _Sources(inputs, contents, prereqs)
+    heights: dict[int, float] = {0: 32.0, 1: 15.0, 2: 30.0}
+    starts = []
     for u, unit in enumerate(std.units, start=1):
         items = unit_items(std, unit)
         leads = sum(1 for _, role in items if role == LEAD)
         ws.merge_range(row, 0, row, EVIDENCE, f"{numeral(u)}、{unit}（牵头{leads}项，配合"
                                               f"{len(items) - leads}项）", styles.group)
+        starts.append(row)
+        heights[row] = 20.0
+        ws.set_row(row, heights[row])
         first, lead_rows = row + 1, []
         for n, (item, role) in enumerate(items, start=1):
             row += 1
-            sources.write_row(book, ws, row, n, item, role)
+            heights[row] = sources.write_row(book, ws, row, n, item, role)
             if role == LEAD and not isinstance(item, Prerequisite):
                 lead_rows.append(row)
         _subtotal(book, ws, std, row + 1, first, row, lead_rows, reports.cells[unit])
         _returned(book, ws, row + 1, reports.returns[unit])
+        heights[row + 1] = _fit_row(book, ws, row + 1, {})
         row += 3
     book.widths(ws, WIDTHS)
     ws.freeze_panes(3, 0)
-    print_setup(ws, landscape=False, repeat=(0, 2))
+    scale = print_scaled(ws, landscape=True, widths=WIDTHS, repeat=(0, 2))
+    ws.set_h_pagebreaks(page_breaks(heights, FIRST_ROW, row - 2, starts, True, scale,
+                                    repeated=heights[0] + heights[1] + heights[2]))
     protect(ws)
 
 
@@ -70,7 +78,8 @@ class _Sources:
     def __init__(self, inputs: WorkbookInputs, contents: ContentCells, prereqs: PrereqCells):
         self.inputs, self.contents, self.prereqs = inputs, contents, prereqs
 
-    def write_row(self, book: Book, ws: Any, row: int, n: int, item: Any, role: str) -> None:
+    def write_row(self, book: Book, ws: Any, row: int, n: int, item: Any, role: str) -> float:
+        """One item's row; returns its height."""
         styles = book.styles
         ws.write(row, 0, n, styles.center)
         ws.write(row, ROLE, role, styles.center)
@@ -79,8 +88,10 @@ class _Sources:
             ws.write(row, 1, "必备条件", styles.center)
             ws.write(row, 2, f"{prereq_name(item.id)}：{item.title}", styles.text)
             ws.write(row, MAX_POINTS, BLANK, styles.center)
-            self._copy(book, ws, row, POINTS, self.prereqs.ref(item.id, PrereqCol.MET),
-                       lambda i=item: self.prereqs.met[self.prereqs.ids.index(i.id)])
+            # 满足/不满足, or 缺数据 without the list of missing figures 附件2 shows in full
+            met = self.prereqs.ref(item.id, PrereqCol.MET)
+            self._copy(book, ws, row, POINTS, f'IF(LEFT({met},3)="{MISSING}","{MISSING}",{met})',
+                       lambda i=item: _short(self.prereqs.met[self.prereqs.ids.index(i.id)]))
             evidence = (self.prereqs.ref(item.id, PrereqCol.EVIDENCE),
                         self.inputs.prereq_evidence.get(item.id))
         else:
@@ -95,11 +106,30 @@ class _Sources:
         book.formula(ws, row, EVIDENCE, f'IF({source}="","{UNMARKED}",{source})',
                      lambda: UNMARKED if value is None else value, styles.center)
         title = f"{prereq_name(item.id)}：{item.title}" if isinstance(item, Prerequisite) else f"{item.indicator}：{item.title}"
-        ws.set_row(row, text_height([(title, WIDTHS[2]), ("、".join(item.evidence), WIDTHS[EVIDENCE_LIST])]))
+        return _fit_row(book, ws, row, {2: title, EVIDENCE_LIST: "、".join(item.evidence)})
 
     @staticmethod
     def _copy(book: Book, ws: Any, row: int, col: int, source: str, value: Any) -> None:
         book.formula(ws, row, col, source, value, book.styles.points)
+
+
+MISSING = "缺数据"
+
+
+def _short(met: Any) -> Any:
+    return MISSING if isinstance(met, str) and met.startswith(MISSING) else met
+
+
+def _fit_row(book: Book, ws: Any, row: int, texts: dict[int, Any]) -> float:
+    """Set a row's height to show its texts ({column: text}; a computed cell's cached value
+    read from the book) in full in print; a text under column B spans B:D."""
+    cells = [(text, sum(WIDTHS[1:4]) if col == 1 else WIDTHS[col]) for col, text in texts.items()]
+    cells += [(book.value_at(ws.name, row, col), sum(WIDTHS[1:4]) if col == 1 else WIDTHS[col])
+              for col in range(len(WIDTHS))
+              if col not in texts and book.value_at(ws.name, row, col) is not None]
+    height = printed_height(cells)
+    ws.set_row(row, height)
+    return height
 
 
 def _returned(book: Book, ws: Any, row: int, returned: tuple[str, Any]) -> None:
