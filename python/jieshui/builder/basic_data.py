@@ -125,7 +125,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, calc: Calc, twins: 
     scale = print_scaled(ws, landscape=True, widths=WIDTHS, repeat=(0, 2))
     last = row + 2 + UTILITY_ROWS
     ws.set_h_pagebreaks(page_breaks(heights, FIRST_ROW, last, starts, True, scale,
-                                    repeated=heights[0] + heights[1] + heights[2]))
+                                    repeated=heights[0] + heights[1] + heights[2], whole=True))
     protect(ws)
     return InputCells(names, values, *utilities)
 

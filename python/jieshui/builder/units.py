@@ -67,7 +67,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County,
     ws.freeze_panes(3, 0)
     scale = print_scaled(ws, landscape=True, widths=WIDTHS, repeat=(0, 2))
     ws.set_h_pagebreaks(page_breaks(heights, FIRST_ROW, row - 2, starts, True, scale,
-                                    repeated=heights[0] + heights[1] + heights[2]))
+                                    repeated=heights[0] + heights[1] + heights[2], whole=True))
     protect(ws)
 
 

@@ -166,18 +166,23 @@ def print_scaled(ws: Any, landscape: bool, widths: Iterable[float],
 
 def page_breaks(heights: dict[int, float], first: int, last: int, starts: Iterable[int],
                 landscape: bool, scale: int, repeated: float = 0.0, keep: int = 3,
-                default: float = 15.0) -> list[int]:
+                default: float = 15.0, whole: bool = False) -> list[int]:
     """Manual page breaks (rows to start a page at) for rows first..last of known `heights`
     (pt), so that a section's first row (`starts`: a header) never ends a page without at
-    least `keep` rows of its section after it. Pages are planned a little short, so that no
-    program's own break comes before a planned one. `repeated`: the print-title rows' height."""
-    page = ((A4_PT[0] if landscape else A4_PT[1]) - MARGINS_PT[1] - 24) * 100 / scale * 0.95 - repeated
-    starts, breaks, used = set(starts), [], 0.0
+    least `keep` rows of its section after it; with `whole`, a section that fits on a page
+    is not split at all (its subtotal stays with it). Pages are planned a little short, so
+    that no program's own break comes before a planned one. `repeated`: the print-title
+    rows' height."""
+    page = ((A4_PT[0] if landscape else A4_PT[1]) - MARGINS_PT[1] - 8) * 100 / scale * 0.98 - repeated
+    starts = sorted(set(starts))
+    ends = {s: (starts[i + 1] - 1 if i + 1 < len(starts) else last) for i, s in enumerate(starts)}
+    breaks, used = [], 0.0
     height = lambda r: heights.get(r, default)  # noqa: E731
     for row in range(first, last + 1):
-        if row in starts and used > 0:
-            group = sum(height(r) for r in range(row, min(row + keep, last + 1)))
-            if used + group > page:
+        if row in ends and used > 0:
+            section = sum(height(r) for r in range(row, ends[row] + 1))
+            group = sum(height(r) for r in range(row, min(row + keep, ends[row] + 1)))
+            if used + (section if whole and section <= page else group) > page:
                 breaks.append(row)
                 used = 0.0
         if used > 0 and used + height(row) > page:
