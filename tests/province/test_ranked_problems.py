@@ -217,28 +217,18 @@ def test_problem_rows_are_tall_enough_for_their_text(province):
     assert tall >= 3  # the evidence rows and the long findings wrap
 
 
-def _words(pdf, page):
-    """(text, x0, y0, x1, y1) of every word pdftotext finds on the page."""
-    import re
-    import subprocess
-
-    xml = subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), "-bbox", str(pdf), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    return [(w, *map(float, box)) for *box, w in re.findall(
-        r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', xml)]
-
-
 def test_the_summary_page_prints_legibly(province, tmp_path):
     """The 汇总 sheet printed one page wide by LibreOffice: the columns issue 21 added (评价标准版本,
     填报日期) must not shrink its text below 7 pt, and no words overlap (the headings above the
-    tables once wrapped in the narrow 序号 column and ran into the next row)."""
+    tables once wrapped in the narrow 序号 column and ran into the next row). Measured as the
+    print check measures (tests/printed.py): the lines of a wrapped path are close, not over
+    each other."""
+    import printed as measure
     from helpers import convert
 
     _, target, *_ = province
     convert(target, tmp_path, "pdf")
-    words = _words(tmp_path / "汇总.pdf", 1)
-    assert any(w == "评价标准版本" for w, *_ in words)
-    assert min(y1 - y0 for _, _, y0, _, y1 in words) >= 7.0
-    overlapping = [(a[0], b[0]) for i, a in enumerate(words) for b in words[i + 1:]
-                   if min(a[3], b[3]) - max(a[1], b[1]) > 1 and min(a[4], b[4]) - max(a[2], b[2]) > 1]
-    assert not overlapping
+    words = [w for w in measure.words(tmp_path / "汇总.pdf") if w.page == 1]
+    assert any(w.text == "评价标准版本" for w in words)
+    assert not measure.small(words)
+    assert not measure.overlapping(words)

@@ -2,7 +2,8 @@
 深化提高 stage, most severe first: each claimed score that does not follow from the figures
 (claimed, recomputed, why), what to correct (each problem with its cell), unmet prerequisites,
 what the county should verify (复核提示), missing evidence (one line), and where points can
-still be gained, most points first. One A4 sheet, values only (XlsxWriter)."""
+still be gained, most points first. One sheet on A4 portrait pages, each section's heading kept
+with its first rows; values only (XlsxWriter)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,15 @@ from .collect import CountyResult
 from .tables import MISMATCH, evidence_summary
 
 PREREQUISITE, EDITED_RULE = "必备条件不满足", "评价标准被修改"
-WIDTHS = (6, 24, 12, 12, 56)  # 序号, 内容 or 单元格, two numbers, 说明: A4 portrait at ~90 %
+# 序号, 内容 or 单元格, two numbers, 说明: A4 portrait one page wide at SCALE % (11 pt text at
+# 7.9 pt) wherever it is printed (so wide, some 700 pt, where LibreOffice lacks Calibri); a fixed
+# scale, so that the page breaks fall where they are set.
+WIDTHS = (6, 20, 12, 12, 44)
+SCALE = 72
+# What one portrait page holds at SCALE (748 pt between the margins, less a good deal of slack): a
+# section's heading is kept with its column headings and first row.
+PAGE_PT = 960
+BLANK_ROW_PT = 15
 UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
 
 
@@ -43,9 +52,13 @@ class FeedbackWriter:
         for col, width in enumerate(WIDTHS):
             ws.set_column(col, col, width)
         print_setup(ws, landscape=False)
+        ws.set_print_scale(SCALE)
+        self.used, self.breaks = 0.0, []
         row = self.heading(ws)
         for title, headers, rows in self.sections():
             row = self.section(ws, row, title, headers, rows)
+        if self.breaks:
+            ws.set_h_pagebreaks(self.breaks)
         book.close()
         return stream.getvalue()
 
@@ -53,6 +66,7 @@ class FeedbackWriter:
         r, s = self.r, self.styles
         ws.merge_range(0, 0, 0, 4, f"{r.name}节水型社会达标建设复核意见", s.title)
         ws.set_row(0, 30)
+        self.used = 30
         facts = [("评价年度", shown(r.year)), ("复核日期", date(self.day)),
                  ("复算总分", shown(r.total) if r.total is not None else "无法计算（数据不完整，见下表）"),
                  ("工作簿显示总分", BLANK if r.claimed_total in (None, "") else shown(r.claimed_total)),
@@ -63,7 +77,14 @@ class FeedbackWriter:
             ws.write_string(1 + i, 0, "", s.group)
             ws.write_string(1 + i, 1, label, s.group)
             ws.merge_range(1 + i, 2, 1 + i, 4, value, s.text)
+            height = text_height([(label, WIDTHS[1]), (value, sum(WIDTHS[2:]))], 18)
+            ws.set_row(1 + i, height)
+            self.used += height
         return 2 + len(facts)
+
+    def place(self, height: float) -> None:
+        """A row of `height` goes on the page; the page's next one starts when it is full."""
+        self.used = height if self.used + height > PAGE_PT else self.used + height
 
     def sections(self) -> list[tuple[str, list[str], list[list[Any]]]]:
         """Most severe first (workbook.check.SEVERITY), the county's flags already in that order."""
@@ -111,12 +132,28 @@ class FeedbackWriter:
 
     def section(self, ws: Any, row: int, title: str, headers: list[str], rows: list[list[Any]]) -> int:
         s = self.styles
+        header = text_height([(h, w) for h, w in zip(headers, WIDTHS)], 18)
+        heights = [text_height([(v, WIDTHS[c + 1]) for c, v in enumerate(values)], 18) for values in rows] or [18]
+        # The heading, its column headings and its first row on one page: a break above the
+        # heading when they would not fit under what the page already holds.
+        heading = text_height([(title, sum(WIDTHS))], 18)
+        if self.used + BLANK_ROW_PT + heading + header + heights[0] > PAGE_PT:
+            self.breaks.append(row + 1)
+            self.used = 0
+        else:
+            self.place(BLANK_ROW_PT)
+        ws.set_row(row, BLANK_ROW_PT)
         ws.merge_range(row + 1, 0, row + 1, 4, title, s.bold_text)
+        ws.set_row(row + 1, heading)
         ws.write_row(row + 2, 0, headers, s.header)
+        ws.set_row(row + 2, header)
+        self.place(heading + header)
         if not rows:
             ws.merge_range(row + 3, 0, row + 3, 4, "无", s.text)
+            ws.set_row(row + 3, 18)
+            self.place(18)
             return row + 4
-        for i, values in enumerate(rows):
+        for i, (values, height) in enumerate(zip(rows, heights)):
             line = row + 3 + i
             ws.write_number(line, 0, i + 1, s.center)
             for col, value in enumerate(values, start=1):
@@ -124,7 +161,8 @@ class FeedbackWriter:
                     ws.write_number(line, col, value, s.points)
                 else:
                     ws.write_string(line, col, str(value), s.text)
-            ws.set_row(line, text_height([(v, WIDTHS[c + 1]) for c, v in enumerate(values)], 18))
+            ws.set_row(line, height)
+            self.place(height)
         return row + 3 + len(rows)
 
 
