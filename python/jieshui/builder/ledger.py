@@ -11,10 +11,10 @@ from ..engine import Standard
 from ..workbook.contract import LEDGER_HEADERS, LEDGER_ROWS, SHEET_LEDGER, prereq_name
 from ..workbook.inputs import WorkbookInputs
 from .book import Book, area, cell, protect
-from ..workbook.styles import print_setup
+from ..workbook.styles import LINE_PT, print_setup, text_height
 
 FIRST_ROW = 3
-WIDTHS = (14, 40, 22, 14, 8, 50)
+WIDTHS = (14, 36, 22, 14, 7, 40)  # A4 landscape, a page wide, at about 85%
 
 
 def ids_range() -> str:
@@ -63,6 +63,7 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs) -> None:
     ws, styles = book.sheets[SHEET_LEDGER], book.styles
     book.title(ws, "佐证材料台账（每份材料一行；文件放在工作簿旁的“佐证材料”文件夹中）", len(LEDGER_HEADERS) - 1)
     book.headers(ws, 2, list(LEDGER_HEADERS))
+    ws.set_row(2, text_height(zip(LEDGER_HEADERS, WIDTHS), minimum=30))
     formats = (styles.input_center, styles.input_text, styles.input_text, styles.input_date,
                styles.input_count, styles.input_text)
     last = FIRST_ROW + LEDGER_ROWS - 1
@@ -72,6 +73,10 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs) -> None:
             row = inputs.ledger[n] if n < len(inputs.ledger) else []
             value = row[col] if col < len(row) else None
             book.input_cell(ws, FIRST_ROW + n, col, shown_id(value) if col == 0 else value, fmt)
+    for n, row in enumerate(inputs.ledger[:LEDGER_ROWS]):  # a row typed later grows as it is typed
+        height = text_height([(v, w) for v, w in zip(row, WIDTHS) if isinstance(v, str)], minimum=0)
+        if height > LINE_PT + 4:
+            ws.set_row(FIRST_ROW + n, height)
     book.name("in_ledger", area(SHEET_LEDGER, FIRST_ROW, 0, last, len(LEDGER_HEADERS) - 1))
     book.widths(ws, WIDTHS)
     ws.freeze_panes(FIRST_ROW, 0)

@@ -6,17 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from ..engine import Standard
-from ..engine.words import BLANK
+from ..engine.words import BLANK, MISSING
 from ..workbook.contract import SHEET_SUBMISSION, prereq_name
 from . import conclusion
 from .annex import County
 from .book import Book, protect
 from .contents import Col as ContentCol, ContentCells
 from .prereqs import Col as PrereqCol, PrereqCells
-from ..workbook.styles import print_setup
+from ..workbook.styles import LINE_PT, print_setup, text_height
 
 HEADER_ROW = 3
-WIDTHS = (7, 16, 62, 9, 11, 12)
+WIDTHS = (7, 18, 66, 9, 11, 12)
 LAST_COL = len(WIDTHS) - 1
 TITLE = "县域节水型社会达标建设复核自评赋分表"
 RESULTS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"),
@@ -39,21 +39,21 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
         ws.write(row, 0, content.id, styles.center)
         ws.write(row, 1, content.indicator, styles.text)
         ws.write(row, 2, content.title, styles.text)
-        for col, source, fmt in ((3, ContentCol.MAX_POINTS, styles.points),
-                                 (4, ContentCol.POINTS, styles.points),
-                                 (5, ContentCol.VALUE, styles.percent)):
-            book.formula(ws, row, col, contents.ref(content.id, source),
-                         lambda c=content.id, s=source: contents.value(c, s), fmt)
+        book.formula(ws, row, 3, contents.ref(content.id, ContentCol.MAX_POINTS),
+                     lambda c=content.id: contents.value(c, ContentCol.MAX_POINTS), styles.points)
+        for col, source, fmt in ((4, ContentCol.POINTS, styles.points), (5, ContentCol.VALUE, styles.percent)):
+            _short(book, ws, row, col, contents.ref(content.id, source),
+                   contents.value(content.id, source), fmt)
+        _fit(book, ws, row, [content.indicator, content.title])
         row += 1
     for prereq, met in zip(std.prerequisites, prereqs.met):
         ws.write(row, 0, "", styles.center)
         ws.write(row, 1, prereq_name(prereq.id), styles.text)
         ws.write(row, 2, prereq.title, styles.text)
         ws.write(row, 3, BLANK, styles.center)
-        book.formula(ws, row, 4, prereqs.ref(prereq.id, PrereqCol.MET), lambda v=met: v,
-                     styles.center)
+        _short(book, ws, row, 4, prereqs.ref(prereq.id, PrereqCol.MET), met, styles.center)
         ws.write(row, 5, "", styles.center)
-        ws.set_row(row, 30)
+        _fit(book, ws, row, [prereq_name(prereq.id), prereq.title])
         row += 1
     row = _results(book, ws, std, row, contents, prereqs)
     for col, text in SIGNATURES:
@@ -63,6 +63,21 @@ def write(book: Book, std: Standard, county: County, contents: ContentCells,
     print_setup(ws, landscape=True, repeat=(0, HEADER_ROW), one_page=True)
     ws.print_area(0, 0, row + 1, LAST_COL)
     protect(ws)
+
+
+def _short(book: Book, ws: Any, row: int, col: int, source: str, value: Any, fmt: Any) -> None:
+    """A figure from 附件3 or 附件2; a 缺数据：… message as 缺数据 alone (the form has no room
+    for the list of missing figures, which 附件3 and 附件2 show)."""
+    missing = isinstance(value, str) and value.startswith(MISSING)
+    book.formula(ws, row, col, f'IF(LEFT({source},{len(MISSING)})="{MISSING}","{MISSING}",{source})',
+                 lambda: MISSING if missing else value, fmt)
+
+
+def _fit(book: Book, ws: Any, row: int, texts: list[str]) -> None:
+    """One line's height, or as many lines as the 评价指标 or 评价内容 wrap to (the form prints on
+    one page: no row taller than it needs)."""
+    height = text_height(zip(texts, WIDTHS[1:3]), minimum=0)
+    ws.set_row(row, 15 if height <= LINE_PT + 4 else height)
 
 
 def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCells,
@@ -77,9 +92,9 @@ def _results(book: Book, ws: Any, std: Standard, row: int, contents: ContentCell
         ws.merge_range(row, value_col, row, LAST_COL, None, fmt)
         if sentence:
             met = [prereqs.ref(p.id, PrereqCol.MET) for p in std.prerequisites]
-            book.formula(ws, row, value_col, conclusion.formula(std, prereqs.met_area(), met),
-                         lambda: conclusion.value(std, contents.outputs, prereqs.met), fmt)
-            ws.set_row(row, 30)
+            said = book.formula(ws, row, value_col, conclusion.formula(std, prereqs.met_area(), met),
+                                lambda: conclusion.value(std, contents.outputs, prereqs.met), fmt)
+            ws.set_row(row, max(30, text_height([(said, sum(WIDTHS[value_col:]))])))
         else:
             book.formula(ws, row, value_col, name, lambda n=name: contents.outputs[n], fmt)
         row += 1
