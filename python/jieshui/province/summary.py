@@ -130,7 +130,7 @@ class SummaryWriter:
             ws.set_column(col[name], col[name], widths[col[name]], fmt)
         # A long path wraps (at its "/" and between Chinese characters) rather than widening the
         # table and shrinking every page's text.
-        self.rows(ws, frame, first, widths, {col["文件"]: 4})
+        self.rows(ws, frame, first, widths, {col["文件"]: 2})
         verdict = col["结论"]
         for text, fmt in zip((v for _, v in tables.verdict_columns(self.std)),
                              (self.styles.good, self.styles.bad, self.styles.bad, self.styles.neutral)):
