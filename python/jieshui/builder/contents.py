@@ -26,7 +26,7 @@ from . import pages
 from .twins import Twins
 
 FIRST_ROW = 3
-WIDTHS = (5, 11, 26, 7, 40, 8, 16, 7, 7, 28, 9, 13, 25, 8, 11)
+WIDTHS = (5, 11, 26, 7, 44, 8, 16, 7, 7, 30, 10, 14, 25, 9, 11)
 TOTALS = (("基本分", "out_base"), ("加分", "out_bonus"), ("总分", "out_total"))
 TITLE = "县域节水型社会达标建设评估工作技术评估指标责任分工表（按评估指标）"
 
@@ -129,7 +129,6 @@ def write(book: Book, std: Standard, inputs: WorkbookInputs, county: County, par
     book.name("in_evidence", area(SHEET_CONTENTS, FIRST_ROW, Col.EVIDENCE, last, Col.EVIDENCE))
     outputs = _totals(book, ws, std, last + 1, scored, params, prereqs, calc, twins, heights)
     note = last + len(TOTALS) + 2
-    heights[note - 1] = 15.0
     _note(book, ws, note, NA_NOTE, heights)
     evidence_warning(book, ws, FIRST_ROW, last, Col.EVIDENCE, Col.LEDGER)
     ws.conditional_format(FIRST_ROW, Col.LOST, last, Col.LOST, {
