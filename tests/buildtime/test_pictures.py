@@ -102,7 +102,11 @@ def test_only_the_pictured_sheet_is_printed(tmp_path, made):
         copy = only_sheet(source, picture.sheet, tmp_path / f"{picture.name}{source.suffix}")
         with zipfile.ZipFile(copy) as z, zipfile.ZipFile(source) as original:
             assert sorted(z.namelist()) == sorted(original.namelist())
-            shown = [t for t in re.findall(r"<sheet [^>]*/>", z.read("xl/workbook.xml").decode()) if "hidden" not in t]
+            xml = z.read("xl/workbook.xml").decode()
+            shown = [t for t in re.findall(r"<sheet [^>]*/>", xml) if "hidden" not in t]
+            areas = re.findall(r'_xlnm\.Print_Area" localSheetId="(\d+)"', xml)
+            selected = [n for n in z.namelist() if n.startswith("xl/worksheets/") and b"tabSelected" in z.read(n)]
+        assert len(set(areas)) <= 1 and not selected, picture.name  # LibreOffice would print those hidden sheets
         assert len(shown) == 1 and f'name="{picture.sheet or ""}' in shown[0], picture.name
 
 

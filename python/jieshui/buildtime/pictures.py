@@ -225,8 +225,10 @@ def fingerprints(made: dict[str, Path]) -> dict[str, str]:
 # --- rendering ------------------------------------------------------------------------------
 
 def only_sheet(path: Path, sheet: str | None, target: Path) -> Path:
-    """A copy of the workbook `path` in which only `sheet` is visible (LibreOffice prints no
-    hidden sheet): the byte-level change of workbook.xml, nothing else rewritten."""
+    """A copy of the workbook `path` in which only `sheet` is visible and none selected
+    (LibreOffice prints a hidden sheet that is selected or has a print area): workbook.xml's
+    sheet states, active tab and the other sheets' print areas, and the sheets' tabSelected
+    marks, changed; nothing else rewritten."""
     with zipfile.ZipFile(path) as z:
         parts = {name: z.read(name) for name in z.namelist()}
         infos = z.infolist()
@@ -242,7 +244,13 @@ def only_sheet(path: Path, sheet: str | None, target: Path) -> Path:
     xml = re.sub(r'firstSheet="\d+"', f'firstSheet="{shown}"', xml)
     if "activeTab=" not in xml:
         xml = xml.replace("<workbookView ", f'<workbookView activeTab="{shown}" ', 1)
+    # LibreOffice prints a hidden sheet that has a print area: only the shown sheet keeps its own
+    xml = re.sub(r'<definedName name="_xlnm\.Print_Area" localSheetId="(\d+)"[^>]*>[^<]*</definedName>',
+                 lambda m: m.group(0) if int(m.group(1)) == shown else "", xml)
     parts["xl/workbook.xml"] = xml.encode("utf-8")
+    for name, data in parts.items():  # a hidden sheet still selected (tabSelected) is printed too
+        if name.startswith("xl/worksheets/sheet"):
+            parts[name] = data.replace(b' tabSelected="1"', b"")
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
         for info in infos:
             out.writestr(info, parts[info.filename])
